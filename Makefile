@@ -1,0 +1,30 @@
+# Two commands set everything up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint templates clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	@rm -rf demo-output
+	$(BIN)/nianbao convert examples/*.txt -o demo-output
+	@echo
+	@echo "Workbooks written to demo-output/. JSON of one report:"
+	$(BIN)/nianbao convert examples/002_zichuan_2020.txt --to json -o - | head -c 600; echo " …"
+
+test: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/python -m pytest -q
+
+templates: $(STAMP)
+	$(BIN)/nianbao template build
+
+clean:
+	rm -rf $(VENV) demo-output .pytest_cache .hypothesis build src/*.egg-info

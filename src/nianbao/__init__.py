@@ -1,0 +1,28 @@
+"""nianbao: 政府信息公开工作年度报告 to one standard Excel workbook, and back.
+
+The public API is small: read a report from any source or standard workbook, write it as
+a standard workbook or canonical JSON.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .api import read_report, report_json, save_workbook  # noqa: E402
+from .errors import NianbaoError, UnreadableInput  # noqa: E402
+from .model import Cell, LegacyRow, Meta, Report, Unmapped  # noqa: E402
+from .spec import load_spec  # noqa: E402
+
+__all__ = [
+    "Cell",
+    "LegacyRow",
+    "Meta",
+    "NianbaoError",
+    "Report",
+    "Unmapped",
+    "UnreadableInput",
+    "load_spec",
+    "read_report",
+    "report_json",
+    "save_workbook",
+]

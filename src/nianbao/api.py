@@ -1,0 +1,77 @@
+"""The public operations, shared by the CLI and the Excel add-in."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from collections.abc import Callable
+
+from .assemble import assemble
+from .model import Report
+from .readers import read_document
+
+__all__ = ["backup_path", "read_report", "report_json", "save_atomically", "save_workbook"]
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def read_report(path: str | Path) -> Report:
+    """Read a report from any supported source file, or from a standard workbook."""
+    path = Path(path)
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        from .workbook import read_workbook
+
+        return read_workbook(path)
+    report = assemble(read_document(path))
+    if report.meta.source is None:
+        report.meta.source = path.name
+    return report
+
+
+def report_json(report: Report, indent: int | None = 2) -> str:
+    """The canonical JSON text of a report."""
+    return json.dumps(report.to_json(), ensure_ascii=False, indent=indent)
+
+
+def backup_path(path: Path) -> Path:
+    """A free name beside ``path`` for keeping its previous version: 年报.bak.xlsx, .bak2 …"""
+    n = 1
+    while True:
+        candidate = path.with_name(f"{path.stem}.bak{'' if n == 1 else n}{path.suffix}")
+        if not candidate.exists():
+            return candidate
+        n += 1
+
+
+def save_atomically(path: Path, write: Callable[[Path], None]) -> Path | None:
+    """Write through a temporary file and replace ``path`` at once; an existing file is kept
+    as a backup first. Returns the backup's path, if one was made."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".nianbao-", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; the result is an ordinary file
+    backup = None
+    try:
+        write(Path(tmp))
+        if path.exists():
+            backup = backup_path(path)
+            os.replace(path, backup)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return backup
+
+
+def save_workbook(report: Report, path: str | Path) -> Path | None:
+    """Write a report as a standard workbook; returns the backup of a replaced file."""
+    from .workbook import write_workbook
+
+    return save_atomically(Path(path), lambda tmp: write_workbook(report, tmp))
+
+
+

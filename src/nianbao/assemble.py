@@ -1,0 +1,243 @@
+"""From a Document to a Report: edition, metadata, sections, tables and narrative."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .document import Document, Paragraph
+from .errors import UnreadableInput
+from .labels import LabelIndex, core, fold
+from .legacy import legacy_rows
+from .matching import fill, rows_from_tokens
+from .model import Meta, Report, Unmapped
+from .spec import Spec, load_spec
+
+__all__ = ["assemble", "detect_edition"]
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_DATE = re.compile(r"((?:19|20)\d{2})\s*[年.\-/]\s*(\d{1,2})\s*(?:[月.\-/]\s*(?:(\d{1,2})\s*日?)?)?")
+_SENTENCE = re.compile(r"[。；;！？]")
+_CHROME = re.compile(r"^(?:首页|您的位置|当前位置|位置)|(?:\s[/>›»]\s?|\s?[/>›»]\s).*(?:\s[/>›»]\s?|\s?[/>›»]\s)")
+_PERIOD = re.compile(r"统计(?:期限|时限|时间|期间)[^。]{0,6}?((?:19|20)\d{2})\s*年")
+
+
+@dataclass
+class _Section:
+    key: str | None  # None: before the first recognised heading
+    heading: Paragraph | None
+    units: list[Paragraph] = field(default_factory=list)
+
+
+def _clean(doc: Document, spec: Spec) -> tuple[list[Paragraph], list[Unmapped]]:
+    """Remove conversion artefacts; placeholders for content we cannot read go to unmapped."""
+    artefacts = [re.compile(p) for p in spec.artefacts]
+    placeholders = [re.compile(p) for p in spec.placeholders]
+    units: list[Paragraph] = []
+    unmapped: list[Unmapped] = []
+    for block in doc.blocks:
+        if not isinstance(block, Paragraph):
+            continue
+        text = block.text
+        for pattern in artefacts:
+            text = pattern.sub("", text)
+        for pattern in placeholders:
+            for m in pattern.finditer(text):
+                unmapped.append(Unmapped(block.where, m.group(0)))
+            text = pattern.sub("", text)
+        text = text.strip()
+        if text or block.cell:
+            units.append(Paragraph(text, block.where, block.cell))
+    return units, unmapped
+
+
+def detect_edition(units: list[Paragraph], spec: Spec | None = None) -> str | None:
+    """The edition whose table-header markers the document shows most, or None."""
+    spec = spec or load_spec()
+    short = {fold(u.text) for u in units if len(u.text) <= 80}
+    scores = {}
+    for key, edition in spec.editions.items():
+        markers = [fold(m) for m in edition.markers]
+        scores[key] = sum(1 for m in markers if any(m in s for s in short))
+    best = max(scores, key=lambda k: scores[k])
+    return best if scores[best] >= 2 else None
+
+
+def _heading(unit: Paragraph, spec: Spec) -> str | None:
+    """The section a paragraph opens, when it is a section heading."""
+    if unit.cell or len(unit.text) > 60 or _SENTENCE.search(unit.text):
+        return None
+    text = core(unit.text).rstrip("。:")
+    for section in spec.sections:
+        for alias in section.aliases:
+            alias = core(alias)
+            if section.key == "legacy":
+                if text.endswith(alias) and len(text) <= 40:
+                    return section.key
+            elif text == alias:
+                return section.key
+    return None
+
+
+def _sections(units: list[Paragraph], spec: Spec) -> list[_Section]:
+    sections = [_Section(None, None)]
+    caption_words = {fold(w) for w in spec.document["caption_words"]}
+    for unit in units:
+        key = _heading(unit, spec)
+        if key is None:
+            sections[-1].units.append(unit)
+            continue
+        heading = unit
+        if key == "legacy":
+            # The caption may be split: "区招商局2018年度政府信息公开工作情况" / "统计表",
+            # and preceded by "附件".
+            previous = sections[-1].units
+            parts = [unit.text]
+            while previous and not previous[-1].cell and (
+                fold(previous[-1].text) in caption_words
+                or (len(previous[-1].text) <= 40 and not _SENTENCE.search(previous[-1].text)
+                    and not re.search(r"[，,]", previous[-1].text)
+                    and fold(previous[-1].text).endswith(("情况", "年度")))
+            ):
+                parts.insert(0, previous.pop().text)
+            heading = Paragraph("".join(parts), unit.where)
+        sections.append(_Section(key, heading))
+    return sections
+
+
+def _meta_from_preamble(
+    preamble: list[Paragraph], all_units: list[Paragraph], source: str, spec: Spec
+) -> tuple[Meta, list[Paragraph], list[Unmapped]]:
+    """Agency and year from the title lines; returns the meta, the body paragraphs left,
+    and page chrome (breadcrumbs) that belongs nowhere."""
+    meta = Meta(source=source)
+    unmapped: list[Unmapped] = []
+    title_words = spec.document["title_words"]
+    title_at = None
+    for i, unit in enumerate(preamble[:8]):
+        if unit.cell:
+            break
+        if _YEAR.search(unit.text) and any(w in unit.text for w in title_words) and len(unit.text) <= 60:
+            title_at = i
+            break
+    if title_at is None:
+        body = list(preamble)
+        while body and _CHROME.search(body[0].text) and not _SENTENCE.search(body[0].text):
+            unmapped.append(Unmapped(body[0].where, body[0].text))
+            body.pop(0)
+        return meta, body, unmapped
+    title = preamble[title_at].text
+    meta.year = int(_YEAR.search(title).group(1))
+    agency = _agency_from_title(title, spec)
+    head = preamble[:title_at]
+    for unit in head:
+        if _CHROME.search(unit.text):
+            unmapped.append(Unmapped(unit.where, unit.text))
+    names = [u.text.strip() for u in head
+             if not _CHROME.search(u.text) and len(u.text) <= 30 and not _SENTENCE.search(u.text)]
+    if not agency and names:
+        agency = names[-1]
+    if agency:
+        agency = _complete_agency(agency, all_units, spec)
+    meta.agency = agency or None
+    return meta, preamble[title_at + 1:], unmapped
+
+
+def _agency_from_title(title: str, spec: Spec) -> str:
+    before = _YEAR.split(re.sub(r"\s+", "", title), maxsplit=1)[0]
+    for noise in spec.document["agency_noise"]:
+        if before.endswith(noise):
+            before = before[: -len(noise)]
+    return before.strip("《》“”\"")
+
+
+def _complete_agency(agency: str, units: list[Paragraph], spec: Spec) -> str:
+    """"区招商局" → "周村区招商局" when the text names the agency in full in a document
+    title such as 《周村区招商局媒体信息发布管理制度》."""
+    if not agency.startswith(tuple(spec.document["partial_agency_prefixes"])):
+        return agency
+    pattern = re.compile(r"《([\u4e00-\u9fff]{1,8}?)" + re.escape(agency))
+    found = Counter(m.group(1) + agency for u in units for m in pattern.finditer(u.text))
+    return found.most_common(1)[0][0] if found else agency
+
+
+def _date(text: str) -> str | None:
+    m = _DATE.fullmatch(re.sub(r"\s+", "", text))
+    if not m:
+        return None
+    year, month, day = m.groups()
+    if not 1 <= int(month) <= 12:
+        return None
+    return f"{year}-{int(month):02d}" + (f"-{int(day):02d}" if day else "")
+
+
+def _published(units: list[Paragraph], spec: Spec) -> str | None:
+    """The date at the end of the report, or stated as 填报日期."""
+    for unit in units:
+        for word in spec.document["filled_on"]:
+            if word in unit.text:
+                after = unit.text.split(word, 1)[1].lstrip("：: ")
+                found = _date(after.split()[0]) if after.split() else None
+                if found:
+                    return found
+    tail = [u for u in units if not u.cell][-3:]
+    for unit in reversed(tail):
+        found = _date(unit.text)
+        if found:
+            return found
+    return None
+
+
+def _year_from_text(units: list[Paragraph]) -> int | None:
+    for unit in units:
+        m = _PERIOD.search(unit.text)
+        if m:
+            return int(m.group(1))
+    years = Counter(int(m.group(1)) for u in units[:20] for m in _YEAR.finditer(u.text))
+    return years.most_common(1)[0][0] if years else None
+
+
+def assemble(doc: Document, spec: Spec | None = None) -> Report:
+    """Turn a Document into a Report; UnreadableInput when it holds no report table."""
+    spec = spec or load_spec()
+    units, unmapped = _clean(doc, spec)
+    edition_key = detect_edition(units, spec)
+    if edition_key is None:
+        raise UnreadableInput(doc.source, "没有找到年报表格（主动公开、依申请公开、行政复议诉讼表或统计表）")
+    sections = _sections(units, spec)
+    meta, body, chrome = _meta_from_preamble(sections[0].units, units, doc.source, spec)
+    unmapped.extend(chrome)
+    meta.edition = edition_key
+    if meta.year is None:
+        meta.year = _year_from_text(units)
+    meta.published = _published(units, spec)
+    report = Report.blank(meta, spec)
+    edition = spec.edition(edition_key)
+    narrative: dict[str, list[str]] = {}
+    sections[0] = _Section("overview", None, body)
+    for section in sections:
+        key = section.key
+        if key in edition.tables:
+            table = edition.table(key)
+            tokens = [u for u in section.units if not _is_filled_line(u, spec)]
+            if table.layout == "indicators":
+                rows, lost = legacy_rows(table, tokens)
+                report.legacy = (report.legacy or []) + rows
+            else:
+                candidates, lost = rows_from_tokens(table, tokens, LabelIndex(table, spec))
+                lost += fill(table, candidates, report.tables[key])
+            unmapped.extend(lost)
+        elif key in ("active", "requests", "appeals", "legacy"):
+            # A table of another edition than the one detected: keep its text, not its numbers.
+            unmapped.extend(Unmapped(u.where, u.text) for u in section.units if u.text)
+        else:
+            narrative.setdefault(key, []).extend(u.text for u in section.units if u.text)
+    report.narrative = {k: "\n".join(v) for k, v in narrative.items() if v}
+    report.unmapped = unmapped
+    return report
+
+
+def _is_filled_line(unit: Paragraph, spec: Spec) -> bool:
+    """"填报单位：区商务局　填报日期：2019.1.16" above a 统计表: metadata, not a row."""
+    return not unit.cell and any(w in unit.text for w in spec.document["filled_by"])

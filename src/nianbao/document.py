@@ -1,0 +1,50 @@
+"""The neutral document every reader returns: paragraphs and cell grids, in reading order.
+
+Readers know formats, not reports: nothing here mentions 申请 or a table key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Block", "Document", "GridCell", "Grid", "Paragraph"]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A run of text. ``cell`` is True for a table cell of a text dump (a tab-led line):
+    such dumps keep cells but lose the grid, which the spec's label anchors rebuild."""
+
+    text: str
+    where: str
+    cell: bool = False
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """A cell of a rectangular grid; a merged cell is repeated at every position it covers,
+    each copy knowing the merge origin (row, column)."""
+
+    text: str
+    where: str
+    origin: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A table as a rectangular grid of cells."""
+
+    rows: tuple[tuple[GridCell, ...], ...]
+    where: str
+
+
+Block = Paragraph | Grid
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source file as blocks in reading order, with its title when the format has one."""
+
+    source: str
+    blocks: tuple[Block, ...]
+    title: str | None = None

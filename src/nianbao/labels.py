@@ -1,0 +1,142 @@
+"""Label normalisation and lookup: how a printed label is recognised as a spec label."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .spec import Spec, Table, load_spec
+
+__all__ = [
+    "LabelIndex", "Target", "core", "fold", "numbering", "strip_numbering", "strip_numbering_raw",
+]
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
+_SPACE = re.compile(r"\s+")
+_CN_NUM = "一二三四五六七八九十"
+# The numbering a label may start with, outermost level first.
+_NUMBERING = (
+    ("section", re.compile(rf"^([{_CN_NUM}]+)[、.,]")),
+    ("item", re.compile(rf"^\(([{_CN_NUM}]+)\)[、.,]?")),
+    ("point", re.compile(r"^(\d+)(?:[.、,]|\)(?!\d))")),
+    ("point", re.compile(r"^\((\d+)\)")),
+    ("among", re.compile(r"^(其中)[:]?")),
+)
+
+
+@functools.cache
+def _fold_table(spec: Spec) -> dict[int, str]:
+    return {ord(k): v for k, v in spec.char_folds.items() if len(k) == 1}
+
+
+def fold(text: str, spec: Spec | None = None) -> str:
+    """Normalise a label for comparison: NFKC, character folds, quotes, no whitespace."""
+    spec = spec or load_spec()
+    text = unicodedata.normalize("NFKC", text).translate(_fold_table(spec)).translate(_QUOTES)
+    return _SPACE.sub("", text)
+
+
+def numbering(folded: str) -> tuple[str, str, str] | None:
+    """Split a folded label into (level, number, rest), or None when it is not numbered."""
+    for level, pattern in _NUMBERING:
+        m = pattern.match(folded)
+        if m:
+            return level, m.group(1), folded[m.end():]
+    return None
+
+
+def strip_numbering(folded: str) -> str:
+    """A folded label without its leading numbering ("一、", "(一)", "1.", "其中:")."""
+    found = numbering(folded)
+    while found:
+        folded = found[2]
+        found = numbering(folded)
+    return folded
+
+
+_RAW_NUMBERING = re.compile(
+    rf"^\s*(?:[{_CN_NUM}]+[、.．,，]|[（(][{_CN_NUM}]+[)）][、.．]?|[0-9０-９]+[.．、,，]"
+    rf"|[0-9０-９]+[)）](?![0-9０-９])|[（(][0-9０-９]+[)）]|其中[:：]?)"
+)
+
+
+def strip_numbering_raw(text: str) -> str:
+    """A printed label without its numbering and whitespace, other characters as printed."""
+    text = _SPACE.sub("", text)
+    m = _RAW_NUMBERING.match(text)
+    while m and m.end() < len(text):
+        text = text[m.end():]
+        m = _RAW_NUMBERING.match(text)
+    return text
+
+
+def core(text: str, spec: Spec | None = None) -> str:
+    """The comparable core of a label: folded, numbering stripped, trailing colon dropped."""
+    return strip_numbering(fold(text, spec)).rstrip(":")
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a label names in a table: a row, a column, a group of rows, or known boilerplate."""
+
+    kind: str  # row | column | group | header | note
+    key: str
+
+
+class LabelIndex:
+    """Maps label cores of one table (one edition) to its rows and groups, and separately to
+    its columns and header words: "总计" is a column in the header and a row ((七)总计)."""
+
+    def __init__(self, table: Table, spec: Spec | None = None) -> None:
+        spec = spec or load_spec()
+        self.table = table
+        self._rows: dict[str, Target] = {}
+        self._columns: dict[str, Target] = {}
+        for note in table.notes + ((table.corner,) if table.corner else ()):
+            self._add(self._rows, note, Target("note", note), spec)
+        for label in table.header + (table.row_header,):
+            if label:
+                self._add(self._columns, label, Target("header", label), spec)
+        for column in table.columns:
+            for label in column.path[:-1]:
+                self._add(self._columns, label, Target("header", label), spec)
+            for label in (column.label, *column.aliases):
+                self._add(self._columns, label, Target("column", column.key), spec)
+        for group in table.groups:
+            self._add(self._rows, group.label, Target("group", group.label), spec)
+        for row in table.rows:
+            for label in row.path[:-1]:
+                self._add(self._rows, label, Target("group", label), spec)
+        for row in table.rows:
+            for label in (row.label, *row.aliases):
+                if label:
+                    self._add(self._rows, label, Target("row", row.key), spec)
+
+    @staticmethod
+    def _add(index: dict[str, Target], label: str, target: Target, spec: Spec) -> None:
+        index.setdefault("=" + fold(label, spec), target)
+        index.setdefault("~" + core(label, spec), target)
+
+    @staticmethod
+    def _get(index: dict[str, Target], text: str) -> Target | None:
+        folded = fold(text)
+        return index.get("=" + folded) or index.get("~" + strip_numbering(folded).rstrip(":"))
+
+    def lookup(self, text: str, rows_first: bool = True) -> Target | None:
+        """What a label names, rows or columns; an exact match beats a numbering-stripped one,
+        and ``rows_first`` decides between a row and a column of the same core text."""
+        folded = "=" + fold(text)
+        stripped = "~" + strip_numbering(folded[1:]).rstrip(":")
+        first, second = (self._rows, self._columns) if rows_first else (self._columns, self._rows)
+        return (first.get(folded) or second.get(folded) or first.get(stripped)
+                or second.get(stripped))
+
+    def row(self, text: str) -> Target | None:
+        """The row, group or note a printed row label names, or None."""
+        return self._get(self._rows, text)
+
+    def column(self, text: str) -> Target | None:
+        """The column or header word a printed header label names, or None."""
+        return self._get(self._columns, text)

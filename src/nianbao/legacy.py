@@ -1,0 +1,96 @@
+"""The pre-2019 统计表: indicator rows (label, unit, value) and their hierarchy codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .document import Paragraph
+from .labels import fold, numbering, strip_numbering_raw
+from .model import LegacyRow, Unmapped
+from .numbers import NotANumber, is_value_text, parse_number
+from .spec import Table
+
+__all__ = ["legacy_rows"]
+
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def chinese_number(text: str) -> int:
+    """一 … 九十九 as an int."""
+    if text.isdigit():
+        return int(text)
+    if "十" not in text:
+        return _CN_DIGITS[text]
+    tens, _, ones = text.partition("十")
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+
+
+@dataclass
+class _Printed:
+    label: list[Paragraph]
+    unit: Paragraph | None = None
+    value: Paragraph | None = None
+
+
+def _printed_rows(table: Table, tokens: list[Paragraph]) -> tuple[list[_Printed], list[Unmapped]]:
+    units = {fold(u) for u in table.units}
+    header = {fold(h) for h in table.header}
+    notes = {fold(n) for n in table.notes}
+    rows: list[_Printed] = []
+    unmapped: list[Unmapped] = []
+    for tok in tokens:
+        folded = fold(tok.text)
+        if folded in header or folded in notes:
+            continue
+        row = rows[-1] if rows else None
+        if row is not None and row.unit is None and row.value is None and (folded in units or not folded):
+            row.unit = tok
+        elif row is not None and row.value is None and is_value_text(tok.text):
+            row.value = tok
+        elif not folded:
+            continue  # a blank placeholder cell
+        elif row is not None and row.unit is None and row.value is None and numbering(folded) is None:
+            row.label.append(tok)  # a label continued in the next paragraph
+        elif is_value_text(tok.text):
+            unmapped.append(Unmapped(tok.where, f"多出的数值：{tok.text}"))
+        else:
+            rows.append(_Printed([tok]))
+    return rows, unmapped
+
+
+def legacy_rows(table: Table, tokens: list[Paragraph]) -> tuple[list[LegacyRow], list[Unmapped]]:
+    """Indicator rows from the 统计表's cells, each with its code (3.3.4.a for a 其中 line)."""
+    printed, unmapped = _printed_rows(table, tokens)
+    money = {fold(u) for u in table.money_units}
+    result: list[LegacyRow] = []
+    stack: list[tuple[str, str]] = []  # (level, number) from 一、 down to 1.
+    letter = -1  # index of the last 其中 letter under the current parent, -1: none
+    for row in printed:
+        text = "".join(p.text for p in row.label)
+        found = numbering(fold(text))
+        level = found[0] if found else None
+        if level == "section":
+            stack = [("section", str(chinese_number(found[1])))]
+            letter = -1
+        elif level == "item":
+            stack = [s for s in stack if s[0] == "section"] + [("item", str(chinese_number(found[1])))]
+            letter = -1
+        elif level == "point":
+            stack = [s for s in stack if s[0] != "point"] + [("point", found[1])]
+            letter = -1
+        else:  # 其中, or an unnumbered line continuing a 其中 list
+            letter += 1
+        code = ".".join(n for _, n in stack) or "0"
+        if level not in ("section", "item", "point"):
+            code += "." + _LETTERS[letter % len(_LETTERS)]
+        unit = row.unit.text.strip() if row.unit is not None and row.unit.text.strip() else None
+        raw = row.value.text if row.value is not None else ""
+        try:
+            value = parse_number(raw, money=unit is not None and fold(unit) in money)
+        except NotANumber:
+            unmapped.append(Unmapped(row.value.where if row.value else row.label[0].where, raw))
+            value = None
+        where = row.value.where if row.value is not None else row.label[0].where
+        result.append(LegacyRow(code, strip_numbering_raw(text), unit, value, raw, where))
+    return result, unmapped

@@ -1,0 +1,117 @@
+"""The Report: metadata, table values keyed by the spec, narrative, and what was not placed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from .spec import Edition, Spec, load_spec
+
+__all__ = ["Cell", "LegacyRow", "Meta", "Report", "Unmapped"]
+
+Number = int | float
+
+
+@dataclass
+class Cell:
+    """One value of a table: the number (None when blank), the text it was read from, and
+    where in the source that text stood ("" when the source has no such cell)."""
+
+    value: Number | None = None
+    raw: str = ""
+    where: str = ""
+
+
+@dataclass
+class LegacyRow:
+    """One indicator row of the pre-2019 统计表."""
+
+    code: str
+    label: str
+    unit: str | None
+    value: Number | None
+    raw: str = ""
+    where: str = ""
+
+
+@dataclass
+class Unmapped:
+    """Source content that could not be placed, and where it was found."""
+
+    where: str
+    text: str
+
+
+@dataclass
+class Meta:
+    agency: str | None = None
+    year: int | None = None
+    edition: str | None = None
+    region: str | None = None
+    source: str | None = None
+    published: str | None = None
+
+
+@dataclass
+class Report:
+    """A report in canonical form. Every row and column of its edition is present."""
+
+    meta: Meta
+    tables: dict[str, dict[str, dict[str, Cell]]] = field(default_factory=dict)
+    legacy: list[LegacyRow] | None = None
+    narrative: dict[str, str] = field(default_factory=dict)
+    unmapped: list[Unmapped] = field(default_factory=list)
+
+    @classmethod
+    def blank(cls, meta: Meta, spec: Spec | None = None) -> "Report":
+        """A report of ``meta.edition`` with every cell present and blank."""
+        spec = spec or load_spec()
+        report = cls(meta=meta)
+        edition = spec.edition(meta.edition or "2021")
+        for key, table in edition.tables.items():
+            if table.layout == "indicators":
+                report.legacy = []
+                continue
+            report.tables[key] = {
+                row.key: {col: Cell() for col in row.columns} for row in table.rows
+            }
+        return report
+
+    def edition_spec(self, spec: Spec | None = None) -> Edition:
+        return (spec or load_spec()).edition(self.meta.edition or "2021")
+
+    def value(self, table: str, row: str, column: str) -> Number | None:
+        """The number in one cell (None when blank)."""
+        return self.tables[table][row][column].value
+
+    def cells(self) -> Iterator[tuple[str, str, str, Cell]]:
+        """Every (table, row, column, cell) in spec order."""
+        for table, rows in self.tables.items():
+            for row, columns in rows.items():
+                for column, cell in columns.items():
+                    yield table, row, column, cell
+
+    def to_json(self, spec: Spec | None = None) -> dict[str, Any]:
+        """The canonical JSON object (SPEC.md: "Canonical JSON")."""
+        spec = spec or load_spec()
+        meta: dict[str, Any] = {}
+        for f in spec.meta_fields:
+            value = getattr(self.meta, f.key)
+            if value is not None or f.key in ("agency", "year", "edition", "source"):
+                meta[f.key] = value
+        tables: dict[str, Any] = {
+            table: {row: {col: cell.value for col, cell in cols.items()} for row, cols in rows.items()}
+            for table, rows in self.tables.items()
+        }
+        if self.legacy is not None:
+            tables["legacy"] = [
+                {"code": r.code, "label": r.label, "unit": r.unit, "value": r.value}
+                for r in self.legacy
+            ]
+        return {
+            "format": spec.format,
+            "meta": meta,
+            "tables": tables,
+            "narrative": dict(self.narrative),
+            "unmapped": [{"where": u.where, "text": u.text} for u in self.unmapped],
+        }

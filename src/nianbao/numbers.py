@@ -1,0 +1,63 @@
+"""Reading numbers as reports write them: 1件, 26.8万元, 251000元, +1036, 1,234, １２."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from .spec import Spec, load_spec
+
+__all__ = ["NotANumber", "parse_number", "is_value_text"]
+
+_SPACE = re.compile(r"\s+")
+_NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(万元|元|万|[^\d.,+-]{1,2})?$")
+_COUNT_UNITS = frozenset("件 条 次 个 篇 人 项 份 期 家 场 天 人次 件次 个次 宗 起".split())
+
+
+class NotANumber(ValueError):
+    """The text of a value cell is neither a number nor a blank marker."""
+
+
+def _clean(text: str) -> str:
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
+
+
+def parse_number(text: str, money: bool = False, spec: Spec | None = None) -> int | float | None:
+    """The number a cell holds; None when blank ("", "—", "/", "无" …).
+
+    Money is in 万元: "26.8万元" is 26.8 and "268000元" is 26.8. Raises NotANumber.
+    """
+    spec = spec or load_spec()
+    cleaned = _clean(text)
+    if cleaned in spec.blank_markers or text.strip() in spec.blank_markers:
+        return None
+    m = _NUMBER.match(cleaned)
+    if not m:
+        raise NotANumber(text)
+    sign, digits, fraction, unit = m.groups()
+    unit = unit or ""
+    if unit and unit not in ("万元", "元", "万") and unit not in _COUNT_UNITS:
+        raise NotANumber(text)
+    try:
+        number = Decimal(sign + digits.replace(",", "") + (fraction or ""))
+    except InvalidOperation as exc:  # pragma: no cover - the pattern admits only digits
+        raise NotANumber(text) from exc
+    if unit == "元":
+        number /= Decimal(10000)
+    elif unit == "万" and not money:
+        number *= Decimal(10000)
+    if money:
+        return float(number)
+    if number == number.to_integral_value():
+        return int(number)
+    return float(number)
+
+
+def is_value_text(text: str, spec: Spec | None = None) -> bool:
+    """True when a cell's text is a number or a blank marker (a value cell, not a label)."""
+    try:
+        parse_number(text, spec=spec)
+    except NotANumber:
+        return False
+    return True

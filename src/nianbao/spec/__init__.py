@@ -1,0 +1,286 @@
+"""The official tables as frozen data, loaded once from ``spec.toml``."""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from types import MappingProxyType
+from typing import Any, Mapping
+
+__all__ = [
+    "Column",
+    "Edition",
+    "Group",
+    "MetaField",
+    "Row",
+    "Rule",
+    "Section",
+    "Spec",
+    "Table",
+    "load_spec",
+]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A value column: its key, official label (or header path) and kind of number."""
+
+    key: str
+    path: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
+    kind: str = "count"  # count | money | signed
+
+    @property
+    def label(self) -> str:
+        return self.path[-1]
+
+    @property
+    def is_money(self) -> bool:
+        return self.kind == "money"
+
+
+@dataclass(frozen=True)
+class Row:
+    """A table row: its key, label path (outermost merged cell first) and its columns."""
+
+    key: str
+    path: tuple[str, ...]
+    columns: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
+    group: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.path[-1] if self.path else ""
+
+
+@dataclass(frozen=True)
+class Group:
+    """A block of rows in table 二 that shares one header line (第二十条第（一）项 …)."""
+
+    label: str
+    columns: tuple[str, ...]
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Table:
+    """One table of one edition, rows and columns already filtered for that edition."""
+
+    key: str
+    title: str
+    sheet: str
+    layout: str  # groups | matrix | indicators
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    groups: tuple[Group, ...] = ()
+    corner: str = ""
+    row_header: str = ""
+    notes: tuple[str, ...] = ()
+    header: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+    money_units: tuple[str, ...] = ()
+    _columns_by_key: Mapping[str, Column] = field(default_factory=lambda: MappingProxyType({}), repr=False)
+    _rows_by_key: Mapping[str, Row] = field(default_factory=lambda: MappingProxyType({}), repr=False)
+
+    def column(self, key: str) -> Column:
+        return self._columns_by_key[key]
+
+    def row(self, key: str) -> Row:
+        return self._rows_by_key[key]
+
+    def has_row(self, key: str) -> bool:
+        return key in self._rows_by_key
+
+    def cells(self) -> tuple[tuple[Row, Column], ...]:
+        """Every (row, column) value cell of the table, in reading order."""
+        return tuple((row, self.column(c)) for row in self.rows for c in row.columns)
+
+
+@dataclass(frozen=True)
+class Edition:
+    """A version of the report form (``2021``, ``2019``, ``legacy``) and its tables."""
+
+    key: str
+    label: str
+    first_year: int
+    last_year: int
+    markers: tuple[str, ...]
+    tables: Mapping[str, Table]
+
+    def table(self, key: str) -> Table:
+        return self.tables[key]
+
+    def fits_year(self, year: int) -> bool:
+        return self.first_year <= year <= self.last_year
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the report: 一、总体情况 … 六、其他需要报告的事项, or the 统计表."""
+
+    key: str
+    label: str
+    kind: str  # text | table
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MetaField:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """An arithmetic rule (勾稽关系) with its stable id; ``params`` holds the rest."""
+
+    id: str
+    table: str
+    severity: str
+    kind: str
+    title: str
+    description: str
+    editions: tuple[str, ...] = ()
+    params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: it is loaded once
+class Spec:
+    """Everything the pipeline knows about the report form."""
+
+    format: str
+    editions: Mapping[str, Edition]
+    sections: tuple[Section, ...]
+    meta_fields: tuple[MetaField, ...]
+    sheets: Mapping[str, str]
+    rules: tuple[Rule, ...]
+    char_folds: Mapping[str, str]
+    blank_markers: frozenset[str]
+    artefacts: tuple[str, ...]
+    placeholders: tuple[str, ...]
+    document: Mapping[str, tuple[str, ...]]
+
+    def edition(self, key: str) -> Edition:
+        return self.editions[key]
+
+    def section(self, key: str) -> Section:
+        return next(s for s in self.sections if s.key == key)
+
+    def rule(self, rule_id: str) -> Rule:
+        return next(r for r in self.rules if r.id == rule_id)
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, dict):
+        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+def _applies(entry: Mapping[str, Any], edition: str) -> bool:
+    editions = entry.get("editions")
+    return editions is None or edition in editions
+
+
+def _column(raw: Mapping[str, Any]) -> Column:
+    path = tuple(raw["path"]) if "path" in raw else (raw["label"],)
+    return Column(raw["key"], path, tuple(raw.get("aliases", ())), raw.get("kind", "count"))
+
+
+def _table(key: str, raw: Mapping[str, Any], edition: str, sheet: str) -> Table | None:
+    all_columns = {c["key"]: _column(c) for c in raw.get("columns", ())}
+    groups: list[Group] = []
+    rows: list[Row] = []
+    if raw["layout"] == "groups":
+        for g in raw["groups"]:
+            if not _applies(g, edition):
+                continue
+            cols = tuple(g["columns"])
+            group_rows = tuple(
+                Row(r["key"], (r["label"],), cols, tuple(r.get("aliases", ())), g["label"])
+                for r in g["rows"]
+            )
+            groups.append(Group(g["label"], cols, group_rows))
+            rows.extend(group_rows)
+        used = {c for g in groups for c in g.columns}
+        columns = tuple(c for k, c in all_columns.items() if k in used)
+    else:
+        columns = tuple(all_columns.values())
+        keys = tuple(all_columns)
+        rows = [
+            Row(r["key"], tuple(r["path"]), keys, tuple(r.get("aliases", ())))
+            for r in raw.get("rows", ())
+            if _applies(r, edition)
+        ]
+    if not rows and raw["layout"] != "indicators":
+        return None
+    return Table(
+        key=key,
+        title=raw["title"],
+        sheet=sheet,
+        layout=raw["layout"],
+        columns=columns,
+        rows=tuple(rows),
+        groups=tuple(groups),
+        corner=raw.get("corner", ""),
+        row_header=raw.get("row_header", ""),
+        notes=tuple(raw.get("notes", ())),
+        header=tuple(raw.get("header", ())),
+        units=tuple(raw.get("units", ())),
+        money_units=tuple(raw.get("money_units", ())),
+        _columns_by_key=MappingProxyType({c.key: c for c in columns}),
+        _rows_by_key=MappingProxyType({r.key: r for r in rows}),
+    )
+
+
+def parse_spec(raw: Mapping[str, Any]) -> Spec:
+    """Build a :class:`Spec` from the parsed TOML document."""
+    sheets = dict(raw["sheets"])
+    editions = {}
+    for ekey, e in raw["editions"].items():
+        tables = {}
+        for tkey in e["tables"]:
+            table = _table(tkey, raw["tables"][tkey], ekey, sheets[tkey])
+            if table is not None:
+                tables[tkey] = table
+        editions[ekey] = Edition(
+            ekey, e["label"], e["first_year"], e["last_year"], tuple(e["markers"]),
+            MappingProxyType(tables),
+        )
+    rules = tuple(
+        Rule(
+            id=r["id"], table=r["table"], severity=r["severity"], kind=r["kind"],
+            title=r["title"], description=r["description"],
+            editions=tuple(r.get("editions", ())),
+            params=_freeze({k: v for k, v in r.items() if k not in {
+                "id", "table", "severity", "kind", "title", "description", "editions"}}),
+        )
+        for r in raw["rules"]
+    )
+    norm = raw["normalize"]
+    return Spec(
+        format=raw["format"],
+        editions=MappingProxyType(editions),
+        sections=tuple(
+            Section(s["key"], s["label"], s["kind"], tuple(s["aliases"])) for s in raw["sections"]
+        ),
+        meta_fields=tuple(MetaField(m["key"], m["label"]) for m in raw["meta"]),
+        sheets=MappingProxyType(sheets),
+        rules=rules,
+        char_folds=MappingProxyType(dict(norm["chars"])),
+        blank_markers=frozenset(norm["blank_markers"]),
+        artefacts=tuple(norm["artefacts"]),
+        placeholders=tuple(norm["placeholders"]),
+        document=MappingProxyType({k: tuple(v) for k, v in raw["document"].items()}),
+    )
+
+
+@functools.cache
+def load_spec() -> Spec:
+    """The packaged spec, parsed once per process."""
+    text = resources.files(__package__).joinpath("spec.toml").read_text(encoding="utf-8")
+    return parse_spec(tomllib.loads(text))
