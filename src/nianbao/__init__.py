@@ -8,10 +8,10 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .api import read_report, report_json, save_workbook  # noqa: E402
-from .errors import NianbaoError, UnreadableInput  # noqa: E402
-from .model import Cell, LegacyRow, Meta, Report, Unmapped  # noqa: E402
-from .spec import load_spec  # noqa: E402
+from .api import read_report, report_json, save_workbook
+from .errors import NianbaoError, UnreadableInput
+from .model import Cell, LegacyRow, Meta, Report, Unmapped
+from .spec import load_spec
 
 __all__ = [
     "Cell",

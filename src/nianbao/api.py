@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 
 from .assemble import assemble
+from .errors import UnreadableInput
 from .model import Report
 from .readers import read_document
 
@@ -24,7 +25,10 @@ def read_report(path: str | Path) -> Report:
         from .workbook import read_workbook
 
         return read_workbook(path)
-    report = assemble(read_document(path))
+    try:
+        report = assemble(read_document(path))
+    except UnreadableInput as exc:  # name the file as the user gave it
+        raise UnreadableInput(str(path), exc.reason) from None
     if report.meta.source is None:
         report.meta.source = path.name
     return report

@@ -19,7 +19,9 @@ __all__ = ["assemble", "detect_edition"]
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[年.\-/]\s*(\d{1,2})\s*(?:[月.\-/]\s*(?:(\d{1,2})\s*日?)?)?")
 _SENTENCE = re.compile(r"[。；;！？]")
-_CHROME = re.compile(r"^(?:首页|您的位置|当前位置|位置)|(?:\s[/>›»]\s?|\s?[/>›»]\s).*(?:\s[/>›»]\s?|\s?[/>›»]\s)")
+# Page chrome: a breadcrumb ("首页/ 政府信息公开 / 正文", "当前位置：首页 > …").
+_SEP = r"(?:\s[/>›»]\s?|\s?[/>›»]\s)"
+_CHROME = re.compile(rf"^(?:首页|您的位置|当前位置|位置)|{_SEP}.*{_SEP}")
 _PERIOD = re.compile(r"统计(?:期限|时限|时间|期间)[^。]{0,6}?((?:19|20)\d{2})\s*年")
 
 

@@ -76,8 +76,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
                 sys.stdout.write(report_json(report, indent=None if many else 2) + "\n")
                 backup = None
             elif args.to == "json":
-                text = report_json(report)
-                backup = save_atomically(target, lambda tmp: tmp.write_text(text + "\n", "utf-8"))
+                text = report_json(report) + "\n"
+                backup = save_atomically(target, lambda tmp, text=text: tmp.write_text(text, "utf-8"))
             else:
                 backup = save_workbook(report, target)
         except NianbaoError as exc:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Block", "Document", "GridCell", "Grid", "Paragraph"]
+__all__ = ["Block", "Document", "Grid", "GridCell", "Paragraph"]
 
 
 @dataclass(frozen=True)

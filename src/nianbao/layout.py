@@ -101,9 +101,10 @@ def _matrix(table: Table) -> TableLayout:
         for i, row in enumerate(table.rows)
         for j, col in enumerate(table.columns)
     }
-    widths = {c: 9.0 for c in range(label_cols + 1, label_cols + len(table.columns) + 1)}
+    widths = {c: 12.0 if label_cols else 9.5
+              for c in range(label_cols + 1, label_cols + len(table.columns) + 1)}
     if label_cols:
-        widths.update({1: 12.0, 2: 20.0, 3: 40.0} if label_cols == 3 else {1: 36.0})
+        widths.update({1: 14.0, 2: 22.0, 3: 40.0} if label_cols == 3 else {1: 36.0})
     return TableLayout(table, tuple(labels), cells, {}, header_rows, label_cols,
                        label_cols + len(table.columns), header_rows + len(table.rows), widths)
 

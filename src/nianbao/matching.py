@@ -138,7 +138,7 @@ def fill(
                 f"“{cand.label or row.label}”一行只找到{len(cand.values)}个数值，应有{len(columns)}个；"
                 "缺少的按空白处理",
             ))
-        for key, tok in zip(columns, cand.values):
+        for key, tok in zip(columns, cand.values, strict=False):
             column = table.column(key)
             target = cells[cand.row][key]
             if target.where:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from .spec import Edition, Spec, load_spec
 
@@ -63,7 +64,7 @@ class Report:
     unmapped: list[Unmapped] = field(default_factory=list)
 
     @classmethod
-    def blank(cls, meta: Meta, spec: Spec | None = None) -> "Report":
+    def blank(cls, meta: Meta, spec: Spec | None = None) -> Report:
         """A report of ``meta.edition`` with every cell present and blank."""
         spec = spec or load_spec()
         report = cls(meta=meta)

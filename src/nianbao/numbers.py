@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from .spec import Spec, load_spec
 
-__all__ = ["NotANumber", "parse_number", "is_value_text"]
+__all__ = ["NotANumber", "is_value_text", "parse_number"]
 
 _SPACE = re.compile(r"\s+")
 _NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(万元|元|万|[^\d.,+-]{1,2})?$")

@@ -19,7 +19,7 @@ def read_text(data: bytes, source: str) -> Document:
     try:
         text = decode_text(data)
     except UnicodeDecodeError:
-        raise UnreadableInput(source, "无法识别文件的文字编码，不是文本文件") from None
+        raise UnreadableInput(source, "无法识别文字编码，这不是文本文件（可能是二进制数据）") from None
     if looks_binary(text):
         raise UnreadableInput(source, "这不是文本文件（内容是二进制数据），无法作为年报读取")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
