@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from .document import Document, Paragraph
 from .errors import UnreadableInput
-from .labels import LabelIndex, core, fold
+from .labels import core, fold, label_index
 from .legacy import legacy_rows
 from .matching import fill, rows_from_tokens
 from .model import Meta, Report, Unmapped
@@ -66,19 +67,32 @@ def detect_edition(units: list[Paragraph], spec: Spec | None = None) -> str | No
     return best if scores[best] >= 2 else None
 
 
+@functools.cache
+def _heading_index(spec: Spec) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+    """Section headings by their core text; and the suffixes that open a section (统计表)."""
+    exact = {}
+    suffixes = []
+    for section in spec.sections:
+        for alias in section.aliases:
+            if section.key == "legacy":
+                suffixes.append((core(alias, spec), section.key))
+            else:
+                exact[core(alias, spec)] = section.key
+    return exact, tuple(suffixes)
+
+
 def _heading(unit: Paragraph, spec: Spec) -> str | None:
     """The section a paragraph opens, when it is a section heading."""
     if unit.cell or len(unit.text) > 60 or _SENTENCE.search(unit.text):
         return None
-    text = core(unit.text).rstrip("。:")
-    for section in spec.sections:
-        for alias in section.aliases:
-            alias = core(alias)
-            if section.key == "legacy":
-                if text.endswith(alias) and len(text) <= 40:
-                    return section.key
-            elif text == alias:
-                return section.key
+    text = core(unit.text, spec).rstrip("。:")
+    exact, suffixes = _heading_index(spec)
+    if text in exact:
+        return exact[text]
+    if len(text) <= 40:
+        for suffix, key in suffixes:
+            if text.endswith(suffix):
+                return key
     return None
 
 
@@ -227,7 +241,7 @@ def assemble(doc: Document, spec: Spec | None = None) -> Report:
                 rows, lost = legacy_rows(table, tokens)
                 report.legacy = (report.legacy or []) + rows
             else:
-                candidates, lost = rows_from_tokens(table, tokens, LabelIndex(table, spec))
+                candidates, lost = rows_from_tokens(table, tokens, label_index(table, spec))
                 lost += fill(table, candidates, report.tables[key])
             unmapped.extend(lost)
         elif key in ("active", "requests", "appeals", "legacy"):

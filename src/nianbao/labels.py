@@ -10,7 +10,14 @@ from dataclasses import dataclass
 from .spec import Spec, Table, load_spec
 
 __all__ = [
-    "LabelIndex", "Target", "core", "fold", "numbering", "strip_numbering", "strip_numbering_raw",
+    "LabelIndex",
+    "Target",
+    "core",
+    "fold",
+    "label_index",
+    "numbering",
+    "strip_numbering",
+    "strip_numbering_raw",
 ]
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
@@ -140,3 +147,9 @@ class LabelIndex:
     def column(self, text: str) -> Target | None:
         """The column or header word a printed header label names, or None."""
         return self._get(self._columns, text)
+
+
+@functools.cache
+def label_index(table: Table, spec: Spec | None = None) -> LabelIndex:
+    """The (cached) label index of a table."""
+    return LabelIndex(table, spec)
