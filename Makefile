@@ -15,9 +15,9 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	@rm -rf demo-output
 	$(BIN)/nianbao convert examples/*.txt -o demo-output
+	$(BIN)/nianbao convert examples/*.txt --to json -o demo-output/json 2>/dev/null
 	@echo
-	@echo "Workbooks written to demo-output/. JSON of one report:"
-	$(BIN)/nianbao convert examples/002_zichuan_2020.txt --to json -o - | head -c 600; echo " …"
+	@echo "Standard workbooks: demo-output/*.xlsx    canonical JSON: demo-output/json/*.json"
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
