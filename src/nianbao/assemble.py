@@ -7,13 +7,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .document import Document, Paragraph
+from .document import Block, Document, Grid, Paragraph
 from .errors import UnreadableInput
 from .labels import core, fold, label_index
 from .legacy import legacy_rows
-from .matching import fill, rows_from_tokens
+from .matching import fill, grid_score, grid_tokens, rows_from_grid, rows_from_tokens
 from .model import Meta, Report, Unmapped
-from .spec import Spec, load_spec
+from .spec import Edition, Spec, load_spec
 
 __all__ = ["assemble", "detect_edition"]
 
@@ -30,17 +30,22 @@ _PERIOD = re.compile(r"统计(?:期限|时限|时间|期间)[^。]{0,6}?((?:19|2
 class _Section:
     key: str | None  # None: before the first recognised heading
     heading: Paragraph | None
-    units: list[Paragraph] = field(default_factory=list)
+    units: list[Block] = field(default_factory=list)
 
 
-def _clean(doc: Document, spec: Spec) -> tuple[list[Paragraph], list[Unmapped]]:
+def _clean(doc: Document, spec: Spec) -> tuple[list[Block], list[Unmapped]]:
     """Remove conversion artefacts; placeholders for content we cannot read go to unmapped."""
     artefacts = [re.compile(p) for p in spec.artefacts]
     placeholders = [re.compile(p) for p in spec.placeholders]
-    units: list[Paragraph] = []
-    unmapped: list[Unmapped] = []
+    units: list[Block] = []
+    unmapped = [Unmapped(where, text) for where, text in doc.skipped]
+    if doc.title and not any(
+        isinstance(b, Paragraph) and fold(doc.title) in fold(b.text) for b in doc.blocks[:8]
+    ):
+        units.append(Paragraph(doc.title.strip(), "标题"))
     for block in doc.blocks:
-        if not isinstance(block, Paragraph):
+        if isinstance(block, Grid):
+            units.append(block)
             continue
         text = block.text
         for pattern in artefacts:
@@ -55,10 +60,20 @@ def _clean(doc: Document, spec: Spec) -> tuple[list[Paragraph], list[Unmapped]]:
     return units, unmapped
 
 
-def detect_edition(units: list[Paragraph], spec: Spec | None = None) -> str | None:
+def _texts(units: list[Block]) -> list[str]:
+    texts = []
+    for unit in units:
+        if isinstance(unit, Grid):
+            texts.extend(cell.text for cell in grid_tokens(unit))
+        else:
+            texts.append(unit.text)
+    return texts
+
+
+def detect_edition(units: list[Block], spec: Spec | None = None) -> str | None:
     """The edition whose table-header markers the document shows most, or None."""
     spec = spec or load_spec()
-    short = {fold(u.text) for u in units if len(u.text) <= 80}
+    short = {fold(t) for t in _texts(units) if len(t) <= 80}
     scores = {}
     for key, edition in spec.editions.items():
         markers = [fold(m) for m in edition.markers]
@@ -100,7 +115,7 @@ def _sections(units: list[Paragraph], spec: Spec) -> list[_Section]:
     sections = [_Section(None, None)]
     caption_words = {fold(w) for w in spec.document["caption_words"]}
     for unit in units:
-        key = _heading(unit, spec)
+        key = None if isinstance(unit, Grid) else _heading(unit, spec)
         if key is None:
             sections[-1].units.append(unit)
             continue
@@ -110,7 +125,7 @@ def _sections(units: list[Paragraph], spec: Spec) -> list[_Section]:
             # and preceded by "附件".
             previous = sections[-1].units
             parts = [unit.text]
-            while previous and not previous[-1].cell and (
+            while previous and isinstance(previous[-1], Paragraph) and not previous[-1].cell and (
                 fold(previous[-1].text) in caption_words
                 or (len(previous[-1].text) <= 40 and not _SENTENCE.search(previous[-1].text)
                     and not re.search(r"[，,]", previous[-1].text)
@@ -132,14 +147,15 @@ def _meta_from_preamble(
     title_words = spec.document["title_words"]
     title_at = None
     for i, unit in enumerate(preamble[:8]):
-        if unit.cell:
+        if isinstance(unit, Grid) or unit.cell:
             break
         if _YEAR.search(unit.text) and any(w in unit.text for w in title_words) and len(unit.text) <= 60:
             title_at = i
             break
     if title_at is None:
         body = list(preamble)
-        while body and _CHROME.search(body[0].text) and not _SENTENCE.search(body[0].text):
+        while (body and isinstance(body[0], Paragraph) and _CHROME.search(body[0].text)
+               and not _SENTENCE.search(body[0].text)):
             unmapped.append(Unmapped(body[0].where, body[0].text))
             body.pop(0)
         return meta, body, unmapped
@@ -221,22 +237,27 @@ def assemble(doc: Document, spec: Spec | None = None) -> Report:
     edition_key = detect_edition(units, spec)
     if edition_key is None:
         raise UnreadableInput(doc.source, "没有找到年报表格（主动公开、依申请公开、行政复议诉讼表或统计表）")
+    paragraphs = [u for u in units if isinstance(u, Paragraph)]
     sections = _sections(units, spec)
-    meta, body, chrome = _meta_from_preamble(sections[0].units, units, doc.source, spec)
+    meta, body, chrome = _meta_from_preamble(sections[0].units, paragraphs, doc.source, spec)
     unmapped.extend(chrome)
     meta.edition = edition_key
     if meta.year is None:
-        meta.year = _year_from_text(units)
-    meta.published = _published(units, spec)
+        meta.year = _year_from_text(paragraphs)
+    meta.published = _published(paragraphs, spec)
     report = Report.blank(meta, spec)
     edition = spec.edition(edition_key)
     narrative: dict[str, list[str]] = {}
     sections[0] = _Section("overview", None, body)
+    placed = _place_grids(sections, edition, report, unmapped, spec)
     for section in sections:
         key = section.key
-        if key in edition.tables:
+        texts = [u for u in section.units if isinstance(u, Paragraph)]
+        for grid in (u for u in section.units if isinstance(u, Grid) and id(u) not in placed):
+            texts.extend(t for t in grid_tokens(grid) if t.text)  # a layout table, not a form
+        if key in edition.tables and key not in placed.values():
             table = edition.table(key)
-            tokens = [u for u in section.units if not _is_filled_line(u, spec)]
+            tokens = [u for u in texts if not _is_filled_line(u, spec)]
             if table.layout == "indicators":
                 rows, lost = legacy_rows(table, tokens)
                 report.legacy = (report.legacy or []) + rows
@@ -245,13 +266,59 @@ def assemble(doc: Document, spec: Spec | None = None) -> Report:
                 lost += fill(table, candidates, report.tables[key])
             unmapped.extend(lost)
         elif key in ("active", "requests", "appeals", "legacy"):
-            # A table of another edition than the one detected: keep its text, not its numbers.
-            unmapped.extend(Unmapped(u.where, u.text) for u in section.units if u.text)
+            # Text beside a table that came as a grid, or a table of another edition than the
+            # one detected: keep the text, not as numbers.
+            unmapped.extend(Unmapped(u.where, u.text) for u in texts
+                            if u.text and not _is_note(u.text, edition, spec))
         else:
-            narrative.setdefault(key, []).extend(u.text for u in section.units if u.text)
+            narrative.setdefault(key, []).extend(u.text for u in texts if u.text)
     report.narrative = {k: "\n".join(v) for k, v in narrative.items() if v}
     report.unmapped = unmapped
     return report
+
+
+def _place_grids(
+    sections: list[_Section], edition: Edition, report: Report, unmapped: list[Unmapped], spec: Spec
+) -> dict[int, str]:
+    """Fill the report from every grid that is one of the edition's tables; returns which
+    grids (by id) went to which table. A table split over several grids (page breaks) is
+    read as one, its column map carried from part to part."""
+    placed: dict[int, str] = {}
+    carried: dict[str, dict[int, str] | None] = {}
+    for section in sections:
+        for grid in (u for u in section.units if isinstance(u, Grid)):
+            scores = {
+                key: grid_score(table, grid, label_index(table, spec))
+                for key, table in edition.tables.items()
+            }
+            best = max(scores, key=lambda k: scores[k]) if scores else None
+            if best is None or scores[best] < 2:
+                if best is not None and scores[best] == 0 and section.key in carried:
+                    best = section.key  # a continuation with numbers only
+                else:
+                    continue
+            if not any(c.text.strip() for row in grid.rows for c in row):
+                continue
+            table = edition.table(best)
+            placed[id(grid)] = best
+            if table.layout == "indicators":
+                rows, lost = legacy_rows(table, grid_tokens(grid))
+                report.legacy = (report.legacy or []) + rows
+            else:
+                candidates, lost, carried[best] = rows_from_grid(
+                    table, grid, label_index(table, spec), carried.get(best))
+                lost += fill(table, candidates, report.tables[best])
+            unmapped.extend(lost)
+    return placed
+
+
+def _is_note(text: str, edition: Edition, spec: Spec) -> bool:
+    """A table's caption or printed note, e.g. "（本列数据的勾稽关系为：…）"."""
+    for table in edition.tables.values():
+        index = label_index(table, spec)
+        if index.lookup(text) is not None or fold(text) == fold(table.title):
+            return True
+    return False
 
 
 def _is_filled_line(unit: Paragraph, spec: Spec) -> bool:

@@ -48,3 +48,5 @@ class Document:
     source: str
     blocks: tuple[Block, ...]
     title: str | None = None
+    # Content the reader saw but does not read (a text box, an image): (where, text).
+    skipped: tuple[tuple[str, str], ...] = ()

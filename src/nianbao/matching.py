@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .document import Paragraph
-from .labels import LabelIndex, Target
+from .document import Grid, GridCell, Paragraph
+from .labels import LabelIndex, Target, core
 from .model import Cell, Unmapped
 from .numbers import NotANumber, is_value_text, parse_number
 from .spec import Table
 
-__all__ = ["RowCandidate", "fill", "rows_from_tokens"]
+__all__ = ["RowCandidate", "fill", "grid_score", "grid_tokens", "rows_from_grid", "rows_from_tokens"]
 
 
 @dataclass
@@ -151,3 +151,150 @@ def fill(
                 value = None
             cells[cand.row][key] = Cell(value, tok.text, tok.where)
     return unmapped
+
+
+# --- grids: formats that keep the table's rows and columns --------------------------------
+
+
+def _is_number(text: str) -> bool:
+    return bool(text.strip()) and is_value_text(text)
+
+
+def _column_for(table: Table, header: list[str]) -> str | None:
+    """The column whose label is the lowest header text of a grid column; when several share
+    that label ("结果维持" under 行政复议 and twice under 行政诉讼), the one whose parents appear
+    higher up in the same grid column."""
+    cores = [core(h) for h in header]
+    for depth in range(len(cores) - 1, -1, -1):
+        leaf = cores[depth]
+        candidates = [c for c in table.columns if leaf in {core(x) for x in (c.label, *c.aliases)}]
+        if candidates:
+            above = set(cores[:depth])
+            return max(candidates, key=lambda c: sum(core(p) in above for p in c.path[:-1])).key
+    return None
+
+
+def _column_map(table: Table, header_rows: list[tuple[GridCell, ...]]) -> dict[int, str]:
+    width = max(len(r) for r in header_rows)
+    mapping = {}
+    for c in range(width):
+        texts: list[str] = []
+        seen: set[tuple[int, int]] = set()
+        for row in header_rows:
+            if c < len(row) and row[c].origin not in seen and row[c].text.strip():
+                seen.add(row[c].origin)
+                texts.append(row[c].text)
+        key = _column_for(table, texts) if texts else None
+        if key is not None:
+            mapping[c] = key
+    return mapping
+
+
+def rows_from_grid(
+    table: Table, grid: Grid, index: LabelIndex, carried: dict[int, str] | None = None
+) -> tuple[list[RowCandidate], list[Unmapped], dict[int, str] | None]:
+    """Printed rows of a grid whose header lines say which grid column holds which key.
+
+    ``carried`` is the column map of the previous part of the same table, for a table split
+    across pages whose continuation repeats no header. Returns the rows, what could not be
+    placed, and the column map in force at the end (to carry into a continuation).
+    """
+    candidates: list[RowCandidate] = []
+    unmapped: list[Unmapped] = []
+    column_map = carried
+    header: list[tuple[GridCell, ...]] = []
+    for cells in grid.rows:
+        labels = [c for c in cells if c.text.strip() and not is_value_text(c.text)]
+        numbers = [c for c in cells if _is_number(c.text)]
+        targets = [index.lookup(c.text, rows_first=True) for c in labels]
+        if not numbers and any(
+            (t := index.lookup(c.text, rows_first=False)) is not None and t.kind in ("column", "header")
+            for c in labels
+        ) and not any(t is not None and t.kind == "row" for t in targets):
+            header.append(cells)
+            continue
+        if header:
+            column_map = _column_map(table, header) or column_map
+            header = []
+        row_key = next((t.key for t in reversed(targets) if t is not None and t.kind == "row"), None)
+        if row_key is None and len(labels) > 1:
+            joined = index.lookup("".join(c.text for c in labels), rows_first=True)
+            row_key = joined.key if joined is not None and joined.kind == "row" else None
+        if row_key is None:
+            if any(t is not None and t.kind == "group" for t in targets) and table.layout == "groups":
+                column_map = None  # a new group: its own header line follows
+                continue
+            single = [r for r in table.rows if not r.label]
+            if single and not labels and (numbers or column_map) and not any(
+                c.row == single[0].key for c in candidates
+            ):
+                row_key = single[0].key  # table 四: one row of numbers under its header
+            elif numbers or any(t is None for t in targets):
+                for c in _distinct(cells):
+                    if c.text.strip() and (c in numbers or c in labels and index.lookup(c.text) is None):
+                        unmapped.append(Unmapped(c.where, c.text))
+                continue
+            else:
+                continue
+        label = labels[-1].text if labels else ""
+        where = cells[0].where if cells else grid.where
+        row_columns = table.row(row_key).columns
+        if column_map:
+            by_key: dict[str, list[GridCell]] = {}
+            seen: set[tuple[tuple[int, int], str]] = set()
+            for c, key in sorted(column_map.items()):
+                if c >= len(cells) or key not in row_columns or cells[c] in labels:
+                    continue
+                if (cells[c].origin, key) in seen:
+                    continue
+                seen.add((cells[c].origin, key))
+                by_key.setdefault(key, []).append(cells[c])
+            keys = tuple(k for k in row_columns if k in by_key)
+            values = []
+            for key in keys:
+                filled = [c for c in by_key[key] if c.text.strip()] or by_key[key][:1]
+                values.append(filled[0])
+                for extra in filled[1:]:
+                    unmapped.append(Unmapped(extra.where, f"多出的数值：{extra.text}"))
+            candidates.append(RowCandidate(
+                row_key, [Paragraph(v.text, v.where, True) for v in values], keys, label, where))
+        else:
+            trailing = [c for c in _distinct(cells) if c not in labels][-len(row_columns):]
+            candidates.append(RowCandidate(
+                row_key, [Paragraph(v.text, v.where, True) for v in trailing], None, label, where))
+    return candidates, unmapped, column_map
+
+
+def _distinct(cells: tuple[GridCell, ...]) -> list[GridCell]:
+    """The cells of a grid row, a merged cell once."""
+    seen: set[tuple[int, int]] = set()
+    result = []
+    for cell in cells:
+        if cell.origin not in seen:
+            seen.add(cell.origin)
+            result.append(cell)
+    return result
+
+
+def grid_tokens(grid: Grid) -> list[Paragraph]:
+    """A grid read cell by cell, a merged cell once, as a text dump would show it."""
+    tokens = []
+    seen: set[tuple[int, int]] = set()
+    for cells in grid.rows:
+        for cell in cells:
+            if cell.origin not in seen:
+                seen.add(cell.origin)
+                tokens.append(Paragraph(cell.text, cell.where, True))
+    return tokens
+
+
+def grid_score(table: Table, grid: Grid, index: LabelIndex) -> int:
+    """How many distinct labels of ``table`` the grid shows (0: not this table)."""
+    found = set()
+    for cells in grid.rows:
+        for cell in cells:
+            if cell.text.strip() and not is_value_text(cell.text):
+                target = index.lookup(cell.text)
+                if target is not None and target.kind != "note":
+                    found.add(target)
+    return len(found)
