@@ -231,7 +231,7 @@ def rows_from_grid(
                 row_key = single[0].key  # table 四: one row of numbers under its header
             elif numbers or any(t is None for t in targets):
                 for c in _distinct(cells):
-                    if c.text.strip() and (c in numbers or c in labels and index.lookup(c.text) is None):
+                    if c.text.strip() and (c in numbers or (c in labels and index.lookup(c.text) is None)):
                         unmapped.append(Unmapped(c.where, c.text))
                 continue
             else:

@@ -33,6 +33,10 @@ def read_document(path: str | Path) -> Document:
         return read_html(data, path.name)
     if kind == "text":
         return read_text(data, path.name)
+    if kind == "pdf":
+        from .pdf import read_pdf
+
+        return read_pdf(path, path.name)
     if kind == "zip":
         if not zipfile.is_zipfile(path) or "word/document.xml" not in zipfile.ZipFile(path).namelist():
             raise UnreadableInput(str(path), "不是 Word（.docx）文件，或文件已损坏")

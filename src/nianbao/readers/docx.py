@@ -101,7 +101,8 @@ def read_docx(path: Path, source: str) -> Document:
     try:
         body = open_docx(str(path)).element.body
     except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
-        raise UnreadableInput(source, f"Word 文件已损坏或不是 .docx，无法打开（{type(exc).__name__}）") from None
+        reason = f"Word 文件已损坏或不是 .docx，无法打开（{type(exc).__name__}）"
+        raise UnreadableInput(source, reason) from None
     blocks: list[Block] = []
     skipped: list[tuple[str, str]] = []
     paragraphs = tables = 0
