@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,13 +16,12 @@ from .readers import read_document
 
 __all__ = ["backup_path", "read_report", "report_json", "save_atomically", "save_workbook"]
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
 def read_report(path: str | Path) -> Report:
     """Read a report from any supported source file, or from a standard workbook."""
     path = Path(path)
-    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+    if _is_workbook(path):
         from .workbook import read_workbook
 
         return read_workbook(path)
@@ -32,6 +32,17 @@ def read_report(path: str | Path) -> Report:
     if report.meta.source is None:
         report.meta.source = path.name
     return report
+
+
+def _is_workbook(path: Path) -> bool:
+    """A standard workbook is read back, whatever its name; anything else is a source."""
+    try:
+        if not zipfile.is_zipfile(path):
+            return False
+        with zipfile.ZipFile(path) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except OSError:
+        return False
 
 
 def report_json(report: Report, indent: int | None = 2) -> str:

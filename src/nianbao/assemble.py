@@ -23,7 +23,8 @@ _SENTENCE = re.compile(r"[。；;！？]")
 # Page chrome: a breadcrumb ("首页/ 政府信息公开 / 正文", "当前位置：首页 > …").
 _SEP = r"(?:\s[/>›»]\s?|\s?[/>›»]\s)"
 _CHROME = re.compile(rf"^(?:首页|您的位置|当前位置|位置)|{_SEP}.*{_SEP}")
-_PERIOD = re.compile(r"统计(?:期限|时限|时间|期间)[^。]{0,6}?((?:19|20)\d{2})\s*年")
+# "统计期限自2020年1月1日…", also garbled as "自202011日起"
+_PERIOD = re.compile(r"统计(?:期限|时限|时间|期间|区间)[^。]{0,6}?((?:19|20)\d{2})(?=\s*年|\d{1,4}\s*日)")
 
 
 @dataclass
@@ -272,6 +273,9 @@ def assemble(doc: Document, spec: Spec | None = None) -> Report:
                             if u.text and not _is_note(u.text, edition, spec))
         else:
             narrative.setdefault(key, []).extend(u.text for u in texts if u.text)
+    for key, rows in list(report.tables.items()):
+        if not any(cell.where for columns in rows.values() for cell in columns.values()):
+            del report.tables[key]  # SPEC: tables the report does not have are absent
     report.narrative = {k: "\n".join(v) for k, v in narrative.items() if v}
     report.unmapped = unmapped
     return report

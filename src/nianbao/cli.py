@@ -45,18 +45,22 @@ def _summary(report: Report) -> str:
     ]
     if report.unmapped:
         parts.append(f"未归位 {len(report.unmapped)} 处")
+    missing = report.missing_tables()
+    if missing:
+        titles = "、".join(report.edition_spec().table(k).title.split("、")[0] for k in missing)
+        parts.append(f"缺少表格 {titles}")
     return "，".join(parts)
 
 
-def _output_for(source: Path, out: str | None, many: bool, suffix: str) -> Path | None:
+def _output_for(stem: str, out: str | None, many: bool, suffix: str) -> Path | None:
     """Where one input's result goes; None means standard output."""
     if out == "-":
         return None
     if out is None:
-        return Path.cwd() / f"{source.stem}{suffix}"
+        return Path.cwd() / f"{stem}{suffix}"
     target = Path(out)
     if many or target.is_dir() or not target.suffix:
-        return target / f"{source.stem}{suffix}"
+        return target / f"{stem}{suffix}"
     return target
 
 
@@ -67,11 +71,14 @@ def cmd_convert(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     failed = 0
     suffix = ".json" if args.to == "json" else ".xlsx"
+    stems = [Path(name).stem for name in args.files]
     for name in args.files:
         source = Path(name)
+        # 年报.doc and 年报.pdf in one batch: name the results 年报.doc.xlsx and 年报.pdf.xlsx
+        stem = source.name if stems.count(source.stem) > 1 else source.stem
         try:
             report = read_report(source)
-            target = _output_for(source, args.output, many, suffix)
+            target = _output_for(stem, args.output, many, suffix)
             if target is None:
                 sys.stdout.write(report_json(report, indent=None if many else 2) + "\n")
                 backup = None
@@ -128,7 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=_CONVERT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     convert.add_argument("files", nargs="+", metavar="FILE",
-                         help="年报文件（.txt 纯文本），或标准工作簿（.xlsx）")
+                         help="年报文件（网页 .html、Word .docx/.doc/.wps/.rtf、PDF、纯文本 .txt），"
+                              "或标准工作簿（.xlsx）")
     convert.add_argument("-o", "--output", metavar="OUT",
                          help="输出：文件夹，或（只有一个输入时）文件名；- 表示输出到屏幕（仅 JSON）。"
                               "默认为当前文件夹")

@@ -81,6 +81,11 @@ class Report:
     def edition_spec(self, spec: Spec | None = None) -> Edition:
         return (spec or load_spec()).edition(self.meta.edition or "2021")
 
+    def missing_tables(self, spec: Spec | None = None) -> list[str]:
+        """Keys of the edition's tables that the source does not have at all."""
+        edition = self.edition_spec(spec)
+        return [k for k, t in edition.tables.items() if t.layout != "indicators" and k not in self.tables]
+
     def value(self, table: str, row: str, column: str) -> Number | None:
         """The number in one cell (None when blank)."""
         return self.tables[table][row][column].value

@@ -48,7 +48,8 @@ _MAX_CELL = 32000  # Excel holds at most 32,767 characters in a cell
 _CONTINUED = "（续）"
 _NARRATIVE_LABELS = {"overview": "一、总体情况", "problems": "五、存在的主要问题及改进情况",
                      "other": "六、其他需要报告的事项"}
-_INFO_ROWS = ("转换工具", "转换时间", "表格版本说明")
+_INFO_ROWS = ("转换工具", "转换时间", "表格版本说明", "缺少的表格")
+_MISSING = "meta.missing_tables"
 _UNMAPPED_TITLE = "未能归位的原文内容（请核对）"
 
 
@@ -157,7 +158,7 @@ def build_template(edition_key: str, spec: Spec | None = None) -> Workbook:
     meta_ws.column_dimensions["A"].width = 20
     meta_ws.column_dimensions["B"].width = 70
     rows = [(f.label, f"meta.{f.key}") for f in spec.meta_fields]
-    rows += [(label, None) for label in _INFO_ROWS]
+    rows += [(label, _MISSING if label == "缺少的表格" else None) for label in _INFO_ROWS]
     for r, (label, name) in enumerate(rows, start=1):
         _set_text(meta_ws.cell(r, 1), label)
         meta_ws.cell(r, 1).font = bold
@@ -168,7 +169,7 @@ def build_template(edition_key: str, spec: Spec | None = None) -> Workbook:
         meta_ws.cell(r, 2).font = normal
         if name:
             _name(wb, name, meta_ws.title, _absolute(r, 2))
-    _set_text(meta_ws.cell(len(_INFO_ROWS) + len(spec.meta_fields), 2), edition.label)
+    _set_text(meta_ws.cell(rows.index(("表格版本说明", None)) + 1, 2), edition.label)
     unmapped_at = len(rows) + 2
     _set_text(meta_ws.cell(unmapped_at, 1), _UNMAPPED_TITLE)
     meta_ws.cell(unmapped_at, 1).font = bold
@@ -246,6 +247,10 @@ def write_workbook(report: Report, path: str | Path | None = None, spec: Spec | 
     info_row = meta_ws[address].row + len(spec.meta_fields)
     _set_text(meta_ws.cell(info_row, 2), f"nianbao {__version__}")
     _set_text(meta_ws.cell(info_row + 1, 2), datetime.now().strftime("%Y-%m-%d %H:%M"))
+    missing = [spec.edition(edition).table(k).title for k in report.missing_tables(spec)]
+    if missing:
+        ws, address = _destination(wb, _MISSING)
+        _set_text(ws[address], "；".join(missing))
     _write_unmapped(wb, report.unmapped)
 
     for table_key, rows in report.tables.items():
@@ -372,6 +377,11 @@ def report_from_workbook(wb: Workbook, where: str = "", spec: Spec | None = None
         setattr(meta, f.key, value)
     meta.edition = edition_key
     report = Report.blank(meta, spec)
+    dest = _destination(wb, _MISSING)
+    missing = str(dest[0][dest[1]].value or "") if dest else ""
+    for key, table in spec.edition(edition_key).tables.items():
+        if table.title in missing.split("；"):
+            report.tables.pop(key, None)
     provenance = _read_provenance(wb, spec)
     unmapped = _read_unmapped(wb)
     edition = spec.edition(edition_key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from pathlib import Path
@@ -26,7 +27,8 @@ def read_document(path: str | Path) -> Document:
         raise UnreadableInput(str(path), f"无法读取文件（{exc.strerror}）") from None
     if not data.strip():
         raise UnreadableInput(str(path), "文件是空的")
-    kind = sniff(data, path.suffix.lower())
+    suffix = path.suffix.lower()
+    kind = sniff(data, suffix)
     if kind == "html":
         from .html import read_html
 
@@ -37,30 +39,46 @@ def read_document(path: str | Path) -> Document:
         from .pdf import read_pdf
 
         return read_pdf(path, path.name)
-    if kind == "zip":
-        if not zipfile.is_zipfile(path) or "word/document.xml" not in zipfile.ZipFile(path).namelist():
-            raise UnreadableInput(str(path), "不是 Word（.docx）文件，或文件已损坏")
+    if kind == "docx":
         from .docx import read_docx
 
         return read_docx(path, path.name)
-    raise UnreadableInput(str(path), "暂不支持这种文件格式，请另存为 Word（.docx）、网页或纯文本后再转换")
+    if kind in ("ole", "rtf"):
+        from .office import read_via_libreoffice
+
+        return read_via_libreoffice(path, path.name)
+    what = _NOT_REPORTS.get(kind, "无法识别的格式")
+    named = f"扩展名是 {suffix}，但" if suffix else ""
+    raise UnreadableInput(str(path), f"{named}文件内容是{what}，不是年报（支持 txt、网页、Word、PDF）")
 
 
 _HTML = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title|div|p|table)[\s>]",
                    re.I | re.S)
+_MAGIC = (
+    (b"%PDF", "pdf"), (b"\xd0\xcf\x11\xe0", "ole"), (b"{\\rtf", "rtf"), (b"\x89PNG", "png"),
+    (b"\xff\xd8\xff", "jpeg"), (b"GIF8", "gif"), (b"Rar!", "rar"), (b"7z\xbc\xaf", "7z"),
+)
+_NOT_REPORTS = {
+    "png": "PNG 图片", "jpeg": "JPEG 图片", "gif": "GIF 图片", "rar": "RAR 压缩包", "7z": "7z 压缩包",
+    "zip": "ZIP 压缩包（不是 Word 文件，或 Word 文件已损坏）", "xlsx": "Excel 工作簿",
+}
 
 
 def sniff(data: bytes, suffix: str) -> str:
-    """The format of a file by its content (the extension is only a hint)."""
-    head = data[:2048].lstrip(b"\xef\xbb\xbf")
-    if data.startswith(b"%PDF"):
-        return "pdf"
+    """The format of a file by its content; the extension is only a hint (government sites
+    often serve web pages as .doc, and a text file may be called anything)."""
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
     if data.startswith(b"PK\x03\x04"):
-        return "zip"
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        return "ole"
-    if data.startswith(b"{\\rtf"):
-        return "rtf"
+        try:
+            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        except zipfile.BadZipFile:
+            return "zip"
+        if "word/document.xml" in names:
+            return "docx"
+        return "xlsx" if "xl/workbook.xml" in names else "zip"
+    head = data[:2048].lstrip(b"\xef\xbb\xbf")
     if _HTML.match(head) or (suffix in (".htm", ".html", ".shtml", ".xhtml") and b"<" in head):
         return "html"
     return "text"

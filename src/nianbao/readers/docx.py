@@ -38,10 +38,20 @@ def _paragraph_text(p: etree._Element) -> str:
     """A paragraph's text; runs inside text boxes are not part of it."""
     parts = []
     for el in p.iter(_T, _TAB, _BR, _CR):
-        if any(a.tag == _TXBX for a in el.iterancestors()):
+        if _in_text_box(el, p):
             continue
         parts.append(el.text or "" if el.tag == _T else ("\t" if el.tag == _TAB else "\n"))
     return "".join(parts)
+
+
+def _in_text_box(el: etree._Element, paragraph: etree._Element) -> bool:
+    """True when ``el`` sits in a text box inside ``paragraph`` (not beside its runs)."""
+    for ancestor in el.iterancestors():
+        if ancestor is paragraph:
+            return False
+        if ancestor.tag == _TXBX:
+            return True
+    return False
 
 
 def _blocks(parent: etree._Element) -> list[etree._Element]:
