@@ -6,6 +6,7 @@ Readers know formats, not reports: nothing here mentions 申请 or a table key.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["Block", "Document", "Grid", "GridCell", "Paragraph"]
 
@@ -20,10 +21,9 @@ class Paragraph:
     cell: bool = False
 
 
-@dataclass(frozen=True)
-class GridCell:
+class GridCell(NamedTuple):
     """A cell of a rectangular grid; a merged cell is repeated at every position it covers,
-    each copy knowing the merge origin (row, column)."""
+    each copy knowing the merge origin (row, column). (A named tuple: grids have many.)"""
 
     text: str
     where: str

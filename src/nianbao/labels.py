@@ -40,7 +40,11 @@ def _fold_table(spec: Spec) -> dict[int, str]:
 
 def fold(text: str, spec: Spec | None = None) -> str:
     """Normalise a label for comparison: NFKC, character folds, quotes, no whitespace."""
-    spec = spec or load_spec()
+    return _fold(text, spec or load_spec())
+
+
+@functools.lru_cache(maxsize=8192)
+def _fold(text: str, spec: Spec) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_fold_table(spec)).translate(_QUOTES)
     return _SPACE.sub("", text)
 
@@ -54,6 +58,7 @@ def numbering(folded: str) -> tuple[str, str, str] | None:
     return None
 
 
+@functools.lru_cache(maxsize=8192)
 def strip_numbering(folded: str) -> str:
     """A folded label without its leading numbering ("一、", "(一)", "1.", "其中:")."""
     found = numbering(folded)

@@ -8,6 +8,7 @@ then places every value at its (row, column) key and reports what it could not p
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from .document import Grid, GridCell, Paragraph
@@ -165,13 +166,24 @@ def _column_for(table: Table, header: list[str]) -> str | None:
     that label ("结果维持" under 行政复议 and twice under 行政诉讼), the one whose parents appear
     higher up in the same grid column."""
     cores = [core(h) for h in header]
+    by_label = _columns_by_label(table)
     for depth in range(len(cores) - 1, -1, -1):
-        leaf = cores[depth]
-        candidates = [c for c in table.columns if leaf in {core(x) for x in (c.label, *c.aliases)}]
+        candidates = by_label.get(cores[depth])
         if candidates:
             above = set(cores[:depth])
-            return max(candidates, key=lambda c: sum(core(p) in above for p in c.path[:-1])).key
+            return max(candidates, key=lambda c: sum(p in above for p in c[1]))[0]
     return None
+
+
+@functools.cache
+def _columns_by_label(table: Table) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+    """Column keys by the core of each of their labels, with the cores of their parents."""
+    result: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for column in table.columns:
+        parents = tuple(core(p) for p in column.path[:-1])
+        for label in {core(x) for x in (column.label, *column.aliases)}:
+            result.setdefault(label, []).append((column.key, parents))
+    return result
 
 
 def _column_map(table: Table, header_rows: list[tuple[GridCell, ...]]) -> dict[int, str]:
@@ -291,10 +303,12 @@ def grid_tokens(grid: Grid) -> list[Paragraph]:
 def grid_score(table: Table, grid: Grid, index: LabelIndex) -> int:
     """How many distinct labels of ``table`` the grid shows (0: not this table)."""
     found = set()
-    for cells in grid.rows:
-        for cell in cells:
-            if cell.text.strip() and not is_value_text(cell.text):
-                target = index.lookup(cell.text)
-                if target is not None and target.kind != "note":
-                    found.add(target)
+    for text in _label_texts(grid):
+        target = index.lookup(text)
+        if target is not None and target.kind != "note":
+            found.add(target)
     return len(found)
+
+
+def _label_texts(grid: Grid) -> set[str]:
+    return {c.text for c in grid_tokens(grid) if c.text.strip() and not is_value_text(c.text)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -28,7 +29,25 @@ def parse_number(text: str, money: bool = False, spec: Spec | None = None) -> in
 
     Money is in 万元: "26.8万元" is 26.8 and "268000元" is 26.8. Raises NotANumber.
     """
-    spec = spec or load_spec()
+    result = _parse(text, money, spec or load_spec())
+    if result is _NOT_A_NUMBER:
+        raise NotANumber(text)
+    return result
+
+
+_NOT_A_NUMBER = object()
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(text: str, money: bool, spec: Spec) -> object:
+    """parse_number's work, cached: the same few texts ("0", "", "1") fill most cells."""
+    try:
+        return _parse_uncached(text, money, spec)
+    except NotANumber:
+        return _NOT_A_NUMBER
+
+
+def _parse_uncached(text: str, money: bool, spec: Spec) -> int | float | None:
     cleaned = _clean(text)
     if cleaned in spec.blank_markers or text.strip() in spec.blank_markers:
         return None
@@ -56,8 +75,4 @@ def parse_number(text: str, money: bool = False, spec: Spec | None = None) -> in
 
 def is_value_text(text: str, spec: Spec | None = None) -> bool:
     """True when a cell's text is a number or a blank marker (a value cell, not a label)."""
-    try:
-        parse_number(text, spec=spec)
-    except NotANumber:
-        return False
-    return True
+    return _parse(text, False, spec or load_spec()) is not _NOT_A_NUMBER

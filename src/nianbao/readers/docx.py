@@ -1,5 +1,7 @@
 """Word (.docx): paragraphs and tables in body order, merged cells expanded from the XML.
 
+python-docx's XML vocabulary (``qn``) names the elements; the main part is parsed directly.
+
 python-docx's ``row.cells`` gives ragged rows when a row starts late or ends early
 (``w:gridBefore``/``w:gridAfter``) and hides vertical merges; the grid is therefore built
 from ``w:tc`` elements directly: ``w:gridSpan`` spans columns, ``w:vMerge`` continues the
@@ -11,7 +13,6 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from docx import Document as open_docx
 from docx.oxml.ns import qn
 from lxml import etree
 
@@ -23,13 +24,16 @@ __all__ = ["read_docx"]
 _P, _TBL, _TR, _TC, _SDT = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:sdt")
 _T, _TAB, _BR, _CR = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
 _TXBX = qn("w:txbxContent")
+_TR_PR, _TC_PR, _GRID_BEFORE, _GRID_AFTER = qn("w:trPr"), qn("w:tcPr"), qn("w:gridBefore"), qn("w:gridAfter")
+_GRID_SPAN, _V_MERGE, _VAL = qn("w:gridSpan"), qn("w:vMerge"), qn("w:val")
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
 
 def _val(el: etree._Element | None, default: int = 0) -> int:
     if el is None:
         return default
     try:
-        return int(el.get(qn("w:val")))
+        return int(el.get(_VAL))
     except (TypeError, ValueError):
         return default
 
@@ -37,8 +41,9 @@ def _val(el: etree._Element | None, default: int = 0) -> int:
 def _paragraph_text(p: etree._Element) -> str:
     """A paragraph's text; runs inside text boxes are not part of it."""
     parts = []
+    boxed = next(p.iter(_TXBX), None) is not None
     for el in p.iter(_T, _TAB, _BR, _CR):
-        if _in_text_box(el, p):
+        if boxed and _in_text_box(el, p):
             continue
         parts.append(el.text or "" if el.tag == _T else ("\t" if el.tag == _TAB else "\n"))
     return "".join(parts)
@@ -83,21 +88,21 @@ def _grid(tbl: etree._Element, number: int) -> Grid:
     width = 0
     rows = [tr for tr in tbl if tr.tag == _TR]
     for r, tr in enumerate(rows):
-        tr_pr = tr.find(qn("w:trPr"))
-        c = _val(tr_pr.find(qn("w:gridBefore")) if tr_pr is not None else None)
+        tr_pr = tr.find(_TR_PR)
+        c = _val(tr_pr.find(_GRID_BEFORE) if tr_pr is not None else None)
         for tc in (x for x in tr if x.tag == _TC):
-            tc_pr = tc.find(qn("w:tcPr"))
-            span = max(1, _val(tc_pr.find(qn("w:gridSpan")) if tc_pr is not None else None, 1))
-            vmerge = tc_pr.find(qn("w:vMerge")) if tc_pr is not None else None
+            tc_pr = tc.find(_TC_PR)
+            span = max(1, _val(tc_pr.find(_GRID_SPAN) if tc_pr is not None else None, 1))
+            vmerge = tc_pr.find(_V_MERGE) if tc_pr is not None else None
             above = placed.get((r - 1, c))
-            if vmerge is not None and vmerge.get(qn("w:val"), "continue") == "continue" and above:
+            if vmerge is not None and vmerge.get(_VAL, "continue") == "continue" and above:
                 cell = above
             else:
                 cell = GridCell(_cell_text(tc), f"表格{number}第{r + 1}行第{c + 1}列", (r, c))
             for dc in range(span):
                 placed[(r, c + dc)] = cell
             c += span
-        width = max(width, c + _val(tr_pr.find(qn("w:gridAfter")) if tr_pr is not None else None))
+        width = max(width, c + _val(tr_pr.find(_GRID_AFTER) if tr_pr is not None else None))
     grid_rows = tuple(
         tuple(placed.get((r, c)) or GridCell("", f"表格{number}第{r + 1}行第{c + 1}列", (r, c))
               for c in range(width))
@@ -109,8 +114,13 @@ def _grid(tbl: etree._Element, number: int) -> Grid:
 def read_docx(path: Path, source: str) -> Document:
     """Paragraphs and table grids of a Word document, in reading order."""
     try:
-        body = open_docx(str(path)).element.body
-    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
+        # The main part only, parsed as plain XML: opening the whole package with python-docx
+        # (styles, numbering, settings, its own element classes) costs more than the reading.
+        with zipfile.ZipFile(path) as package:
+            body = etree.fromstring(package.read("word/document.xml"), _PARSER).find(qn("w:body"))
+        if body is None:
+            raise ValueError("no w:body")
+    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError, OSError) as exc:
         reason = f"Word 文件已损坏或不是 .docx，无法打开（{type(exc).__name__}）"
         raise UnreadableInput(source, reason) from None
     blocks: list[Block] = []

@@ -92,10 +92,11 @@ def _grid(table: etree._Element, number: int) -> Grid:
                 c += 1
             text = _cell_text(td)
             cell = GridCell(text, f"表格{number}第{r + 1}行第{c + 1}列", (r, c))
-            for dr in range(_span(td, "rowspan")):
-                for dc in range(_span(td, "colspan")):
+            rowspan, colspan = _span(td, "rowspan"), _span(td, "colspan")
+            for dr in range(rowspan):
+                for dc in range(colspan):
                     placed.setdefault((r + dr, c + dc), cell)
-            c += _span(td, "colspan")
+            c += colspan
             width = max(width, c)
     height = len(rows)
     grid_rows = []
