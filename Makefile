@@ -14,8 +14,8 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	@rm -rf demo-output
-	$(BIN)/nianbao convert examples/*.txt -o demo-output
-	$(BIN)/nianbao convert examples/*.txt --to json -o demo-output/json 2>/dev/null
+	$(BIN)/nianbao convert examples/*.* -o demo-output
+	$(BIN)/nianbao convert examples/*.* --to json -o demo-output/json 2>/dev/null
 	@echo
 	@echo "Standard workbooks: demo-output/*.xlsx    canonical JSON: demo-output/json/*.json"
 
