@@ -41,12 +41,24 @@ def _val(el: etree._Element | None, default: int = 0) -> int:
 def _paragraph_text(p: etree._Element) -> str:
     """A paragraph's text; runs inside text boxes are not part of it."""
     parts = []
-    boxed = next(p.iter(_TXBX), None) is not None
-    for el in p.iter(_T, _TAB, _BR, _CR):
-        if boxed and _in_text_box(el, p):
-            continue
-        parts.append(el.text or "" if el.tag == _T else ("\t" if el.tag == _TAB else "\n"))
+    for el in p.iter(_T, _TAB, _BR, _CR, _TXBX):
+        tag = el.tag
+        if tag == _T:
+            parts.append(el.text or "")
+        elif tag == _TXBX:
+            return _boxed_paragraph_text(p)
+        else:
+            parts.append("\t" if tag == _TAB else "\n")
     return "".join(parts)
+
+
+def _boxed_paragraph_text(p: etree._Element) -> str:
+    """The text of a paragraph that holds a text box, without the box's text."""
+    return "".join(
+        (el.text or "" if el.tag == _T else ("\t" if el.tag == _TAB else "\n"))
+        for el in p.iter(_T, _TAB, _BR, _CR)
+        if not _in_text_box(el, p)
+    )
 
 
 def _in_text_box(el: etree._Element, paragraph: etree._Element) -> bool:
@@ -73,14 +85,19 @@ def _blocks(parent: etree._Element) -> list[etree._Element]:
 
 
 def _cell_text(tc: etree._Element) -> str:
+    blocks = _blocks(tc) if next(tc.iterchildren(_SDT), None) is not None else tc.iterchildren(_P, _TBL)
     lines = []
-    for block in _blocks(tc):
+    for block in blocks:
         if block.tag == _P:
-            lines.append(_paragraph_text(block))
+            line = _paragraph_text(block).strip()
+            if line:
+                lines.append(line)
         else:  # a nested table: its text, cell by cell
             for tr in block.iter(_TR):
-                lines.append(" ".join(_cell_text(c) for c in tr if c.tag == _TC))
-    return "\n".join(line.strip() for line in lines if line.strip())
+                line = " ".join(_cell_text(c) for c in tr.iterchildren(_TC)).strip()
+                if line:
+                    lines.append(line)
+    return "\n".join(lines)
 
 
 def _grid(tbl: etree._Element, number: int) -> Grid:
@@ -88,12 +105,12 @@ def _grid(tbl: etree._Element, number: int) -> Grid:
     width = 0
     rows = [tr for tr in tbl if tr.tag == _TR]
     for r, tr in enumerate(rows):
-        tr_pr = tr.find(_TR_PR)
-        c = _val(tr_pr.find(_GRID_BEFORE) if tr_pr is not None else None)
-        for tc in (x for x in tr if x.tag == _TC):
-            tc_pr = tc.find(_TC_PR)
-            span = max(1, _val(tc_pr.find(_GRID_SPAN) if tc_pr is not None else None, 1))
-            vmerge = tc_pr.find(_V_MERGE) if tc_pr is not None else None
+        tr_pr = next(tr.iterchildren(_TR_PR), None)
+        c = _val(next(tr_pr.iterchildren(_GRID_BEFORE), None) if tr_pr is not None else None)
+        for tc in tr.iterchildren(_TC):
+            tc_pr = next(tc.iterchildren(_TC_PR), None)
+            span = max(1, _val(next(tc_pr.iterchildren(_GRID_SPAN), None) if tc_pr is not None else None, 1))
+            vmerge = next(tc_pr.iterchildren(_V_MERGE), None) if tc_pr is not None else None
             above = placed.get((r - 1, c))
             if vmerge is not None and vmerge.get(_VAL, "continue") == "continue" and above:
                 cell = above
@@ -102,7 +119,7 @@ def _grid(tbl: etree._Element, number: int) -> Grid:
             for dc in range(span):
                 placed[(r, c + dc)] = cell
             c += span
-        width = max(width, c + _val(tr_pr.find(_GRID_AFTER) if tr_pr is not None else None))
+        width = max(width, c + _val(next(tr_pr.iterchildren(_GRID_AFTER), None) if tr_pr is not None else None))
     grid_rows = tuple(
         tuple(placed.get((r, c)) or GridCell("", f"表格{number}第{r + 1}行第{c + 1}列", (r, c))
               for c in range(width))
