@@ -119,7 +119,8 @@ def _grid(tbl: etree._Element, number: int) -> Grid:
             for dc in range(span):
                 placed[(r, c + dc)] = cell
             c += span
-        width = max(width, c + _val(next(tr_pr.iterchildren(_GRID_AFTER), None) if tr_pr is not None else None))
+        after = next(tr_pr.iterchildren(_GRID_AFTER), None) if tr_pr is not None else None
+        width = max(width, c + _val(after))
     grid_rows = tuple(
         tuple(placed.get((r, c)) or GridCell("", f"表格{number}第{r + 1}行第{c + 1}列", (r, c))
               for c in range(width))
