@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 
 from .spec import Table
 
-__all__ = ["Label", "TableLayout", "defined_name", "table_layout"]
+__all__ = ["Label", "TableLayout", "defined_name", "legacy_reference", "table_layout"]
 
 
 @dataclass(frozen=True)
@@ -148,3 +148,10 @@ def table_layout(table: Table) -> TableLayout:
     if table.layout == "indicators":
         return _indicators(table)
     return _matrix(table)
+
+
+def legacy_reference(table: Table, position: int) -> str:
+    """The sheet-qualified address of the value of the 统计表's ``position``-th row (0-based),
+    as the writer lays the rows out under the header: ``统计表!D2`` for the first."""
+    layout = table_layout(table)
+    return f"{table.sheet}!{get_column_letter(layout.width)}{layout.header_rows + position + 1}"

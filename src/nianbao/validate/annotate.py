@@ -1,0 +1,116 @@
+"""Findings written into the standard workbook: a 校验结果 sheet, and each failing cell filled
+(red for an error, amber for a warning) with a comment. The clerk's values are never touched;
+the previous marks of this tool are removed first, so annotating again is safe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..api import save_atomically
+from ..errors import UnreadableInput
+from .findings import Finding, ValidationReport
+
+__all__ = ["AUTHOR", "RESULT_SHEET", "annotate", "annotate_workbook", "clear_marks"]
+
+RESULT_SHEET = "校验结果"
+AUTHOR = "nianbao 校验"
+_FILLS = {"error": "FFFFC7CE", "warning": "FFFFEB9C"}
+_SEVERITY = {"error": "错误", "warning": "警告"}
+_HEADER = ("序号", "级别", "位置", "说明", "规则", "应为", "实际")
+_WIDTHS = (6, 6, 22, 90, 26, 8, 8)
+
+
+def _locate(wb: Workbook, finding: Finding) -> tuple[Worksheet, str] | None:
+    """The finding's cell in this workbook: by defined name (so rows a clerk inserted do not
+    matter), else by the address in the standard layout."""
+    name = finding.defined_name
+    dn = wb.defined_names.get(name) if name else None
+    if dn is not None:
+        for sheet, address in dn.destinations:
+            if sheet in wb.sheetnames:
+                return wb[sheet], address.replace("$", "")
+    if finding.cell:
+        sheet, _, address = finding.cell.rpartition("!")
+        if sheet in wb.sheetnames:
+            return wb[sheet], address
+    return None
+
+
+def clear_marks(wb: Workbook) -> None:
+    """Remove this tool's previous 校验结果 sheet, fills and comments; nothing else."""
+    if RESULT_SHEET in wb.sheetnames:
+        del wb[RESULT_SHEET]
+    ours = set(_FILLS.values())
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.comment is not None and cell.comment.author == AUTHOR:
+                    cell.comment = None
+                if cell.fill.fill_type == "solid" and cell.fill.fgColor.rgb in ours:
+                    cell.fill = PatternFill(fill_type=None)
+
+
+def _results_sheet(wb: Workbook, result: ValidationReport,
+                   places: list[tuple[Worksheet, str] | None]) -> None:
+    ws = wb.create_sheet(RESULT_SHEET)
+    counts = result.counts
+    summary = (f"共 {counts['errors']} 个错误，{counts['warnings']} 个警告" if result.findings
+               else "未发现问题")
+    ws.cell(1, 1, f"校验结果：{summary}").font = Font(bold=True)
+    for c, (text, width) in enumerate(zip(_HEADER, _WIDTHS, strict=True), start=1):
+        ws.cell(2, c, text).font = Font(bold=True)
+        ws.column_dimensions[ws.cell(2, c).column_letter].width = width
+    for i, (finding, place) in enumerate(zip(result.findings, places, strict=True), start=3):
+        row = (i - 2, _SEVERITY[finding.severity], None, finding.message, finding.rule,
+               finding.expected, finding.actual)
+        for c, value in enumerate(row, start=1):
+            cell = ws.cell(i, c, value)
+            cell.alignment = Alignment(vertical="top", wrap_text=c == 4)
+        ws.cell(i, 2).fill = PatternFill("solid", fgColor=_FILLS[finding.severity])
+        if place is not None:
+            target, address = place
+            link = ws.cell(i, 3, f"{target.title}!{address}")
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{target.title}'!{address}")
+            link.font = Font(color="0563C1", underline="single")
+        else:
+            ws.cell(i, 3, finding.cell or "")
+    ws.freeze_panes = "A3"
+    wb.active = wb.sheetnames.index(RESULT_SHEET)
+    for sheet in wb.worksheets:  # only one sheet may be selected when the file opens
+        sheet.sheet_view.tabSelected = sheet.title == RESULT_SHEET
+
+
+def annotate(wb: Workbook, result: ValidationReport) -> None:
+    """Mark the findings in an open workbook (after removing this tool's previous marks)."""
+    clear_marks(wb)
+    places = [_locate(wb, f) for f in result.findings]
+    notes: dict[tuple[str, str], list[Finding]] = {}
+    for finding, place in zip(result.findings, places, strict=True):
+        if place is not None:
+            notes.setdefault((place[0].title, place[1]), []).append(finding)
+    for (sheet, address), findings in notes.items():
+        cell = wb[sheet][address]
+        worst = "error" if any(f.is_error for f in findings) else "warning"
+        cell.fill = PatternFill("solid", fgColor=_FILLS[worst])
+        if cell.comment is None:  # a comment of the clerk's own stays as it is
+            text = "\n".join(f"【{_SEVERITY[f.severity]}】{f.message}" for f in findings)
+            cell.comment = Comment(text, AUTHOR, width=360, height=40 + 20 * len(text) // 24)
+    _results_sheet(wb, result, places)
+
+
+def annotate_workbook(path: str | Path, result: ValidationReport) -> Path | None:
+    """Write the findings into a standard workbook file, through a temporary file replaced at
+    once; the previous version is kept as 名称.bak.xlsx. Returns the backup's path."""
+    path = Path(path)
+    try:
+        wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise UnreadableInput(str(path), f"无法打开 Excel 文件（{type(exc).__name__}）") from None
+    annotate(wb, result)
+    return save_atomically(path, wb.save)

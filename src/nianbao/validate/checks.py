@@ -1,0 +1,490 @@
+"""The spec's rules as pandera checks, and failures turned back into findings.
+
+A rule's ``kind`` picks a class here; the class knows which frame the rule runs on, how to
+test it for every row at once (``holds``: a boolean Series, True where the rule holds), and
+how to explain a failing row (``explain``: expected and actual recomputed from the frame).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from ..layout import legacy_reference, table_layout
+from ..model import Report
+from ..spec import Rule, Spec, Table
+from .findings import (
+    BLANK,
+    Finding,
+    cell_name,
+    format_number,
+    json_number,
+    legacy_name,
+    render,
+)
+from .frames import MATRIX_TABLES
+
+__all__ = ["KINDS", "Context", "RuleCheck", "frame_schema", "rule_checks"]
+
+_EPS = 1e-6
+_MAX_NAMED_BLANKS = 3
+
+
+@dataclass(frozen=True)
+class Context:
+    """What explaining a failure needs besides the frame: the spec and the reports."""
+
+    spec: Spec
+    reports: Sequence[Report]
+
+    def table(self, report: int, key: str) -> Table:
+        return self.spec.edition(self.reports[report].meta.edition or "2021").table(key)
+
+    def legacy_label(self, report: int, position: int) -> str:
+        return self.reports[report].legacy[position].label  # type: ignore[index]
+
+
+class RuleCheck:
+    """One rule of the spec, executable on its frame."""
+
+    frame = ""
+
+    def __init__(self, rule: Rule, spec: Spec) -> None:
+        self.rule = rule
+        self.spec = spec
+        self.params = rule.params
+
+    def holds(self, df: pd.DataFrame) -> pd.Series:
+        raise NotImplementedError
+
+    def explain(self, df: pd.DataFrame, failing: pd.DataFrame, ctx: Context) -> Iterator[tuple[int, Finding]]:
+        raise NotImplementedError
+
+    def pandera_check(self) -> pa.Check:
+        """The pandera check, named by the rule id so failure cases say which rule failed."""
+        return pa.Check(self.holds, name=self.rule.id)
+
+    def in_editions(self, df: pd.DataFrame) -> np.ndarray:
+        if not self.rule.editions:
+            return np.ones(len(df), dtype=bool)
+        return np.isin(_a(df, "edition"), list(self.rule.editions))
+
+    def finding(self, table: str, row: str | None, column: str | None, cell: str | None,
+                expected: object, actual: object, message: str) -> Finding:
+        return Finding(self.rule.id, self.rule.severity, table, row, column, cell,
+                       expected, actual, message)
+
+
+def _a(df: pd.DataFrame, column: str) -> np.ndarray:
+    """A column as a numpy array: the checks compute in numpy, pandas per operation is slow."""
+    return df[column].to_numpy()
+
+
+def _zero(df: pd.DataFrame, column: str) -> np.ndarray:
+    """A numeric column with blanks (NaN) as 0, as the arithmetic rules count them."""
+    return np.nan_to_num(df[column].to_numpy(dtype=float))
+
+
+def _answer(df: pd.DataFrame, holds: np.ndarray) -> pd.Series:
+    return pd.Series(holds, index=df.index)
+
+
+def _sum(df: pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
+    """Row sums over ``keys``; a blank (NaN) counts as 0."""
+    return np.nansum(np.column_stack([df[k].to_numpy(dtype=float) for k in keys]), axis=1)
+
+
+def _blank_note(names: list[str]) -> str:
+    if not names:
+        return ""
+    if len(names) <= _MAX_NAMED_BLANKS:
+        return f"（空白按0计：{'、'.join(names)}）"
+    return f"（{len(names)}格空白，按0计）"
+
+
+class _Balance(RuleCheck):
+    """``Σ lhs = Σ rhs``; the finding stands at ``target`` with the value that would balance."""
+
+    axis = ""  # the frame's key column that is not a rule key: "column" or "row"
+
+    def holds(self, df: pd.DataFrame) -> pd.Series:
+        diff = _sum(df, self.params["lhs"]) - _sum(df, self.params["rhs"])
+        return _answer(df, (np.abs(diff) < _EPS) | ~self.in_editions(df))
+
+    def _cell(self, table: Table, key: str, other: str) -> tuple[str, str]:
+        return (key, other) if self.axis == "column" else (other, key)
+
+    def explain(self, df: pd.DataFrame, failing: pd.DataFrame, ctx: Context) -> Iterator[tuple[int, Finding]]:
+        lhs, rhs, target = self.params["lhs"], self.params["rhs"], self.params["target"]
+        same, other = (lhs, rhs) if target in lhs else (rhs, lhs)
+        for item in _records(failing):
+            report = int(item["report"])
+            table = ctx.table(report, self.rule.table)
+            fixed = item[self.axis]
+            present = {r.key for r in table.rows} if self.axis == "column" else {c.key for c in table.columns}
+            expected = sum(np.nan_to_num(item[k]) for k in other if k in present) - sum(
+                np.nan_to_num(item[k]) for k in same if k != target and k in present)
+            blanks = [cell_name(table, *self._cell(table, k, fixed))
+                      for k in (*lhs, *rhs) if k != target and k in present and pd.isna(item[k])]
+            row, column = self._cell(table, target, fixed)
+            message = render(self.rule, where=cell_name(table, row, column),
+                             expected=format_number(expected), actual=format_number(item[target]),
+                             note=_blank_note(blanks))
+            yield report, self.finding(self.rule.table, row, column,
+                                       table_layout(table).reference(row, column),
+                                       json_number(expected), json_number(item[target]), message)
+
+
+class RowsEqual(_Balance):
+    """Rows of one column add up (requests: 第一项加第二项之和 …)."""
+
+    axis = "column"
+
+    @property
+    def frame(self) -> str:  # type: ignore[override]
+        return f"{self.rule.table}.by_column"
+
+
+class ColumnsEqual(_Balance):
+    """Columns of one row add up (总计 = Σ 申请人)."""
+
+    axis = "row"
+
+    @property
+    def frame(self) -> str:  # type: ignore[override]
+        return f"{self.rule.table}.by_row"
+
+
+class ColumnsLe(RuleCheck):
+    """``Σ lhs ≤ Σ rhs`` in each row; the finding stands at the first lhs column."""
+
+    @property
+    def frame(self) -> str:  # type: ignore[override]
+        return f"{self.rule.table}.by_row"
+
+    def holds(self, df: pd.DataFrame) -> pd.Series:
+        fits = _sum(df, self.params["lhs"]) <= _sum(df, self.params["rhs"]) + _EPS
+        return _answer(df, fits | ~self.in_editions(df))
+
+    def explain(self, df: pd.DataFrame, failing: pd.DataFrame, ctx: Context) -> Iterator[tuple[int, Finding]]:
+        column = self.params["lhs"][0]
+        for item in _records(failing):
+            report, row = int(item["report"]), item["row"]
+            table = ctx.table(report, self.rule.table)
+            limit = sum(np.nan_to_num(item[k]) for k in self.params["rhs"])
+            actual = sum(np.nan_to_num(item[k]) for k in self.params["lhs"])
+            message = render(self.rule, where=cell_name(table, row, column),
+                             expected=format_number(limit), actual=format_number(actual))
+            yield report, self.finding(self.rule.table, row, column,
+                                       table_layout(table).reference(row, column),
+                                       json_number(limit), json_number(actual), message)
+
+
+class _CellRule(RuleCheck):
+    """A rule on each value cell by itself (the long ``cells`` frame)."""
+
+    frame = "cells"
+
+    def explain(self, df: pd.DataFrame, failing: pd.DataFrame, ctx: Context) -> Iterator[tuple[int, Finding]]:
+        legacy = ctx.spec.edition("legacy").table("legacy")
+        for item in _records(failing):
+            report, row, column = int(item["report"]), item["row"], item["column"]
+            if item["table"] == "legacy":
+                label = ctx.legacy_label(report, int(item["position"]))
+                where, cell = legacy_name(row, label), legacy_reference(legacy, int(item["position"]))
+            else:
+                table = ctx.table(report, item["table"])
+                where, cell = cell_name(table, row, column), table_layout(table).reference(row, column)
+            message = render(self.rule, where=where, actual=format_number(item["value"]))
+            yield report, self.finding(item["table"], row, column, cell, None,
+                                       json_number(item["value"]), message)
+
+
+class NonNegative(_CellRule):
+    def holds(self, df: pd.DataFrame) -> pd.Series:
+        exempt = np.isin(_a(df, "column"), list(self.params.get("except_columns", ())))
+        value = _a(df, "value")
+        return _answer(df, (_a(df, "table") != self.rule.table) | exempt | ~(value < 0))
+
+
+class Integer(_CellRule):
+    def holds(self, df: pd.DataFrame) -> pd.Series:
+        value = _a(df, "value")
+        broken = np.abs(value - np.round(value)) > _EPS  # False for NaN (blank)
+        return _answer(df, (_a(df, "table") != self.rule.table) | _a(df, "money") | ~broken)
+
+
+# --- the 统计表 --------------------------------------------------------------------------------
+
+class _Family:
+    """The 统计表 rows of the failing reports, found by code and by parent without scanning."""
+
+    _COLUMNS = ("report", "code", "label", "value", "among", "sum_total", "children_filled")
+
+    def __init__(self, df: pd.DataFrame, failing: pd.DataFrame) -> None:
+        mine = df[np.isin(_a(df, "report"), _a(failing, "report"))]
+        self._columns = {c: mine[c].tolist() for c in self._COLUMNS}
+        self._children: dict[tuple[int, str], list[int]] = {}
+        self._at: dict[tuple[int, str], int] = {}
+        for i, (report, code, parent) in enumerate(zip(self._columns["report"], self._columns["code"],
+                                                       mine["parent"].tolist(), strict=True)):
+            self._children.setdefault((report, parent), []).append(i)
+            self._at.setdefault((report, code), i)
+
+    def _row(self, i: int) -> dict:
+        return {c: values[i] for c, values in self._columns.items()}
+
+    def children(self, report: int, code: str) -> list[dict]:
+        return [self._row(i) for i in self._children.get((report, code), [])]
+
+    def row(self, report: int, code: str) -> dict:
+        return self._row(self._at[(report, code)])
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    """The rows of a frame as dicts (much faster than ``iterrows``)."""
+    return df.to_dict("records")
+
+
+class _LegacyRule(RuleCheck):
+    frame = "legacy"
+
+    def cell(self, ctx: Context, position: int) -> str:
+        return legacy_reference(ctx.spec.edition("legacy").table("legacy"), position)
+
+    def finding_at(self, ctx: Context, item: dict, expected: object, message: str) -> Finding:
+        return self.finding("legacy", item["code"], "value", self.cell(ctx, int(item["position"])),
+                            json_number(expected) if expected is not None else None,
+                            json_number(item["value"]), message)
+
+
+class LegacyChildren(_LegacyRule):
+    """A sum parent equals the sum of its children; other 其中 lines are at most their parent."""
+
+    @staticmethod
+    def _sum_broken(df: pd.DataFrame) -> np.ndarray:
+        # comparisons with NaN are False: a blank parent is parent_blank's business
+        return ((_a(df, "kind") == "sum") & (_a(df, "sum_n") > 0)
+                & (np.abs(_a(df, "value") - _a(df, "sum_total")) > _EPS))
+
+    @staticmethod
+    def _part_broken(df: pd.DataFrame) -> np.ndarray:
+        return (_a(df, "among") & ~_a(df, "summed")
+                & (_a(df, "value") > _a(df, "parent_value") + _EPS))
+
+    def holds(self, df: pd.DataFrame) -> pd.Series:
+        return _answer(df, ~(self._sum_broken(df) | self._part_broken(df)))
+
+    def explain(self, df: pd.DataFrame, failing: pd.DataFrame, ctx: Context) -> Iterator[tuple[int, Finding]]:
+        family = _Family(df, failing)
+        for is_sum, item in zip(self._sum_broken(failing), _records(failing), strict=True):
+            report = int(item["report"])
+            where = legacy_name(item["code"], item["label"])
+            if is_sum:
+                yield report, self.finding_at(ctx, item, item["sum_total"], render(
+                    self.rule, where=where, expected=format_number(item["sum_total"]),
+                    actual=format_number(item["value"]), note=self._note(family, item)))
+            else:
+                parent = family.row(report, item["parent"])
+                message = self.params["message_part"].format(
+                    where=where, actual=format_number(item["value"]),
+                    parent=legacy_name(parent["code"], parent["label"]),
+                    expected=format_number(item["parent_value"]))
+                yield report, self.finding_at(ctx, item, item["parent_value"], message)
+
+    @staticmethod
+    def _note(family: _Family, item: dict) -> str:
+        """Which children were blank, and which blank child has children of its own that add up
+        to something (the likely fix)."""
+        summed = [c for c in family.children(int(item["report"]), item["code"])
+                  if c["among"] == (item["numbered_n"] == 0)]
+        blank = [c for c in summed if np.isnan(c["value"])]
+        note = _blank_note([legacy_name(c["code"], c["label"]) for c in blank])
+        hints = [f"{legacy_name(c['code'], c['label'])}空白，但其子项合计为{format_number(c['sum_total'])}"
+                 for c in blank if c["children_filled"] > 0]
+        if hints:
+            note += "；" + "；".join(hints)
+        return note
+
+
+class LegacyParentBlank(_LegacyRule):
+    """A parent left blank while its children hold numbers (section headings 一、二、… aside)."""
+
+    def holds(self, df: pd.DataFrame) -> pd.Series:
+        blank = np.isnan(_a(df, "value"))
+        return _answer(df, ~(blank & (_a(df, "children_filled") > 0) & ~_a(df, "heading")))
+
+    def explain(self, df: pd.DataFrame, failing: pd.DataFrame, ctx: Context) -> Iterator[tuple[int, Finding]]:
+        family = _Family(df, failing)
+        for item in _records(failing):
+            report = int(item["report"])
+            listed = "、".join(f"{legacy_name(c['code'], c['label'])}{format_number(c['value'])}"
+                              for c in family.children(report, item["code"]) if not np.isnan(c["value"]))
+            is_sum = item["kind"] == "sum"
+            expected = item["sum_total"] if is_sum else None
+            message = render(self.rule, where=legacy_name(item["code"], item["label"]),
+                             children=listed,
+                             sum=f"，按子项之和应为{format_number(expected)}" if is_sum else "")
+            yield report, self.finding_at(ctx, item, expected, message)
+
+
+class LegacyHeadingValue(_LegacyRule):
+    """A section heading (一、主动公开情况) carries the number its first indicator should."""
+
+    def holds(self, df: pd.DataFrame) -> pd.Series:
+        return _answer(df, ~(_a(df, "heading") & ~np.isnan(_a(df, "value")) & _a(df, "first_child_has_unit")
+                             & np.isnan(_a(df, "first_child_value"))))
+
+    def explain(self, df: pd.DataFrame, failing: pd.DataFrame, ctx: Context) -> Iterator[tuple[int, Finding]]:
+        for item in _records(failing):
+            report = int(item["report"])
+            child = ctx.reports[report].legacy[int(item["first_child_position"])]  # type: ignore[index]
+            message = render(self.rule, where=legacy_name(item["code"], item["label"]),
+                             actual=format_number(item["value"]),
+                             child=legacy_name(child.code, child.label))
+            yield report, self.finding_at(ctx, item, None, message)
+
+
+# --- metadata, text, two years ---------------------------------------------------------------
+
+class EditionYear(RuleCheck):
+    frame = "meta"
+
+    def _range(self, df: pd.DataFrame, attr: str) -> pd.Series:
+        return df["edition"].map({k: getattr(e, attr) for k, e in self.spec.editions.items()})
+
+    def holds(self, df: pd.DataFrame) -> pd.Series:
+        first, last = self._range(df, "first_year"), self._range(df, "last_year")
+        fits = (df["year"] >= first) & (df["year"] <= last)
+        return df["year"].isna() | first.isna() | fits
+
+    def explain(self, df: pd.DataFrame, failing: pd.DataFrame, ctx: Context) -> Iterator[tuple[int, Finding]]:
+        for item in _records(failing):
+            year, actual = int(item["year"]), self.spec.edition(item["edition"])
+            expected = next((e for e in self.spec.editions.values() if e.fits_year(year)), None)
+            message = render(self.rule, year=year, actual_label=actual.label,
+                             expected_label=expected.label if expected else BLANK)
+            yield int(item["report"]), self.finding(
+                "meta", None, None, None, expected.key if expected else None, actual.key, message)
+
+
+class NarrativeMatches(RuleCheck):
+    """A number stated in the text agrees with the table (one agreeing statement is enough)."""
+
+    frame = "statements"
+
+    def holds(self, df: pd.DataFrame) -> pd.Series:
+        agrees = (df["stated"] - df["actual"].fillna(0)).abs() < _EPS
+        return agrees.groupby([df["report"], df["table"], df["row"], df["column"]]).transform("any")
+
+    def explain(self, df: pd.DataFrame, failing: pd.DataFrame, ctx: Context) -> Iterator[tuple[int, Finding]]:
+        failing = failing.drop_duplicates(["report", "table", "row", "column"])
+        legacy = ctx.spec.edition("legacy").table("legacy")
+        for item in _records(failing):
+            report, table_key, row, column = int(item["report"]), item["table"], item["row"], item["column"]
+            if table_key == "legacy":
+                label = ctx.legacy_label(report, int(item["position"]))
+                where, cell = legacy_name(row, label), legacy_reference(legacy, int(item["position"]))
+            else:
+                table = ctx.table(report, table_key)
+                where, cell = cell_name(table, row, column), table_layout(table).reference(row, column)
+            message = render(self.rule, phrase=item["phrase"], where=where,
+                             actual=format_number(item["actual"]))
+            yield report, self.finding(table_key, row, column, cell, json_number(item["stated"]),
+                                       json_number(item["actual"]), message)
+
+
+class YearCarriedIn(RuleCheck):
+    frame = "requests.years"
+
+    def holds(self, df: pd.DataFrame) -> pd.Series:
+        return _answer(df, np.abs(_zero(df, "carried_in") - _zero(df, "previous_carried_over")) < _EPS)
+
+    def explain(self, df: pd.DataFrame, failing: pd.DataFrame, ctx: Context) -> Iterator[tuple[int, Finding]]:
+        for item in _records(failing):
+            report, column = int(item["report"]), item["column"]
+            table = ctx.table(report, "requests")
+            expected = np.nan_to_num(item["previous_carried_over"])
+            message = render(self.rule, where=cell_name(table, "carried_in", column),
+                             expected=format_number(expected), actual=format_number(item["carried_in"]))
+            yield report, self.finding("requests", "carried_in", column,
+                                       table_layout(table).reference("carried_in", column),
+                                       json_number(expected), json_number(item["carried_in"]), message)
+
+
+class YearInForce(RuleCheck):
+    frame = "active.years"
+
+    @staticmethod
+    def _expected(df: pd.DataFrame) -> np.ndarray:
+        return _zero(df, "previous_in_force") + _zero(df, "issued") - _zero(df, "repealed")
+
+    def holds(self, df: pd.DataFrame) -> pd.Series:
+        same = np.abs(_zero(df, "in_force") - self._expected(df)) < _EPS
+        return _answer(df, same | ~self.in_editions(df))
+
+    def explain(self, df: pd.DataFrame, failing: pd.DataFrame, ctx: Context) -> Iterator[tuple[int, Finding]]:
+        for expected, item in zip(self._expected(failing), _records(failing), strict=True):
+            report, row = int(item["report"]), item["row"]
+            table = ctx.table(report, "active")
+            message = render(self.rule, where=cell_name(table, row, "in_force"),
+                             expected=format_number(expected), actual=format_number(item["in_force"]),
+                             previous=format_number(item["previous_in_force"]),
+                             issued=format_number(item["issued"]), repealed=format_number(item["repealed"]))
+            yield report, self.finding("active", row, "in_force",
+                                       table_layout(table).reference(row, "in_force"),
+                                       json_number(expected), json_number(item["in_force"]), message)
+
+
+KINDS: dict[str, type[RuleCheck]] = {
+    "rows_equal": RowsEqual,
+    "columns_equal": ColumnsEqual,
+    "columns_le": ColumnsLe,
+    "non_negative": NonNegative,
+    "integer": Integer,
+    "legacy_children": LegacyChildren,
+    "legacy_parent_blank": LegacyParentBlank,
+    "legacy_heading_value": LegacyHeadingValue,
+    "edition_year": EditionYear,
+    "narrative": NarrativeMatches,
+    "year_carried_in": YearCarriedIn,
+    "year_in_force": YearInForce,
+}
+
+
+def rule_checks(spec: Spec) -> tuple[RuleCheck, ...]:
+    """Every rule of the spec as an executable check; an unknown kind is a spec error."""
+    unknown = sorted({r.kind for r in spec.rules} - set(KINDS))
+    if unknown:
+        raise ValueError(f"rules of unknown kind in the spec: {', '.join(unknown)}")
+    return tuple(KINDS[r.kind](r, spec) for r in spec.rules)
+
+
+# --- schemas ---------------------------------------------------------------------------------
+
+def _key_columns(name: str) -> tuple[str, ...]:
+    """The columns that say which report and which cell a row of the frame is about."""
+    table, _, view = name.partition(".")
+    if table in MATRIX_TABLES and view in ("by_row", "by_column"):
+        return ("report", "edition", view.removeprefix("by_"))
+    return {
+        "cells": ("report", "table", "row", "column", "position"),
+        "legacy": ("report", "position", "code", "label", "parent"),
+        "meta": ("report", "edition"),
+        "statements": ("report", "table", "row", "column", "phrase"),
+        "requests.years": ("report", "column"),
+        "active.years": ("report", "edition", "row"),
+    }[name]
+
+
+def frame_schema(name: str, spec: Spec, checks: Sequence[RuleCheck]) -> pa.DataFrameSchema:
+    """The pandera schema of one frame: the key columns it must have, its rules as checks.
+
+    The value columns are not declared one by one: the frames are built from the spec with
+    float columns, and declaring each would multiply the time pandera takes per report."""
+    columns = {key: pa.Column(int if key in ("report", "position") else None) for key in _key_columns(name)}
+    return pa.DataFrameSchema(columns, checks=[c.pandera_check() for c in checks], name=name)

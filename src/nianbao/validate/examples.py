@@ -1,0 +1,65 @@
+"""The example of each rule, as the spec declares it: a report that passes, the same report
+changed so that it fails, and the findings the failing one must give. The test suite runs
+them and the rules page shows them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..model import Cell, LegacyRow, Meta, Report
+from ..spec import Rule, Spec, load_spec
+
+__all__ = ["Example", "example"]
+
+
+@dataclass(frozen=True)
+class Example:
+    """A report built from a rule's example (and last year's, for the two-year rules)."""
+
+    report: Report
+    previous: Report | None
+    expect: tuple[Mapping[str, Any], ...]  # the findings the failing case gives: row, column, cell, …
+
+
+def _value(value: Any) -> int | float | None:
+    return None if value == "" else value
+
+
+def _report(raw: Mapping[str, Any], spec: Spec, source: str) -> Report:
+    edition = raw.get("edition", "2021")
+    year = raw.get("year", spec.edition(edition).first_year)
+    report = Report.blank(Meta(agency="示例单位", year=year, edition=edition, source=source), spec)
+    for key, value in raw.get("cells", {}).items():
+        table, row, column = key.split(".")
+        report.tables[table][row][column] = Cell(_value(value))
+    if raw.get("legacy"):
+        report.legacy = [LegacyRow(code, label, unit or None, _value(value))
+                         for code, label, unit, value in raw["legacy"]]
+    if raw.get("narrative"):
+        report.narrative = {"overview": raw["narrative"]}
+    return report
+
+
+def example(rule: Rule | str, failing: bool, spec: Spec | None = None) -> Example:
+    """The rule's passing report, or (``failing``) the one with ``example.fail`` applied."""
+    spec = spec or load_spec()
+    rule = spec.rule(rule) if isinstance(rule, str) else rule
+    raw = rule.params["example"]
+    report = _report(raw, spec, f"{rule.id}.example")
+    previous = _report(raw["previous"], spec, f"{rule.id}.previous") if "previous" in raw else None
+    if failing:
+        change = raw["fail"]
+        for key, value in change.get("cells", {}).items():
+            table, row, column = key.split(".")
+            report.tables[table][row][column] = Cell(_value(value))
+        codes = change.get("legacy", {})
+        for row in report.legacy or ():
+            if row.code in codes:
+                row.value = _value(codes[row.code])
+        if "narrative" in change:
+            report.narrative = {"overview": change["narrative"]}
+        if "year" in change:
+            report.meta.year = change["year"]
+    return Example(report, previous, tuple(raw.get("expect", ())) if failing else ())

@@ -1,0 +1,163 @@
+"""Findings as data: one per broken rule and cell, collected in one ValidationReport.
+
+This module does not import pandas: the workbook annotation and the add-in read findings
+without paying for the validator's start-up.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..spec import Rule, Spec, Table
+
+__all__ = ["Finding", "ValidationReport", "cell_name", "format_number", "json_number", "legacy_name"]
+
+Value = int | float | str | None
+BLANK = "空白"
+_SEVERITY_ORDER = {"error": 0, "warning": 1}
+_CN_NUMBERING = "一二三四五六七八九十"
+_TRAILING_NOTE = re.compile(r"[（(][^（）()]*[）)]$")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rule broken at one cell: where, what was expected, what is there, and why (in Chinese)."""
+
+    rule: str
+    severity: str  # error | warning
+    table: str
+    row: str | None
+    column: str | None
+    cell: str | None  # 三、依申请公开!D27, from the layout the writer uses
+    expected: Value
+    actual: Value
+    message: str
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    @property
+    def defined_name(self) -> str | None:
+        """The workbook's name of the cell (``requests.total_processed.total``), if it has one."""
+        if self.table == "meta":
+            return "meta.edition"
+        if self.row is None:
+            return None
+        if self.table == "legacy":
+            return f"legacy.{self.row}"
+        return f"{self.table}.{self.row}.{self.column}"
+
+    def to_json(self) -> dict[str, Any]:
+        """The finding as SPEC.md writes it."""
+        return {
+            "rule": self.rule, "severity": self.severity, "table": self.table, "row": self.row,
+            "column": self.column, "cell": self.cell, "expected": self.expected,
+            "actual": self.actual, "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """Everything validation found in one report: what the CLI, the 校验结果 sheet, the add-in
+    and the tests consume."""
+
+    findings: tuple[Finding, ...] = ()
+    source: str | None = None
+    counts: dict[str, int] = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_severity = Counter(f.severity for f in self.findings)
+        counts = {"errors": by_severity["error"], "warnings": by_severity["warning"]}
+        object.__setattr__(self, "counts", counts)
+
+    @property
+    def valid(self) -> bool:
+        """True when no finding is an error (warnings do not make a report invalid)."""
+        return self.counts["errors"] == 0
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.is_error)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if not f.is_error)
+
+    def by_rule(self, rule_id: str) -> tuple[Finding, ...]:
+        """The findings of one rule."""
+        return tuple(f for f in self.findings if f.rule == rule_id)
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"valid": …, "findings": […]}`` as SPEC.md writes it."""
+        return {"valid": self.valid, "findings": [f.to_json() for f in self.findings]}
+
+
+def sort_findings(findings: Iterable[Finding], spec: Spec) -> tuple[Finding, ...]:
+    """Errors first, then in the order the spec declares its rules; a rule's own findings
+    keep the order of the table."""
+    order = {r.id: i for i, r in enumerate(spec.rules)}
+    return tuple(sorted(findings, key=lambda f: (_SEVERITY_ORDER[f.severity], order[f.rule])))
+
+
+def json_number(value: Any) -> int | float | None:
+    """A number as findings carry it: None for blank, int when whole, else a rounded float."""
+    if value is None:
+        return None
+    value = float(value)
+    if math.isnan(value):
+        return None
+    if value.is_integer():
+        return int(value)
+    return round(value, 6)
+
+
+def format_number(value: Any) -> str:
+    """A number as a message shows it: 14, 26.8, or 空白."""
+    number = json_number(value)
+    return BLANK if number is None else str(number)
+
+
+def _row_name(table: Table, row_key: str) -> str:
+    path = table.row(row_key).path
+    if len(path) <= 1:
+        return path[0] if path else ""
+    head = path[0]
+    numbered = head.split("、", 1)[0]
+    if numbered and all(ch in _CN_NUMBERING for ch in numbered):
+        head = f"第{numbered}项"
+    return head + "".join(path[1:])
+
+
+def _column_name(table: Table, column_key: str) -> str:
+    """The shortest ending of the column's header path that no other column shares."""
+    path = table.column(column_key).path
+    others = [c.path for c in table.columns if c.key != column_key]
+    for n in range(1, len(path) + 1):
+        if all(tuple(o[-n:]) != tuple(path[-n:]) for o in others):
+            return "".join(path[-n:])
+    return "".join(path)
+
+
+def cell_name(table: Table, row_key: str, column_key: str) -> str:
+    """How a message names a cell: 第三项（七）总计（自然人）, 规章（本年制发件数）, 行政复议总计."""
+    row = _row_name(table, row_key)
+    column = _column_name(table, column_key)
+    return f"{row}（{column}）" if row else column
+
+
+def legacy_name(code: str, label: str) -> str:
+    """How a message names a 统计表 row: “申请答复数”（3.3）; a note in brackets at the end of
+    the label ("（不同渠道和方式公开相同信息计1条）") is left out."""
+    short = _TRAILING_NOTE.sub("", label)
+    return f"“{short or label}”（{code}）"
+
+
+def render(rule: Rule, **values: Any) -> str:
+    """The rule's message template filled in."""
+    return rule.params["message"].format(**values)

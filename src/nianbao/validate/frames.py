@@ -1,0 +1,398 @@
+"""Reports as pandas frames, shaped by the spec, many reports stacked in one frame.
+
+Every frame has a flat RangeIndex and a ``report`` column (the report's position in the
+batch), so one report and ten thousand are validated by the same code. Blank cells are NaN:
+the checks count them as 0, the findings still say they were blank.
+
+- ``cells``: one row per value cell of every table (and 统计表 row): integer, non-negative.
+- ``<table>.by_row``: one row per report and row key, one column per column key.
+- ``<table>.by_column``: one row per report and column key, one column per row key.
+- ``legacy``: one row per 统计表 row, with its parent's and its children's figures.
+- ``meta``, ``statements`` (numbers stated in the text), ``requests.years``, ``active.years``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..labels import fold
+from ..model import Report
+from ..spec import Spec
+
+__all__ = ["MATRIX_TABLES", "TableShape", "build_frames", "table_shape"]
+
+MATRIX_TABLES = ("active", "requests", "appeals")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, eq=False)
+class TableShape:
+    """A table's row and column keys over all editions, and which cells each edition has."""
+
+    key: str
+    rows: tuple[str, ...]
+    columns: tuple[str, ...]
+    money: frozenset[str]
+    exists: dict[str, np.ndarray]  # edition -> bool[rows, columns]
+
+    @functools.cached_property
+    def row_index(self) -> dict[str, int]:
+        return {k: i for i, k in enumerate(self.rows)}
+
+    @functools.cached_property
+    def column_index(self) -> dict[str, int]:
+        return {k: i for i, k in enumerate(self.columns)}
+
+
+@functools.cache
+def table_shape(spec: Spec, key: str) -> TableShape:
+    """The union over editions of one table's rows and columns, in spec order."""
+    rows: dict[str, None] = {}
+    columns: dict[str, None] = {}
+    money: set[str] = set()
+    tables = {e.key: e.tables[key] for e in spec.editions.values() if key in e.tables}
+    for table in tables.values():
+        rows.update(dict.fromkeys(r.key for r in table.rows))
+        columns.update(dict.fromkeys(c.key for c in table.columns))
+        money.update(c.key for c in table.columns if c.is_money)
+    row_keys, column_keys = tuple(rows), tuple(columns)
+    exists = {}
+    for edition, table in tables.items():
+        mask = np.zeros((len(row_keys), len(column_keys)), dtype=bool)
+        for row, column in table.cells():
+            mask[row_keys.index(row.key), column_keys.index(column.key)] = True
+        exists[edition] = mask
+    return TableShape(key, row_keys, column_keys, frozenset(money), exists)
+
+
+@dataclass
+class _Values:
+    """One table's numbers for the reports that have it: values[k, row, column]."""
+
+    reports: np.ndarray  # position in the batch of the k-th report having the table
+    editions: np.ndarray
+    values: np.ndarray
+    exists: np.ndarray
+
+
+def _values(reports: Sequence[Report | None], shape: TableShape) -> _Values:
+    positions, editions = [], []
+    flat, numbers = [], []  # index into values.reshape(-1), and the number there
+    row_index, column_index = shape.row_index, shape.column_index
+    nr, nc = len(shape.rows), len(shape.columns)
+    for i, report in enumerate(reports):
+        table = None if report is None else report.tables.get(shape.key)
+        if table is None or report.meta.edition not in shape.exists:
+            continue
+        k = len(positions)
+        positions.append(i)
+        editions.append(report.meta.edition)
+        for row_key, columns in table.items():
+            r = row_index.get(row_key)
+            if r is None:
+                continue
+            base = (k * nr + r) * nc
+            for column_key, cell in columns.items():
+                value = cell.value
+                if value is not None and column_key in column_index:
+                    flat.append(base + column_index[column_key])
+                    numbers.append(value)
+    values = np.full((len(positions), nr, nc), np.nan)
+    values.reshape(-1)[flat] = numbers
+    exists = (np.stack([shape.exists[e] for e in editions]) if editions
+              else np.zeros(values.shape, dtype=bool))
+    return _Values(np.array(positions, dtype=np.int64), np.array(editions, dtype=object), values, exists)
+
+
+def _frame(columns: dict[str, np.ndarray], keep: np.ndarray | None = None) -> pd.DataFrame:
+    """A frame from numpy columns in one constructor call (inserting column by column, or
+    converting string columns one by one, costs more than the checks on a single report)."""
+    if keep is not None:
+        columns = {k: v[keep] for k, v in columns.items()}
+    return pd.DataFrame(columns, copy=False)
+
+
+def _by_row(v: _Values, shape: TableShape) -> pd.DataFrame:
+    n, nr, nc = v.values.shape
+    flat = v.values.reshape(n * nr, nc)
+    columns = {"report": np.repeat(v.reports, nr), "edition": np.repeat(v.editions, nr),
+               "row": np.tile(np.array(shape.rows, dtype=object), n)}
+    columns.update({key: flat[:, j] for j, key in enumerate(shape.columns)})
+    return _frame(columns, v.exists.any(axis=2).reshape(n * nr))
+
+
+def _by_column(v: _Values, shape: TableShape) -> pd.DataFrame:
+    n, nr, nc = v.values.shape
+    flat = v.values.transpose(0, 2, 1).reshape(n * nc, nr)
+    columns = {"report": np.repeat(v.reports, nc), "edition": np.repeat(v.editions, nc),
+               "column": np.tile(np.array(shape.columns, dtype=object), n)}
+    columns.update({key: flat[:, j] for j, key in enumerate(shape.rows)})
+    return _frame(columns, v.exists.any(axis=1).reshape(n * nc))
+
+
+def _cells(v: _Values, shape: TableShape) -> dict[str, np.ndarray]:
+    k, r, c = np.nonzero(v.exists)
+    columns = np.array(shape.columns, dtype=object)
+    return {
+        "report": v.reports[k],
+        "table": np.full(len(k), shape.key, dtype=object),
+        "row": np.array(shape.rows, dtype=object)[r],
+        "column": columns[c],
+        "value": v.values[k, r, c],
+        "money": np.isin(columns[c], list(shape.money)),
+        "position": np.full(len(k), -1, dtype=np.int64),
+    }
+
+
+# --- the 统计表 --------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=4096)
+def _folded(spec: Spec, label: str) -> str:
+    return fold(label, spec)
+
+
+@functools.cache
+def _legacy_kind(spec: Spec, label: str) -> str:
+    """``sum`` for a parent that equals the sum of its children, ``not_sum``, or ""."""
+    params = spec.rule("legacy.children_sum").params
+    folded = fold(label, spec)
+    if any(fold(p, spec) in folded for p in params["not_sum"]):
+        return "not_sum"
+    if any(fold(p, spec) in folded for p in params["sum_parents"]):
+        return "sum"
+    return ""
+
+
+@functools.cache
+def _split_code(code: str) -> tuple[str, bool]:
+    """(parent code, is a 其中 line): ``3.3.4.a`` → (``3.3.4``, True)."""
+    parent, _, last = code.rpartition(".")
+    return parent, bool(parent) and last.isalpha()
+
+
+def _per_parent(parent: np.ndarray, mask: np.ndarray, n: int,
+                weights: np.ndarray | None = None) -> np.ndarray:
+    return np.bincount(parent[mask], weights=None if weights is None else weights[mask], minlength=n)
+
+
+def _legacy(reports: Sequence[Report], spec: Spec) -> pd.DataFrame:
+    """One row per 统计表 row, with what the rules compare it to: the sum of its children, its
+    parent's value, its first numbered child (all computed with numpy over the whole batch)."""
+    money_units = frozenset(spec.edition("legacy").table("legacy").money_units)
+    rows = [(i, p, row) for i, report in enumerate(reports) if report.legacy
+            for p, row in enumerate(report.legacy)]
+    if not rows:
+        return pd.DataFrame()
+    n = len(rows)
+    report = np.fromiter((i for i, _, _ in rows), dtype=np.int64, count=n)
+    code = np.array([row.code for _, _, row in rows], dtype=object)
+    unit = np.array([row.unit for _, _, row in rows], dtype=object)
+    value = np.array([np.nan if row.value is None else row.value for _, _, row in rows], dtype=float)
+    at: dict[tuple[int, str], int] = {}
+    for j in range(n - 1, -1, -1):  # the first row of a code wins
+        at[(int(report[j]), code[j])] = j
+    split = [_split_code(c) for c in code]
+    parent_code = np.array([p for p, _ in split], dtype=object)
+    among = np.array([a for _, a in split], dtype=bool)
+    parent = np.array([at.get((int(r), p), -1) if p else -1
+                       for r, p in zip(report, parent_code, strict=True)], dtype=np.int64)
+    has_parent = parent >= 0
+    filled = ~np.isnan(value)
+    zero = np.nan_to_num(value)
+    numbered = has_parent & ~among
+    numbered_n = _per_parent(parent, numbered, n)
+    among_n = _per_parent(parent, has_parent & among, n)
+    # A sum parent adds up its numbered children; one that has none adds up its 其中 lines.
+    by_among = numbered_n == 0
+    sum_n = np.where(by_among, among_n, numbered_n)
+    sum_total = np.where(by_among, _per_parent(parent, has_parent & among, n, zero),
+                         _per_parent(parent, numbered, n, zero))
+    first_child = np.full(n, -1, dtype=np.int64)
+    children = np.flatnonzero(numbered)
+    firsts, at_first = np.unique(parent[children], return_index=True)
+    first_child[firsts] = children[at_first]
+    has_first = first_child >= 0
+    kind = np.array([_legacy_kind(spec, row.label) for _, _, row in rows], dtype=object)
+    parent_kind = np.where(has_parent, kind[parent], "")
+    position = np.fromiter((p for _, p, _ in rows), dtype=np.int64, count=n)
+    return _frame({
+        "report": report,
+        "position": position,
+        "code": code,
+        "label": np.array([row.label for _, _, row in rows], dtype=object),
+        "unit": unit,
+        "value": value,
+        "money": np.isin(unit, list(money_units)),
+        "parent": parent_code,
+        "among": among,
+        "heading": (parent_code == "") & np.equal(unit, None),  # 一、主动公开情况 …
+        "kind": kind,
+        "numbered_n": numbered_n,
+        "sum_n": sum_n,
+        "sum_total": sum_total,
+        "children_filled": _per_parent(parent, has_parent & filled, n),
+        "first_child_position": np.where(has_first, position[first_child], -1),
+        "first_child_value": np.where(has_first, value[first_child], np.nan),
+        "first_child_has_unit": has_first & ~np.equal(unit[first_child], None),
+        "parent_value": np.where(has_parent, value[parent], np.nan),
+        # A 其中 line is summed into its parent, or else bounded by it.
+        "summed": among & (parent_kind == "sum") & has_parent & (numbered_n[parent] == 0),
+    })
+
+
+def _legacy_cells(lg: pd.DataFrame) -> dict[str, np.ndarray]:
+    n = len(lg)
+    return {
+        "report": lg["report"].to_numpy(),
+        "table": np.full(n, "legacy", dtype=object),
+        "row": lg["code"].to_numpy(dtype=object),
+        "column": np.full(n, "value", dtype=object),
+        "value": lg["value"].to_numpy(),
+        "money": lg["money"].to_numpy(),
+        "position": lg["position"].to_numpy(),
+    }
+
+
+# --- metadata, text, two years ---------------------------------------------------------------
+
+def _meta(reports: Sequence[Report]) -> pd.DataFrame:
+    return pd.DataFrame({
+        "report": np.arange(len(reports), dtype=np.int64),
+        "edition": pd.array([r.meta.edition or "" for r in reports], dtype=str),
+        "year": np.array([np.nan if r.meta.year is None else r.meta.year for r in reports], dtype=float),
+    })
+
+
+@functools.cache
+def _patterns(spec: Spec) -> tuple[tuple[re.Pattern[str], tuple[Mapping[str, Any], ...]], ...]:
+    """Each distinct pattern once, with the cells it is checked against."""
+    targets: dict[str, list[Mapping[str, Any]]] = {}
+    for target in spec.rule("narrative.matches_table").params["patterns"]:
+        targets.setdefault(target["pattern"], []).append(target)
+    return tuple((re.compile(p), tuple(t)) for p, t in targets.items())
+
+
+def _target_value(i: int, target: Mapping[str, Any], spec: Spec, values: Mapping[str, _Values],
+                  at: Mapping[str, Mapping[int, int]],
+                  legacy_at: Mapping[tuple[int, str], tuple[str, float, int]]) -> tuple | None:
+    """(row, column, value, position) of the cell a statement is checked against, if the
+    report has it; the value is the sum of the target columns, NaN when all are blank."""
+    if target["table"] == "legacy":
+        found = legacy_at.get((i, _folded(spec, target["label"])))
+        if found is None:
+            return None
+        code, value, position = found
+        return code, "value", value, position
+    k = at[target["table"]].get(i)
+    if k is None:
+        return None
+    shape = table_shape(spec, target["table"])
+    row = target["row"]
+    cells = values[target["table"]].values[
+        k, shape.row_index[row], [shape.column_index[c] for c in target["columns"]]]
+    actual = np.nan if np.isnan(cells).all() else float(np.nansum(cells))
+    return row, target["columns"][0], actual, -1
+
+
+def _statements(reports: Sequence[Report], spec: Spec, values: Mapping[str, _Values],
+                legacy: pd.DataFrame) -> pd.DataFrame:
+    """One row per number the text states for a table cell, with the table's value beside it
+    (the sum of the target columns; NaN when they are all blank)."""
+    wanted = {_folded(spec, t["label"]) for _, targets in _patterns(spec) for t in targets
+              if t["table"] == "legacy"}
+    legacy_at: dict[tuple[int, str], tuple[str, float, int]] = {}
+    if not legacy.empty:
+        columns = [legacy[c].tolist() for c in ("report", "code", "label", "value", "position")]
+        for r, code, label, value, position in zip(*columns, strict=True):
+            folded = _folded(spec, label)
+            if folded in wanted:
+                legacy_at.setdefault((r, folded), (code, value, position))
+    at = {key: {int(r): k for k, r in enumerate(v.reports)} for key, v in values.items()}
+    records = []
+    for i, report in enumerate(reports):
+        if not report.narrative:
+            continue
+        # No NFKC of whole texts (slow): \d and float() take full-width digits as they are.
+        text = _SPACE.sub("", "".join(report.narrative.values()))
+        for pattern, targets in _patterns(spec):
+            matches = list(pattern.finditer(text))
+            for target in targets if matches else ():
+                found = _target_value(i, target, spec, values, at, legacy_at)
+                if found is not None:
+                    records.extend((i, m.group(0), float(m.group(1)), target["table"], *found)
+                                   for m in matches)
+    columns = ["report", "phrase", "stated", "table", "row", "column", "actual", "position"]
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+def _years(current: Mapping[str, _Values], previous: Mapping[str, _Values],
+           spec: Spec) -> dict[str, pd.DataFrame]:
+    """This year's cells beside last year's, for the reports that have both."""
+    frames = {}
+    requests = table_shape(spec, "requests")
+    now, before = current["requests"], previous["requests"]
+    common, k_now, k_before = np.intersect1d(now.reports, before.reports, return_indices=True)
+    if len(common):
+        nc = len(requests.columns)
+        frames["requests.years"] = _frame({
+            "report": np.repeat(common, nc),
+            "column": np.tile(np.array(requests.columns, dtype=object), len(common)),
+            "carried_in": now.values[k_now, requests.row_index["carried_in"]].reshape(-1),
+            "previous_carried_over": before.values[k_before, requests.row_index["carried_over"]].reshape(-1),
+        })
+    active = table_shape(spec, "active")
+    now, before = current["active"], previous["active"]
+    common, k_now, k_before = np.intersect1d(now.reports, before.reports, return_indices=True)
+    if len(common):
+        j = active.column_index["in_force"]
+        nr = len(active.rows)
+        both = now.exists[k_now, :, j] & before.exists[k_before, :, j]  # rows with 现行有效件数 both years
+
+        def column(v: _Values, k: np.ndarray, key: str) -> np.ndarray:
+            return v.values[k, :, active.column_index[key]].reshape(-1)
+
+        frames["active.years"] = _frame({
+            "report": np.repeat(common, nr),
+            "edition": np.repeat(now.editions[k_now], nr),
+            "row": np.tile(np.array(active.rows, dtype=object), len(common)),
+            "issued": column(now, k_now, "issued"),
+            "repealed": column(now, k_now, "repealed"),
+            "in_force": column(now, k_now, "in_force"),
+            "previous_in_force": column(before, k_before, "in_force"),
+        }, both.reshape(-1))
+    return frames
+
+
+def build_frames(reports: Sequence[Report], spec: Spec,
+                 previous: Sequence[Report | None] | None = None) -> dict[str, pd.DataFrame]:
+    """Every frame the rules run on, for a batch of reports (and last year's, aligned)."""
+    frames: dict[str, pd.DataFrame] = {}
+    values = {key: _values(reports, table_shape(spec, key)) for key in MATRIX_TABLES}
+    cells = []
+    for key, v in values.items():
+        shape = table_shape(spec, key)
+        frames[f"{key}.by_row"] = _by_row(v, shape)
+        frames[f"{key}.by_column"] = _by_column(v, shape)
+        cells.append(_cells(v, shape))
+    legacy = _legacy(reports, spec)
+    frames["legacy"] = legacy
+    if not legacy.empty:
+        cells.append(_legacy_cells(legacy))
+    frames["cells"] = _frame({k: np.concatenate([c[k] for c in cells]) for k in cells[0]})
+    frames["meta"] = _frame({
+        "report": np.arange(len(reports), dtype=np.int64),
+        "edition": np.array([r.meta.edition or "" for r in reports], dtype=object),
+        "year": np.array([np.nan if r.meta.year is None else r.meta.year for r in reports], dtype=float),
+    })
+    frames["statements"] = _statements(reports, spec, values, legacy)
+    if previous is not None and any(p is not None for p in previous):
+        before = {key: _values(previous, table_shape(spec, key)) for key in ("requests", "active")}
+        frames.update(_years(values, before, spec))
+    return frames

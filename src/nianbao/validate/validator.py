@@ -1,0 +1,85 @@
+"""Running the rules: frames from the reports, one pandera schema per frame, findings out."""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from ..model import Report
+from ..spec import Spec, load_spec
+from .checks import Context, RuleCheck, frame_schema, rule_checks
+from .findings import Finding, ValidationReport, sort_findings
+from .frames import build_frames
+
+__all__ = ["validate", "validate_many", "validate_path"]
+
+
+@functools.cache
+def _plan(spec: Spec) -> Mapping[str, tuple[pa.DataFrameSchema, Mapping[str, RuleCheck]]]:
+    """For each frame, its schema and the rule checks it carries, built once per spec."""
+    by_frame: dict[str, list[RuleCheck]] = defaultdict(list)
+    for check in rule_checks(spec):
+        by_frame[check.frame].append(check)
+    return {
+        name: (frame_schema(name, spec, checks), {c.rule.id: c for c in checks})
+        for name, checks in by_frame.items()
+    }
+
+
+def _findings(cases: pd.DataFrame, df: pd.DataFrame, checks: Mapping[str, RuleCheck],
+              ctx: Context) -> Iterator[tuple[int, Finding]]:
+    ours = cases["check"].isin(list(checks))
+    if not ours.all():  # a frame that does not fit its own schema is a bug, not a finding
+        wrong = cases[~ours].head(3).to_dict("records")
+        raise RuntimeError(f"validation frame does not fit its schema: {wrong}")
+    broken = cases[cases["index"].isna()]
+    if not broken.empty:  # a check that raised instead of answering per row
+        raise RuntimeError(f"validation check failed to run: {broken.head(3).to_dict('records')}")
+    # A failed dataframe-level check lists every column of a failing row: one row, one failure.
+    cases = cases.drop_duplicates(["check", "index"])
+    for rule_id, group in cases.groupby("check", sort=False):
+        failing = df.loc[sorted(int(i) for i in group["index"])]
+        yield from checks[rule_id].explain(df, failing, ctx)
+
+
+def validate_many(reports: Sequence[Report], previous: Sequence[Report | None] | None = None,
+                  spec: Spec | None = None) -> list[ValidationReport]:
+    """Validate many reports at once, stacked in the same frames; ``previous[i]`` is last
+    year's report of ``reports[i]`` (or None)."""
+    spec = spec or load_spec()
+    if previous is not None and len(previous) != len(reports):
+        raise ValueError("previous must have one entry (or None) per report")
+    frames = build_frames(reports, spec, previous)
+    ctx = Context(spec, reports)
+    found: list[list[Finding]] = [[] for _ in reports]
+    for name, (schema, checks) in _plan(spec).items():
+        df = frames.get(name)
+        if df is None or df.empty:
+            continue
+        try:
+            schema.validate(df, lazy=True, inplace=True)
+        except pa.errors.SchemaErrors as exc:
+            for report, finding in _findings(exc.failure_cases, df, checks, ctx):
+                found[report].append(finding)
+    return [ValidationReport(sort_findings(f, spec), source=r.meta.source)
+            for f, r in zip(found, reports, strict=True)]
+
+
+def validate(report: Report, previous: Report | None = None, spec: Spec | None = None) -> ValidationReport:
+    """Validate one report (against last year's, when given)."""
+    return validate_many([report], None if previous is None else [previous], spec)[0]
+
+
+def validate_path(path: str | Path, previous: str | Path | None = None) -> ValidationReport:
+    """Read a report (any source ``convert`` reads, or a standard workbook) and validate it."""
+    from .read import read_for_validation
+
+    report = read_for_validation(path)
+    last_year = None if previous is None else read_for_validation(previous)
+    result = validate(report, last_year)
+    return ValidationReport(result.findings, source=Path(path).name)
