@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -122,10 +123,106 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+_VALIDATE_HELP = """\
+按勾稽关系校验年报（统计表、依申请公开、复议诉讼等各表的加总关系，正文数字与表格是否一致）。
+
+示例：
+  nianbao validate 年报.xlsx
+  nianbao validate 年报.xlsx --annotate             （把校验结果写进工作簿：校验结果表、标色、批注）
+  nianbao validate 2022年报.xlsx --previous 2021年报.xlsx   （再核对上年结转数）
+  nianbao validate 报告/*.txt --format json
+
+退出码：0 没有错误（可以有警告），1 发现错误，2 有文件读不了。
+"""
+_SEVERITY = {"error": "错误", "warning": "警告"}
+
+
+def _print_text(name: str, result: object) -> None:
+    counts = result.counts  # type: ignore[attr-defined]
+    if not result.findings:  # type: ignore[attr-defined]
+        print(f"✓ {name}：未发现问题")
+        return
+    mark = "✗" if counts["errors"] else "!"
+    print(f"{mark} {name}：{counts['errors']} 个错误，{counts['warnings']} 个警告")
+    for f in result.findings:  # type: ignore[attr-defined]
+        print(f"  {_SEVERITY[f.severity]}  {f.cell or '—'}  {f.message}")
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validate import annotate_workbook, is_workbook, read_for_validation, validate
+
+    if args.previous and len(args.files) > 1:
+        print("nianbao: --previous 只能和一个年报文件一起使用", file=sys.stderr)
+        return EXIT_UNREADABLE
+    previous = None
+    if args.previous:
+        try:
+            previous = read_for_validation(args.previous)
+        except NianbaoError as exc:
+            print(f"✗ {exc}", file=sys.stderr)
+            return EXIT_UNREADABLE
+    unreadable = errors = 0
+    for name in args.files:
+        source = Path(name)
+        try:
+            report = read_for_validation(source)
+        except NianbaoError as exc:
+            unreadable += 1
+            print(f"✗ {exc}", file=sys.stderr)
+            continue
+        last_year = previous
+        years = (report.meta.year, previous.meta.year if previous else None)
+        if previous and years[0] and years[1] and years[1] != years[0] - 1:
+            print(f"! {Path(args.previous).name} 是{previous.meta.year}年度的报告，不是"
+                  f"{report.meta.year - 1}年度的，未做跨年度核对", file=sys.stderr)
+            last_year = None
+        result = validate(report, last_year)
+        errors += not result.valid
+        if args.format == "json":
+            data = result.to_json()
+            if len(args.files) > 1:
+                data = {"source": source.name, **data}
+            sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=None if len(args.files) > 1 else 2)
+                             + "\n")
+        else:
+            _print_text(source.name, result)
+        if args.annotate:
+            if not is_workbook(source):
+                print(f"! {source.name}：只有标准工作簿（.xlsx）才能写入校验结果", file=sys.stderr)
+                continue
+            try:
+                backup = annotate_workbook(source, result)
+            except (NianbaoError, OSError) as exc:
+                unreadable += 1
+                print(f"✗ {source}：无法写入校验结果（{exc}）", file=sys.stderr)
+                continue
+            note = f"（原文件已备份为 {backup.name}）" if backup else ""
+            print(f"✓ 已把校验结果写入 {source.name} 的“校验结果”表{note}", file=sys.stderr)
+    if unreadable:
+        return EXIT_UNREADABLE
+    return 1 if errors else 0
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from .validate.rulesdoc import check_rules_page, rules_markdown, rules_page_path
+
+    path = Path(args.output) if args.output else rules_page_path()
+    if args.check:
+        if check_rules_page(path):
+            print("规则说明与规范一致", file=sys.stderr)
+            return 0
+        print(f"{path} 与规范不一致，请运行 nianbao rules build", file=sys.stderr)
+        return 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(rules_markdown(), encoding="utf-8")
+    print(f"✓ {path}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nianbao",
-        description="政府信息公开工作年度报告：转换为标准 Excel 工作簿、规范 JSON。",
+        description="政府信息公开工作年度报告：转换为标准 Excel 工作簿、规范 JSON，并按勾稽关系校验。",
     )
     parser.add_argument("--version", action="version", version=f"nianbao {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="命令", required=True)
@@ -143,6 +240,28 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("--to", choices=("xlsx", "json"), default="xlsx",
                          help="输出格式：xlsx 标准工作簿（默认），json 规范 JSON")
     convert.set_defaults(func=cmd_convert)
+
+    validate = sub.add_parser(
+        "validate", help="按勾稽关系校验年报，列出错误和警告",
+        description=_VALIDATE_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    validate.add_argument("files", nargs="+", metavar="SRC",
+                          help="年报文件（convert 能读的任何文件），或标准工作簿（.xlsx）")
+    validate.add_argument("--format", choices=("text", "json"), default="text",
+                          help="输出格式：text 中文说明（默认），json 校验结果 JSON")
+    validate.add_argument("--previous", metavar="LAST_YEAR",
+                          help="上一年度的年报或工作簿：再核对上年结转数、现行有效件数")
+    validate.add_argument("--annotate", action="store_true",
+                          help="把校验结果写进工作簿（校验结果表、出错单元格标色并加批注）；"
+                               "原文件先备份为 *.bak.xlsx")
+    validate.set_defaults(func=cmd_validate)
+
+    rules = sub.add_parser("rules", help="校验规则说明（docs/rules.md，由规范生成）")
+    rules_sub = rules.add_subparsers(dest="action", metavar="操作", required=True)
+    rules_build = rules_sub.add_parser("build", help="由规范重新生成 docs/rules.md")
+    rules_build.add_argument("-o", "--output", help="输出文件（默认为项目的 docs/rules.md）")
+    rules_build.add_argument("--check", action="store_true", help="只检查是否与规范一致，不写文件")
+    rules_build.set_defaults(func=cmd_rules)
 
     template = sub.add_parser("template", help="标准工作簿模板（由规范生成）")
     template_sub = template.add_subparsers(dest="action", metavar="操作", required=True)

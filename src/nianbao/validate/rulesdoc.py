@@ -1,0 +1,62 @@
+"""The rules page of the docs (docs/rules.md), generated from the spec and its examples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..spec import Spec, load_spec
+from .examples import example
+from .validator import validate
+
+__all__ = ["check_rules_page", "rules_markdown", "rules_page_path"]
+
+_SEVERITY = {"error": "error (错误)", "warning": "warning (警告)"}
+
+
+def rules_page_path() -> Path:
+    """docs/rules.md in the source tree."""
+    return Path(__file__).resolve().parents[3] / "docs" / "rules.md"
+
+
+def rules_markdown(spec: Spec | None = None) -> str:
+    """The rules page: for every rule its id, severity, table, what it checks, and the
+    finding its example gives."""
+    spec = spec or load_spec()
+    lines = [
+        "# Validation rules (勾稽关系)",
+        "",
+        "Generated from `src/nianbao/spec/spec.toml` by `nianbao rules build`; do not edit by hand",
+        "(`nianbao rules build --check` and the test suite fail when this page drifts from the spec).",
+        "",
+        "`nianbao validate` checks every rule below. Blank cells count as 0 in the arithmetic and",
+        "the message says which cells were blank. An error makes the report invalid (exit status 1);",
+        "a warning is reported but does not. Each example is the finding the rule's example report",
+        "in the spec gives; the test suite runs every example.",
+        "",
+        "| id | severity | table | checks |",
+        "|---|---|---|---|",
+    ]
+    for rule in spec.rules:
+        editions = f" (editions: {', '.join(rule.editions)})" if rule.editions else ""
+        lines.append(f"| `{rule.id}` | {rule.severity} | {rule.table} | {rule.title}{editions} |")
+    for rule in spec.rules:
+        case = example(rule, failing=True, spec=spec)
+        findings = validate(case.report, case.previous, spec).findings
+        lines += ["", f"## `{rule.id}`", "", f"- severity: {_SEVERITY[rule.severity]}",
+                  f"- table: `{rule.table}`", f"- checks: {rule.description}"]
+        if rule.editions:
+            lines.append(f"- editions: {', '.join(rule.editions)}")
+        lines += ["", "Example finding:", ""]
+        for f in findings[:2]:
+            where = f"`{f.cell}` " if f.cell else ""
+            lines.append(f"> {where}{f.message}")
+            lines.append(">")
+        if lines[-1] == ">":
+            lines.pop()
+    return "\n".join(lines) + "\n"
+
+
+def check_rules_page(path: Path | None = None, spec: Spec | None = None) -> bool:
+    """True when the page on disk is what the spec generates."""
+    path = path or rules_page_path()
+    return path.is_file() and path.read_text(encoding="utf-8") == rules_markdown(spec)
