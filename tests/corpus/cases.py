@@ -1,0 +1,92 @@
+"""The case descriptions: agency, year, form, format and the variants each case exercises.
+
+Variant names (see content/variants/layout/report and the renderers):
+numbers     blank_markers ("", —, －, /, 无 → null), dash_blanks (blanks printed, never empty),
+            units (1件, 26.8万元), money_yuan (251000元),
+            signed (+1036 / -8 in 本年增/减), thousands (1,234), fullwidth (１２), only_total,
+            total_blank
+labels      split_labels (本年新\\n制作数量, （三）不予 / 公开), header_order (2019 table 二:
+            本年新公开数量 before 本年新制作数量), traditional (規範性檔案, 行政處罰), ascii_brackets,
+            Case.point (1． / 1. / 1、), wrap_headers (the template's two-paragraph headers)
+layout      shift_natural (自然人 over two grid columns), late_total (w:gridBefore),
+            extra_request_row (（八）其中：涉及…), extra_active_row (行政确认)
+document    artefacts ([bookmark: _GoBack], [image: 图片1]), breadcrumb, garbled_date (202011日),
+            long_overview (table 三 breaks across pages), title_two_lines
+page/file   repeat_header (table 三's header rows repeat on every page, never split),
+            gbk (GB2312-declared page, GB18030 text), chrome, rich_cells, nbsp, layout_table, crlf
+"""
+
+from __future__ import annotations
+
+from .report import Case
+
+
+def _case(name: str, fmt: str, edition: str, year: int, agency: str, seed: int, variants: str,
+          **kw: object) -> Case:
+    return Case(f"{fmt}_{name}", fmt, edition, year, agency, seed, frozenset(variants.split()), **kw)
+
+
+CASES: tuple[Case, ...] = (
+    # web pages
+    _case("01_city_shift_2021", "html", "2021", 2023, "临沂市兰山区人民政府", 101,
+          "shift_natural thousands", scale=160, big=True),
+    _case("02_gbk_chrome_blank_2021", "html", "2021", 2022, "滨州市沾化区卫生健康局", 102,
+          "gbk chrome rich_cells nbsp blank_markers"),
+    _case("03_gb2312_header_order_2019", "html", "2019", 2020, "青岛市黄岛区商务局", 103,
+          "gbk layout_table header_order signed money_yuan", big=True),
+    _case("04_split_traditional_2019", "html", "2019", 2019, "汉中市南郑区教育局", 104,
+          "split_labels traditional rich_cells", point="."),
+    _case("05_only_total_extra_row_2021", "html", "2021", 2024, "德州市陵城区自然资源局", 105,
+          "only_total extra_request_row chrome"),
+    _case("06_2021_on_2019_form", "html", "2019", 2021, "铜川市耀州区农业农村局", 106,
+          "fullwidth units nbsp"),
+    # Word
+    _case("01_template_style_2021", "docx", "2021", 2022, "淄博市张店区司法局", 201,
+          "wrap_headers late_total", point="."),
+    _case("02_split_blank_2019", "docx", "2019", 2020, "咸阳市秦都区文化和旅游局", 202,
+          "split_labels blank_markers title_two_lines"),
+    _case("03_units_extra_active_2021", "docx", "2021", 2023, "烟台市芝罘区市场监督管理局", 203,
+          "units thousands extra_active_row wrap_headers", big=True, scale=12),
+    _case("04_signed_header_order_2019", "docx", "2019", 2020, "日照市岚山区交通运输局", 204,
+          "signed header_order thousands", big=True, point="、"),
+    _case("05_total_blank_garbled_2021", "docx", "2021", 2021, "泰安市岱岳区民政局", 205,
+          "total_blank garbled_date wrap_headers"),
+    # text, tab-led cells (seeds 002/004)
+    _case("01_artefacts_zero_2019", "txttab", "2019", 2020, "淄博市博山区发展和改革局", 301,
+          "artefacts title_two_lines", scale=1),
+    _case("02_blank_units_fullwidth_2021", "txttab", "2021", 2022, "潍坊市奎文区人力资源和社会保障局", 302,
+          "blank_markers units fullwidth wrap_headers"),
+    _case("03_gbk_crlf_signed_2019", "txttab", "2019", 2019, "济宁市任城区城市管理局", 303,
+          "gbk crlf signed thousands traditional", big=True),
+    _case("04_split_extra_row_2021", "txttab", "2021", 2023, "聊城市东昌府区住房和城乡建设局", 304,
+          "split_labels extra_request_row breadcrumb wrap_headers"),
+    _case("05_2021_on_2019_form", "txttab", "2019", 2021, "枣庄市薛城区退役军人事务局", 305,
+          "money_yuan late_total", point="."),
+    # text, one cell per paragraph (seed 003)
+    _case("01_ascii_split_2019", "txtpara", "2019", 2019, "宝鸡市渭滨区水利局", 401,
+          "ascii_brackets split_labels breadcrumb", point="."),
+    _case("02_blank_comma_2021", "txtpara", "2021", 2022, "延安市宝塔区审计局", 402,
+          "blank_markers dash_blanks", point="、"),
+    _case("03_header_order_signed_2019", "txtpara", "2019", 2020, "榆林市榆阳区林业局", 403,
+          "header_order signed", big=True),
+    _case("04_only_total_garbled_2021", "txtpara", "2021", 2024, "安康市汉滨区统计局", 404,
+          "only_total dash_blanks garbled_date"),
+    _case("05_extra_active_units_2021", "txtpara", "2021", 2023, "商洛市商州区应急管理局", 405,
+          "extra_active_row units fullwidth"),
+    # PDF exported from Word
+    _case("01_split_table_2021", "pdf", "2021", 2022, "东营市东营区财政局", 501,
+          "long_overview wrap_headers late_total", scale=8),
+    _case("02_signed_units_2019", "pdf", "2019", 2020, "威海市环翠区住房和城乡建设局", 502,
+          "signed units title_two_lines repeat_header", big=True),
+    _case("03_blank_fullwidth_2021", "pdf", "2021", 2023, "菏泽市牡丹区医疗保障局", 503,
+          "blank_markers fullwidth title_two_lines repeat_header"),
+    _case("04_split_labels_2019", "pdf", "2019", 2019, "济南市莱芜区科学技术局", 504,
+          "split_labels long_overview header_order"),
+    # old Word and RTF, saved from the same Word file
+    _case("01_blank_2021", "doc", "2021", 2022, "临沂市河东区退役军人事务局", 601,
+          "wrap_headers blank_markers"),
+    _case("02_signed_split_2019", "doc", "2019", 2020, "日照市东港区审计局", 602,
+          "signed split_labels"),
+    _case("01_units_thousands_2021", "rtf", "2021", 2021, "聊城市茌平区教育和体育局", 701,
+          "units thousands", big=True),
+)

@@ -1,0 +1,98 @@
+"""Write the corpus: ``python -m tests.corpus.generate [CASE …]``.
+
+For every case in ``cases.CASES``: seeded values → value variants → document → the format's
+renderer → ``tests/data/corpus/sources/<case>.<ext>``, and the golden JSON from the same values
+→ ``tests/data/corpus/golden/<case>.json``. The real samples are copied with their hand-typed
+goldens (``real.py``). PDF/.doc/.rtf need LibreOffice here, and only here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from pathlib import Path
+
+from . import variants as value_variants
+from .cases import CASES
+from .content import APPEAL_GROUPS, APPEAL_PARTS, APPLICANTS, OUTCOMES, Values, generate, golden
+from .office import check_pdf, convert
+from .real import REAL, SAMPLES
+from .render_docx import render_docx
+from .render_html import render_html
+from .render_text import render_text
+from .report import Case, build, extra_rows, style_for
+
+ROOT = Path(__file__).resolve().parents[1] / "data" / "corpus"
+SOURCES, GOLDEN = ROOT / "sources", ROOT / "golden"
+# Variants that leave cells blank on purpose: the arithmetic then no longer holds.
+_BLANKING = {"blank_markers", "only_total", "total_blank"}
+
+
+def check_arithmetic(requests: dict, appeals: dict, edition: str) -> None:
+    """The form's rules (blank as 0): a generator bug must not become a golden value."""
+    n = lambda v: v or 0  # noqa: E731
+    for column in (*APPLICANTS, "total"):
+        col = {row: n(values[column]) for row, values in requests.items()}
+        assert col["new_received"] + col["carried_in"] == col["total_processed"] + col["carried_over"], column
+        assert col["total_processed"] == sum(col[row] for row in OUTCOMES[edition]), column
+    for row, values in requests.items():
+        assert n(values["total"]) == sum(n(values[c]) for c in APPLICANTS), row
+    for group in APPEAL_GROUPS:
+        parts = [n(appeals[f"{group}_{p}"]) for p in APPEAL_PARTS[:-1]]
+        assert n(appeals[f"{group}_total"]) == sum(parts), group
+
+
+def render(case: Case) -> tuple[bytes, dict]:
+    """The source file's bytes and the golden JSON of one case."""
+    values: Values = generate(case.edition, case.seed, case.scale, case.big)
+    printed = value_variants.apply(values, case.edition, case.variants, case.seed)
+    if not case.variants & _BLANKING:
+        check_arithmetic(values.requests, values.appeals, case.edition)
+    extra_request, extra_active, expect = extra_rows(case, values)
+    doc = build(case, values, printed, style_for(case, extra_request, extra_active))
+    if case.fmt == "html":
+        data = render_html(doc, case)
+    elif case.fmt in ("txttab", "txtpara"):
+        data = render_text(doc, case, case.fmt[3:])
+    else:
+        data = render_docx(doc, case)
+        if case.fmt != "docx":
+            data = convert(data, case.fmt, profile=case.seed)
+            if case.fmt == "pdf":
+                check_pdf(data)
+    return data, golden(case.agency, case.year, case.edition, values, expect)
+
+
+def _write_golden(name: str, data: dict) -> None:
+    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    (GOLDEN / f"{name}.json").write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("cases", nargs="*", help="case names to (re)generate; default: all")
+    args = parser.parse_args(argv)
+    SOURCES.mkdir(parents=True, exist_ok=True)
+    GOLDEN.mkdir(parents=True, exist_ok=True)
+    for case in CASES:
+        if args.cases and case.name not in args.cases:
+            continue
+        data, gold = render(case)
+        (SOURCES / f"{case.name}.{case.ext}").write_bytes(data)
+        _write_golden(case.name, gold)
+        print(f"{case.name}.{case.ext}")
+    for name, (sample, gold) in REAL.items():
+        stem = name.rsplit(".", 1)[0]
+        if args.cases and stem not in args.cases:
+            continue
+        if gold["meta"]["year"] is not None:
+            check_arithmetic(gold["tables"]["requests"], gold["tables"]["appeals"]["count"], "2021")
+        shutil.copyfile(SAMPLES / sample, SOURCES / name)
+        _write_golden(stem, gold)
+        print(name)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
