@@ -9,7 +9,7 @@ from nianbao.spec import load_spec
 def test_fold_full_width_and_spaces() -> None:
     assert fold("（三）不予\n\n公开") == "(三)不予公开"
     assert fold("结 果 维 持") == "结果维持"
-    assert fold("3．危及“三安全一稳定”") == '3.危及"三安全一稳定"'
+    assert fold("3．危及“三安全一稳定”") == fold('3.危及"三安全一稳定"') == "3.危及三安全一稳定"
 
 
 @pytest.mark.parametrize(

@@ -147,11 +147,27 @@ def _meta_from_preamble(
     unmapped: list[Unmapped] = []
     title_words = spec.document["title_words"]
     title_at = None
+    title_lines = 1
+    title = ""
+
+    def is_title(text: str) -> bool:
+        return bool(_YEAR.search(text)) and any(w in text for w in title_words) and len(text) <= 60
+
+    def is_line(unit: Block) -> bool:
+        return isinstance(unit, Paragraph) and not unit.cell and not _SENTENCE.search(unit.text)
+
     for i, unit in enumerate(preamble[:8]):
         if isinstance(unit, Grid) or unit.cell:
             break
-        if _YEAR.search(unit.text) and any(w in unit.text for w in title_words) and len(unit.text) <= 60:
-            title_at = i
+        if is_title(unit.text):
+            title_at, title = i, unit.text
+            break
+        # A centred title wrapped over two lines: "…2019年政府信息公" / "开工作年度报告"
+        following = preamble[i + 1] if i + 1 < len(preamble) else None
+        if (following is not None and is_line(unit) and is_line(following)
+                and not _CHROME.search(unit.text) and not is_title(following.text)
+                and is_title(unit.text + following.text)):
+            title_at, title, title_lines = i, unit.text + following.text, 2
             break
     if title_at is None:
         body = list(preamble)
@@ -160,7 +176,6 @@ def _meta_from_preamble(
             unmapped.append(Unmapped(body[0].where, body[0].text))
             body.pop(0)
         return meta, body, unmapped
-    title = preamble[title_at].text
     meta.year = int(_YEAR.search(title).group(1))
     agency = _agency_from_title(title, spec)
     head = preamble[:title_at]
@@ -174,7 +189,7 @@ def _meta_from_preamble(
     if agency:
         agency = _complete_agency(agency, all_units, spec)
     meta.agency = agency or None
-    return meta, preamble[title_at + 1:], unmapped
+    return meta, preamble[title_at + title_lines:], unmapped
 
 
 def _agency_from_title(title: str, spec: Spec) -> str:

@@ -20,7 +20,8 @@ __all__ = [
     "strip_numbering_raw",
 ]
 
-_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
+# Quotes carry no meaning in a label and land anywhere in PDF text: 危及“三安全一稳定”.
+_QUOTES = str.maketrans({q: None for q in "“”„‘’「」\"'"})
 _SPACE = re.compile(r"\s+")
 _CN_NUM = "一二三四五六七八九十"
 # The numbering a label may start with, outermost level first.

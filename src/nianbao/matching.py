@@ -171,7 +171,11 @@ def _column_for(table: Table, header: list[str]) -> str | None:
         candidates = by_label.get(cores[depth])
         if candidates:
             above = set(cores[:depth])
-            return max(candidates, key=lambda c: sum(p in above for p in c[1]))[0]
+            scored = sorted(((sum(p in above for p in parents), key) for key, parents in candidates),
+                            reverse=True)
+            if len(scored) > 1 and scored[0][0] == scored[1][0]:
+                return None  # "结果维持" with no parent above it: which of three?
+            return scored[0][1]
     return None
 
 
@@ -213,7 +217,10 @@ def rows_from_grid(
     """
     candidates: list[RowCandidate] = []
     unmapped: list[Unmapped] = []
-    column_map = carried
+    width = max((len(r) for r in grid.rows), default=0)
+    # Carried maps count columns from the right: the values stand at the right edge, and a
+    # continuation may have more or fewer label columns (merged on one page, split on the next).
+    column_map = {width - 1 - off: key for off, key in carried.items()} if carried else None
     header: list[tuple[GridCell, ...]] = []
     for cells in grid.rows:
         labels = [c for c in cells if c.text.strip() and not is_value_text(c.text)]
@@ -251,7 +258,14 @@ def rows_from_grid(
         label = labels[-1].text if labels else ""
         where = cells[0].where if cells else grid.where
         row_columns = table.row(row_key).columns
-        if column_map:
+        others = [c for c in _distinct(cells) if c not in labels]
+        named = set(column_map.values()) if column_map else set()
+        if column_map and not set(row_columns) <= named and len(others) == len(row_columns):
+            # The header did not name every column (split across a page, or ambiguous) but the
+            # row has exactly one cell per column: the form's own order.
+            candidates.append(RowCandidate(
+                row_key, [Paragraph(v.text, v.where, True) for v in others], None, label, where))
+        elif column_map:
             by_key: dict[str, list[GridCell]] = {}
             seen: set[tuple[tuple[int, int], str]] = set()
             for c, key in sorted(column_map.items()):
@@ -274,7 +288,8 @@ def rows_from_grid(
             trailing = [c for c in _distinct(cells) if c not in labels][-len(row_columns):]
             candidates.append(RowCandidate(
                 row_key, [Paragraph(v.text, v.where, True) for v in trailing], None, label, where))
-    return candidates, unmapped, column_map
+    carry = {width - 1 - c: key for c, key in column_map.items()} if column_map else None
+    return candidates, unmapped, carry
 
 
 def _distinct(cells: tuple[GridCell, ...]) -> list[GridCell]:

@@ -37,7 +37,9 @@ class _Char:
     x1: float
     bottom: float
     cx: float
-    cy: float
+    cy: float  # the middle of the glyph's line box (font ascent to descent), not of its ink
+    line_top: float
+    line_bottom: float
 
 
 @dataclass
@@ -62,18 +64,17 @@ class _Line:
 
 
 def _lines(chars: list[_Char]) -> list[_Line]:
-    """Characters grouped into text lines, top to bottom: a character joins the line its box
-    overlaps vertically (a comma sits low, a quote mark high, both on the same line)."""
+    """Characters grouped into text lines, top to bottom, by their font line boxes: the ink
+    is no guide (a comma sits low, a curly quote high, both on their neighbours' line)."""
     lines: list[_Line] = []
-    spans: list[list[float]] = []
+    span = [0.0, 0.0]
     for ch in sorted(chars, key=lambda c: (c.cy, c.x0)):
-        if spans and ch.top < spans[-1][1] - 0.5 and ch.bottom > spans[-1][0] + 0.5:
+        overlap = min(span[1], ch.line_bottom) - max(span[0], ch.line_top)
+        if lines and overlap > 0.5 * (ch.line_bottom - ch.line_top):
             lines[-1].chars.append(ch)
-            spans[-1][0] = min(spans[-1][0], ch.top)
-            spans[-1][1] = max(spans[-1][1], ch.bottom)
             continue
         lines.append(_Line([ch]))
-        spans.append([ch.top, ch.bottom])
+        span = [ch.line_top, ch.line_bottom]
     return lines
 
 
@@ -86,6 +87,7 @@ def _page_content(page, raw) -> tuple[list[_Char], list[dict], int]:
     textpage = page.get_textpage()
     chars = []
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    loose = raw.FS_RECTF()
     for i in range(raw.FPDFText_CountChars(textpage.raw)):
         code = raw.FPDFText_GetUnicode(textpage.raw, i)
         if code in (0, 0xFFFE, 0xFFFF) or chr(code).isspace():
@@ -93,9 +95,13 @@ def _page_content(page, raw) -> tuple[list[_Char], list[dict], int]:
         raw.FPDFText_GetCharBox(textpage.raw, i, left, right, bottom, top)
         if right.value <= left.value:
             continue
+        raw.FPDFText_GetLooseCharBox(textpage.raw, i, loose)
         y0, y1 = height - top.value, height - bottom.value
+        l0, l1 = height - loose.top, height - loose.bottom
+        if l1 - l0 < 1:  # no font metrics: the ink box stands in
+            l0, l1 = y0, y1
         chars.append(_Char(chr(code), left.value, y0, right.value, y1,
-                           (left.value + right.value) / 2, (y0 + y1) / 2))
+                           (left.value + right.value) / 2, (l0 + l1) / 2, l0, l1))
     edges: list[dict] = []
     images = 0
     x, y = ctypes.c_float(), ctypes.c_float()
