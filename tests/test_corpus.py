@@ -18,30 +18,6 @@ SOURCES = CORPUS / "sources"
 GOLDEN = CORPUS / "golden"
 NEEDS_LIBREOFFICE = (".doc", ".rtf")
 
-# Cases the converter (as committed at fed86a7) gets wrong, with the diagnosis. Strict: a fix makes the test
-# fail until its entry is removed here.
-_SPLIT_GRID = ("LibreOffice's .docx round trip splits table 四's grid (行政复议 总计 spans grid columns 4-5, "
-               "行政诉讼 starts at 5): _column_map builds column 5's header from cells of different origins "
-               "and maps it to suit_direct_total, taking review_total's value")
-_QUOTES = ("PDF text of 3．危及“三安全一稳定” comes out as '“”3．危及三安全一稳定' (the quote glyphs first), "
-           "which names no row: denied_three_safety stays blank")
-KNOWN_WRONG: dict[str, str] = {
-    "doc_01_blank_2021": _SPLIT_GRID,
-    "doc_02_signed_split_2019": _SPLIT_GRID,
-    "rtf_01_units_thousands_2021": _SPLIT_GRID,
-    "pdf_01_split_table_2021": (
-        "title wrapped over two lines is not recognised (agency None); table 三 continues on the next "
-        "page with 10 grid columns where part one had 8: the carried column map shifts values 2 "
-        "columns right; and " + _QUOTES),
-    "pdf_02_signed_units_2019": _QUOTES,
-    "pdf_03_blank_fullwidth_2021": (
-        "table 四 breaks inside its header: the continuation has only the leaf headers 结果维持…总计, "
-        "three times without parents, and its first five columns map to suit_direct_*; and " + _QUOTES),
-    "pdf_04_split_labels_2019": (
-        "title wrapped over two lines is not recognised (agency None); and " + _QUOTES),
-}
-
-
 def corpus_sources() -> list[Path]:
     """Every source file that has a golden file, in name order."""
     return sorted(p for p in SOURCES.iterdir() if (GOLDEN / f"{p.stem}.json").is_file())
@@ -53,8 +29,6 @@ def _params() -> list:
         marks = []
         if path.suffix in NEEDS_LIBREOFFICE and shutil.which("soffice") is None and not os.environ.get("CI"):
             marks.append(pytest.mark.skip(reason=f"{path.suffix} needs LibreOffice (soffice), not installed"))
-        if path.stem in KNOWN_WRONG:
-            marks.append(pytest.mark.xfail(reason=KNOWN_WRONG[path.stem], strict=True))
         params.append(pytest.param(path, id=path.name, marks=marks))
     return params
 

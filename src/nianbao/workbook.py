@@ -30,8 +30,10 @@ __all__ = [
     "NOT_STANDARD",
     "build_template",
     "fingerprint",
+    "print_setup",
     "read_workbook",
     "template_dir",
+    "text_row_height",
     "write_workbook",
 ]
 
@@ -72,7 +74,8 @@ def _set_text(cell: Any, text: str) -> None:
         cell.quotePrefix = True
 
 
-def _line_height(text: str, width: float) -> float:
+def text_row_height(text: str, width: float) -> float:
+    """A row height (points) that shows ``text`` wrapped in a column ``width`` characters wide."""
     units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
     lines = max(1, math.ceil(units * 1.1 / max(width - 1, 1)))
     return 14.25 * lines + 3
@@ -112,7 +115,7 @@ def _table_sheet(wb: Workbook, layout: TableLayout) -> Worksheet:
                            end_row=label.last_row, end_column=label.last_col)
         if label.row == label.last_row and label.text:
             width = sum(layout.widths.get(c, 9.0) for c in range(label.col, label.last_col + 1))
-            heights[label.row] = max(heights.get(label.row, 0), _line_height(label.text, width))
+            heights[label.row] = max(heights.get(label.row, 0), text_row_height(label.text, width))
     for (row_key, col_key), (r, c) in layout.cells.items():
         cell = ws.cell(r, c)
         cell.border = _BORDER
@@ -131,11 +134,12 @@ def _table_sheet(wb: Workbook, layout: TableLayout) -> Worksheet:
         ws.freeze_panes = f"{get_column_letter(layout.label_cols + 1)}{layout.header_rows + 1}"
     if layout.header_rows:
         ws.print_title_rows = f"1:{layout.header_rows}"
-    _page_setup(ws, table.title)
+    print_setup(ws, table.title)
     return ws
 
 
-def _page_setup(ws: Worksheet, title: str) -> None:
+def print_setup(ws: Worksheet, title: str) -> None:
+    """A4 landscape, fit to the page width, the title as page header, page numbers below."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -181,7 +185,7 @@ def build_template(edition_key: str, spec: Spec | None = None) -> Workbook:
         cell.border = _BORDER
     _name(wb, "meta.unmapped", meta_ws.title, _absolute(unmapped_at + 1, 1))
     _set_text(meta_ws.cell(rows.index(("表格版本", "meta.edition")) + 1, 2), edition.key)
-    _page_setup(meta_ws, spec.sheets["meta"])
+    print_setup(meta_ws, spec.sheets["meta"])
     meta_ws.page_setup.orientation = "portrait"
 
     for table in edition.tables.values():
@@ -200,7 +204,7 @@ def build_template(edition_key: str, spec: Spec | None = None) -> Workbook:
         for c in (1, 2):
             text_ws.cell(r, c).border = _BORDER
         _name(wb, f"narrative.{section.key}", text_ws.title, _absolute(r, 2))
-    _page_setup(text_ws, spec.sheets["narrative"])
+    print_setup(text_ws, spec.sheets["narrative"])
     text_ws.page_setup.orientation = "portrait"
 
     source_ws = wb.create_sheet(spec.sheets["provenance"])
@@ -302,7 +306,7 @@ def _write_legacy(wb: Workbook, sheet: str, rows: list[LegacyRow]) -> list[tuple
             cell.font = normal
             cell.alignment = _NUMBER if c == 4 else Alignment(
                 horizontal="left", vertical="center", wrap_text=True, indent=depth if c == 2 else 0)
-        ws.row_dimensions[i].height = _line_height(row.label, 60 - 2 * depth)
+        ws.row_dimensions[i].height = text_row_height(row.label, 60 - 2 * depth)
         name = f"legacy.{row.code}"
         while name in used:
             name += "_"
@@ -324,7 +328,7 @@ def _write_narrative(wb: Workbook, narrative: dict[str, str]) -> None:
             cell = ws.cell(r + i, 2)
             _set_text(cell, chunk)
             cell.alignment = _TEXT
-            ws.row_dimensions[r + i].height = min(409, _line_height(chunk, 100))
+            ws.row_dimensions[r + i].height = min(409, text_row_height(chunk, 100))
 
 
 # --- reading back -------------------------------------------------------------------------

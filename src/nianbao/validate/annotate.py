@@ -8,12 +8,13 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..api import save_atomically
 from ..errors import UnreadableInput
+from ..workbook import print_setup, text_row_height
 from .findings import Finding, ValidationReport
 
 __all__ = ["AUTHOR", "RESULT_SHEET", "annotate", "annotate_workbook", "clear_marks"]
@@ -23,7 +24,9 @@ AUTHOR = "nianbao 校验"
 _FILLS = {"error": "FFFFC7CE", "warning": "FFFFEB9C"}
 _SEVERITY = {"error": "错误", "warning": "警告"}
 _HEADER = ("序号", "级别", "位置", "说明", "规则", "应为", "实际")
-_WIDTHS = (6, 6, 22, 90, 26, 8, 8)
+_WIDTHS = (6, 6, 20, 80, 24, 8, 8)
+_THIN = Side(style="thin", color="FF999999")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
 def _locate(wb: Workbook, finding: Finding) -> tuple[Worksheet, str] | None:
@@ -80,7 +83,15 @@ def _results_sheet(wb: Workbook, result: ValidationReport,
             link.font = Font(color="0563C1", underline="single")
         else:
             ws.cell(i, 3, finding.cell or "")
+        ws.row_dimensions[i].height = text_row_height(finding.message, _WIDTHS[3])
+        for c in range(1, len(_HEADER) + 1):
+            ws.cell(i, c).border = _BORDER
+    for c in range(1, len(_HEADER) + 1):
+        ws.cell(2, c).fill = PatternFill("solid", fgColor="FFF2F2F2")
+        ws.cell(2, c).border = _BORDER
     ws.freeze_panes = "A3"
+    ws.print_title_rows = "2:2"
+    print_setup(ws, RESULT_SHEET)
     wb.active = wb.sheetnames.index(RESULT_SHEET)
     for sheet in wb.worksheets:  # only one sheet may be selected when the file opens
         sheet.sheet_view.tabSelected = sheet.title == RESULT_SHEET
