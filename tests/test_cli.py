@@ -107,3 +107,24 @@ def test_console_script_gives_one_line_and_status_2(tmp_path, content: bytes | N
 
 def test_template_check(capsys) -> None:
     assert main(["template", "build", "--check"]) == 0
+
+
+def test_a_folder_converts_every_report_in_it_in_parallel(tmp_path, capsys) -> None:
+    folder = tmp_path / "reports"
+    (folder / "sub").mkdir(parents=True)
+    for name in ("002_zichuan_2020.txt", "004_zibo_2021.txt"):
+        (folder / name).write_bytes((SOURCES / name).read_bytes())
+    (folder / "sub" / "001_xihaian_2018.txt").write_bytes((SOURCES / "001_xihaian_2018.txt").read_bytes())
+    (folder / "~$lock.docx").write_bytes(b"office lock file")
+    (folder / "notes.md").write_text("not a report", "utf-8")
+    out = tmp_path / "out"
+    assert main(["convert", str(folder), "-o", str(out), "-j", "2"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "001_xihaian_2018.xlsx", "002_zichuan_2020.xlsx", "004_zibo_2021.xlsx"]
+    err = capsys.readouterr().err
+    assert "共 3 个文件：成功 3，失败 0" in err
+
+
+def test_an_empty_folder_says_so(tmp_path, capsys) -> None:
+    assert main(["convert", str(tmp_path), "-o", str(tmp_path / "out")]) == 2
+    assert "没有找到可转换的文件" in capsys.readouterr().err

@@ -14,7 +14,19 @@ from .errors import UnreadableInput
 from .model import Report
 from .readers import read_document
 
-__all__ = ["backup_path", "read_report", "report_json", "save_atomically", "save_workbook"]
+__all__ = [
+    "SOURCE_SUFFIXES",
+    "backup_path",
+    "expand_inputs",
+    "read_report",
+    "report_json",
+    "save_atomically",
+    "save_workbook",
+]
+
+# What a folder given as input contributes: report files, and standard workbooks when wanted.
+SOURCE_SUFFIXES = (".txt", ".htm", ".html", ".shtml", ".xhtml", ".doc", ".docx", ".wps", ".rtf", ".pdf")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
 
@@ -90,3 +102,21 @@ def save_workbook(report: Report, path: str | Path) -> Path | None:
 
 
 
+
+
+def expand_inputs(inputs: list[str | Path], workbooks: bool = False) -> list[Path]:
+    """Files as given, and for each folder the report files in it and below (sorted); with
+    ``workbooks`` also the .xlsx files. Office lock files (~$…) and backups are left out."""
+    suffixes = SOURCE_SUFFIXES + (WORKBOOK_SUFFIXES if workbooks else ())
+    result: list[Path] = []
+    for item in inputs:
+        path = Path(item)
+        if not path.is_dir():
+            result.append(path)
+            continue
+        result.extend(
+            p for p in sorted(path.rglob("*"))
+            if p.is_file() and p.suffix.lower() in suffixes
+            and not p.name.startswith(("~$", ".")) and ".bak" not in p.suffixes
+        )
+    return result

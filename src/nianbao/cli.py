@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from . import __version__
-from .api import read_report, report_json, save_atomically, save_workbook
+from .api import expand_inputs, read_report, report_json, save_atomically, save_workbook
 from .errors import NianbaoError
 from .model import Report
 
@@ -20,6 +22,7 @@ _CONVERT_HELP = """\
 示例：
   nianbao convert 年报.txt -o 年报.xlsx
   nianbao convert 报告/*.txt -o 输出文件夹
+  nianbao convert 报告文件夹/ -o 输出文件夹 -j 2   （文件夹里所有年报，2 个进程并行）
   nianbao convert 年报.txt --to json -o -        （JSON 输出到屏幕）
 
 读不了的文件会说明是哪个文件、什么原因，其余文件照常转换；只要有文件失败，退出码为 2。
@@ -65,44 +68,63 @@ def _output_for(stem: str, out: str | None, many: bool, suffix: str) -> Path | N
     return target
 
 
+def _convert_one(job: tuple[str, str | None, str, bool]) -> tuple[bool, str, str | None]:
+    """Convert one file; returns (ok, the summary line, JSON for standard output or None).
+    A top-level function so that a process pool can run it."""
+    name, target_name, to, many = job
+    source = Path(name)
+    target = None if target_name is None else Path(target_name)
+    try:
+        report = read_report(source)
+        if target is None:
+            return True, f"✓ {source.name} → 屏幕：{_summary(report)}", report_json(
+                report, indent=None if many else 2)
+        if to == "json":
+            text = report_json(report) + "\n"
+            backup = save_atomically(target, lambda tmp: tmp.write_text(text, "utf-8"))
+        else:
+            backup = save_workbook(report, target)
+    except NianbaoError as exc:
+        return False, f"✗ {exc}", None
+    except OSError as exc:
+        return False, f"✗ {source}：无法写出结果（{exc.strerror or exc}）", None
+    note = f"（原文件已备份为 {backup.name}）" if backup else ""
+    return True, f"✓ {source.name} → {target}：{_summary(report)}{note}", None
+
+
 def cmd_convert(args: argparse.Namespace) -> int:
-    many = len(args.files) > 1
+    files = expand_inputs(args.files, workbooks=args.to == "json")
+    if not files:
+        print("nianbao: 没有找到可转换的文件", file=sys.stderr)
+        return EXIT_UNREADABLE
+    many = len(files) > 1 or any(Path(f).is_dir() for f in args.files)
     if args.output == "-" and args.to != "json":
         print("nianbao: 只有 --to json 能输出到屏幕（-o -）", file=sys.stderr)
         return EXIT_UNREADABLE
+    stems = [f.stem for f in files]
+    # 年报.doc and 年报.pdf in one batch: name the results 年报.doc.xlsx and 年报.pdf.xlsx
+    jobs = [(str(f), _target_name(f, stems, args.output, many, args.to), args.to, many) for f in files]
+    if args.jobs > 1 and len(jobs) > 1:
+        with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+            results = list(pool.map(_convert_one, jobs, chunksize=max(1, len(jobs) // (8 * args.jobs))))
+    else:
+        results = map(_convert_one, jobs)
     failed = 0
-    suffix = ".json" if args.to == "json" else ".xlsx"
-    stems = [Path(name).stem for name in args.files]
-    for name in args.files:
-        source = Path(name)
-        # 年报.doc and 年报.pdf in one batch: name the results 年报.doc.xlsx and 年报.pdf.xlsx
-        stem = source.name if stems.count(source.stem) > 1 else source.stem
-        try:
-            report = read_report(source)
-            target = _output_for(stem, args.output, many, suffix)
-            if target is None:
-                sys.stdout.write(report_json(report, indent=None if many else 2) + "\n")
-                backup = None
-            elif args.to == "json":
-                text = report_json(report) + "\n"
-                backup = save_atomically(target, lambda tmp, text=text: tmp.write_text(text, "utf-8"))
-            else:
-                backup = save_workbook(report, target)
-        except NianbaoError as exc:
-            failed += 1
-            print(f"✗ {exc}", file=sys.stderr)
-            continue
-        except OSError as exc:
-            failed += 1
-            print(f"✗ {source}：无法写出结果（{exc.strerror or exc}）", file=sys.stderr)
-            continue
-        where = "屏幕" if target is None else str(target)
-        note = f"（原文件已备份为 {backup.name}）" if backup else ""
-        print(f"✓ {source.name} → {where}：{_summary(report)}{note}", file=sys.stderr)
+    for ok, line, json_text in results:
+        failed += not ok
+        if json_text is not None:
+            sys.stdout.write(json_text + "\n")
+        print(line, file=sys.stderr)
     if many:
-        print(f"共 {len(args.files)} 个文件：成功 {len(args.files) - failed}，失败 {failed}",
-              file=sys.stderr)
+        print(f"共 {len(files)} 个文件：成功 {len(files) - failed}，失败 {failed}", file=sys.stderr)
     return EXIT_UNREADABLE if failed else 0
+
+
+def _target_name(source: Path, stems: list[str], out: str | None, many: bool, to: str) -> str | None:
+    """The output path for one input, as text (None: standard output)."""
+    stem = source.name if stems.count(source.stem) > 1 else source.stem
+    target = _output_for(stem, out, many, ".json" if to == "json" else ".xlsx")
+    return None if target is None else str(target)
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -239,6 +261,8 @@ def build_parser() -> argparse.ArgumentParser:
                               "默认为当前文件夹")
     convert.add_argument("--to", choices=("xlsx", "json"), default="xlsx",
                          help="输出格式：xlsx 标准工作簿（默认），json 规范 JSON")
+    convert.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
+                         help=f"同时转换的进程数（默认 1；本机有 {os.cpu_count()} 个处理器核）")
     convert.set_defaults(func=cmd_convert)
 
     validate = sub.add_parser(

@@ -62,6 +62,18 @@ def rows_from_tokens(
             unmapped.append(Unmapped(tok.where, tok.text))
         pending.clear()
 
+    def flush_orphans() -> None:
+        """A label naming no row (a provincial extra row) and the numbers after it: one entry."""
+        if pending and trailing:
+            label = "".join(p.text for p in pending)
+            numbers = " ".join(t.text for t in trailing)
+            unmapped.append(Unmapped(pending[0].where, f"{label}：{numbers}"))
+            pending.clear()
+        else:
+            drop_pending()
+            unmapped.extend(Unmapped(t.where, f"多出的数值：{t.text}") for t in trailing)
+        trailing.clear()
+
     def on_target(target: Target, tok: Paragraph) -> None:
         nonlocal current, header
         if target.kind == "row":
@@ -87,10 +99,8 @@ def rows_from_tokens(
             elif tok.text:
                 trailing.append(tok)
             continue
-        if trailing and current is not None:
-            for extra in trailing:
-                unmapped.append(Unmapped(extra.where, f"多出的数值：{extra.text}"))
-        trailing.clear()
+        if trailing:
+            flush_orphans()
         rows_first = bool(candidates)
         joined = "".join(p.text for p in pending) + tok.text
         target = index.lookup(joined, rows_first) if pending else None
@@ -102,22 +112,15 @@ def rows_from_tokens(
                 drop_pending()
         if target is None:
             pending.append(tok)
+            current = None  # the numbers after an unknown label are not the last row's
             continue
         on_target(target, tok)
-        if target.kind in ("row", "column", "header"):
-            pass
-    drop_pending()
-    if trailing:
-        single = [r for r in table.rows if not r.label]
-        if single and not any(c.row == single[0].key for c in candidates):
-            expected = len(single[0].columns)
-            cand = RowCandidate(single[0].key, trailing[-expected:], None, "", trailing[0].where)
-            candidates.append(cand)
-            for extra in trailing[:-expected]:
-                unmapped.append(Unmapped(extra.where, f"多出的数值：{extra.text}"))
-        else:
-            for extra in trailing:
-                unmapped.append(Unmapped(extra.where, f"多出的数值：{extra.text}"))
+    single = [r for r in table.rows if not r.label]
+    if trailing and not pending and single and not any(c.row == single[0].key for c in candidates):
+        expected = len(single[0].columns)  # table 四: one row of numbers under its header
+        candidates.append(RowCandidate(single[0].key, trailing[-expected:], None, "", trailing[0].where))
+        del trailing[-expected:]
+    flush_orphans()
     return candidates, unmapped
 
 
@@ -249,9 +252,13 @@ def rows_from_grid(
             ):
                 row_key = single[0].key  # table 四: one row of numbers under its header
             elif numbers or any(t is None for t in targets):
-                for c in _distinct(cells):
-                    if c.text.strip() and (c in numbers or (c in labels and index.lookup(c.text) is None)):
-                        unmapped.append(Unmapped(c.where, c.text))
+                unknown = [c for c in _distinct(cells) if c in labels and index.lookup(c.text) is None]
+                values = [c for c in _distinct(cells) if c in numbers]
+                if unknown and values:  # a provincial extra row: its label and numbers, once
+                    text = "".join(c.text for c in unknown) + "：" + " ".join(c.text for c in values)
+                    unmapped.append(Unmapped(unknown[0].where, text))
+                else:
+                    unmapped.extend(Unmapped(c.where, c.text) for c in unknown + values)
                 continue
             else:
                 continue
