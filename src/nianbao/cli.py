@@ -241,6 +241,36 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return 0
 
 
+_ADDIN_HELP = """\
+Excel 加载项 nianbao.xlam：功能区“年报”选项卡（导入报告、新建空白年报、校验、清除标记、汇总、关于）。
+
+示例：
+  nianbao addin build                       （生成 build/nianbao.xlam，不需要 Excel）
+  nianbao addin install                     （生成并安装到 Excel 的启动文件夹，写入加载项配置）
+  nianbao addin install --dir 文件夹         （只复制到指定文件夹，再在 Excel 中手工加载）
+"""
+
+
+def cmd_addin(args: argparse.Namespace) -> int:
+    from .addin import config_path
+    from .addin.build import build_addin, install_addin, trust_advice
+
+    try:
+        if args.action == "build":
+            print(f"✓ {build_addin(args.output)}", file=sys.stderr)
+            return 0
+        # built beside the add-in's config, so that a manual install has a file that stays
+        xlam = Path(args.xlam) if args.xlam else build_addin(config_path().with_suffix(".xlam"))
+        installed, messages = install_addin(xlam, args.dir)
+    except NianbaoError as exc:
+        print(f"✗ {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    for line in messages:
+        print(line, file=sys.stderr)
+    print(trust_advice(installed), file=sys.stderr)
+    return 0 if installed else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nianbao",
@@ -286,6 +316,18 @@ def build_parser() -> argparse.ArgumentParser:
     rules_build.add_argument("-o", "--output", help="输出文件（默认为项目的 docs/rules.md）")
     rules_build.add_argument("--check", action="store_true", help="只检查是否与规范一致，不写文件")
     rules_build.set_defaults(func=cmd_rules)
+
+    addin = sub.add_parser("addin", help="Excel 加载项 nianbao.xlam：生成、安装",
+                           description=_ADDIN_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    addin_sub = addin.add_subparsers(dest="action", metavar="操作", required=True)
+    addin_build = addin_sub.add_parser("build", help="由 macros/ 和已安装的 xlwings 生成 nianbao.xlam")
+    addin_build.add_argument("-o", "--output", default="build/nianbao.xlam",
+                             help="输出文件（默认 build/nianbao.xlam）")
+    addin_build.set_defaults(func=cmd_addin)
+    addin_install = addin_sub.add_parser("install", help="安装 nianbao.xlam，并让它使用当前的 Python")
+    addin_install.add_argument("--xlam", help="已生成的 nianbao.xlam（默认现场生成）")
+    addin_install.add_argument("--dir", help="只复制到这个文件夹（默认经 xlwings 装入 Excel 的启动文件夹）")
+    addin_install.set_defaults(func=cmd_addin)
 
     template = sub.add_parser("template", help="标准工作簿模板（由规范生成）")
     template_sub = template.add_subparsers(dest="action", metavar="操作", required=True)

@@ -32,6 +32,7 @@ __all__ = [
     "fingerprint",
     "print_setup",
     "read_workbook",
+    "report_from_values",
     "template_dir",
     "text_row_height",
     "write_workbook",
@@ -410,6 +411,28 @@ def report_from_workbook(wb: Workbook, where: str = "", spec: Spec | None = None
     report.narrative = _read_narrative(wb, spec)
     report.unmapped = unmapped
     return report
+
+
+def report_from_values(sheets: dict[str, list[list[Any]]], names: dict[str, str], where: str = "",
+                       spec: Spec | None = None) -> Report:
+    """Read a Report out of a workbook's cell values and defined names, as Excel hands them to
+    the add-in: ``{sheet: rows from A1}`` and ``{name: "'sheet'!$D$27"}`` (unsaved edits included)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if isinstance(value, str):
+                    value = ILLEGAL_CHARACTERS_RE.sub("", value) or None
+                if value is not None:
+                    ws.cell(r, c).value = value
+    for name, reference in names.items():
+        sheet, _, address = reference.lstrip("=").rpartition("!")
+        sheet = sheet[1:-1].replace("''", "'") if sheet.startswith("'") else sheet
+        if sheet in wb.sheetnames and address:
+            _name(wb, name, sheet, address)
+    return report_from_workbook(wb, where, spec)
 
 
 def _with_provenance(value: Any, stored: tuple[str, str] | None, sheet: str, address: str,

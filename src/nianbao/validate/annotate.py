@@ -17,16 +17,39 @@ from ..errors import UnreadableInput
 from ..workbook import print_setup, text_row_height
 from .findings import Finding, ValidationReport
 
-__all__ = ["AUTHOR", "RESULT_SHEET", "annotate", "annotate_workbook", "clear_marks"]
+__all__ = [
+    "AUTHOR", "FILLS", "HEADER", "RESULT_SHEET", "SEVERITY", "WIDTHS", "annotate", "annotate_workbook",
+    "clear_marks", "finding_row", "note_text", "summary",
+]
 
 RESULT_SHEET = "校验结果"
 AUTHOR = "nianbao 校验"
-_FILLS = {"error": "FFFFC7CE", "warning": "FFFFEB9C"}
-_SEVERITY = {"error": "错误", "warning": "警告"}
-_HEADER = ("序号", "级别", "位置", "说明", "规则", "应为", "实际")
-_WIDTHS = (6, 6, 20, 80, 24, 8, 8)
+# Shared with the Excel add-in, which marks an open workbook the same way.
+FILLS = {"error": "FFFFC7CE", "warning": "FFFFEB9C"}  # ARGB
+SEVERITY = {"error": "错误", "warning": "警告"}
+HEADER = ("序号", "级别", "位置", "说明", "规则", "应为", "实际")
+WIDTHS = (6, 6, 20, 80, 24, 8, 8)
 _THIN = Side(style="thin", color="FF999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+def summary(result: ValidationReport) -> str:
+    """The one-line count: 共 2 个错误，1 个警告, or 未发现问题."""
+    counts = result.counts
+    if not result.findings:
+        return "未发现问题"
+    return f"共 {counts['errors']} 个错误，{counts['warnings']} 个警告"
+
+
+def finding_row(number: int, finding: Finding, place: str | None) -> tuple:
+    """One row of the 校验结果 sheet, in the order of ``HEADER``."""
+    return (number, SEVERITY[finding.severity], place, finding.message, finding.rule,
+            finding.expected, finding.actual)
+
+
+def note_text(findings: list[Finding]) -> str:
+    """The comment on a failing cell: every finding there, one a line."""
+    return "\n".join(f"【{SEVERITY[f.severity]}】{f.message}" for f in findings)
 
 
 def _locate(wb: Workbook, finding: Finding) -> tuple[Worksheet, str] | None:
@@ -49,7 +72,7 @@ def clear_marks(wb: Workbook) -> None:
     """Remove this tool's previous 校验结果 sheet, fills and comments; nothing else."""
     if RESULT_SHEET in wb.sheetnames:
         del wb[RESULT_SHEET]
-    ours = set(_FILLS.values())
+    ours = set(FILLS.values())
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:
@@ -62,20 +85,16 @@ def clear_marks(wb: Workbook) -> None:
 def _results_sheet(wb: Workbook, result: ValidationReport,
                    places: list[tuple[Worksheet, str] | None]) -> None:
     ws = wb.create_sheet(RESULT_SHEET)
-    counts = result.counts
-    summary = (f"共 {counts['errors']} 个错误，{counts['warnings']} 个警告" if result.findings
-               else "未发现问题")
-    ws.cell(1, 1, f"校验结果：{summary}").font = Font(bold=True)
-    for c, (text, width) in enumerate(zip(_HEADER, _WIDTHS, strict=True), start=1):
+    ws.cell(1, 1, f"校验结果：{summary(result)}").font = Font(bold=True)
+    for c, (text, width) in enumerate(zip(HEADER, WIDTHS, strict=True), start=1):
         ws.cell(2, c, text).font = Font(bold=True)
         ws.column_dimensions[ws.cell(2, c).column_letter].width = width
     for i, (finding, place) in enumerate(zip(result.findings, places, strict=True), start=3):
-        row = (i - 2, _SEVERITY[finding.severity], None, finding.message, finding.rule,
-               finding.expected, finding.actual)
+        row = finding_row(i - 2, finding, None)
         for c, value in enumerate(row, start=1):
             cell = ws.cell(i, c, value)
             cell.alignment = Alignment(vertical="top", wrap_text=c == 4)
-        ws.cell(i, 2).fill = PatternFill("solid", fgColor=_FILLS[finding.severity])
+        ws.cell(i, 2).fill = PatternFill("solid", fgColor=FILLS[finding.severity])
         if place is not None:
             target, address = place
             link = ws.cell(i, 3, f"{target.title}!{address}")
@@ -83,10 +102,10 @@ def _results_sheet(wb: Workbook, result: ValidationReport,
             link.font = Font(color="0563C1", underline="single")
         else:
             ws.cell(i, 3, finding.cell or "")
-        ws.row_dimensions[i].height = text_row_height(finding.message, _WIDTHS[3])
-        for c in range(1, len(_HEADER) + 1):
+        ws.row_dimensions[i].height = text_row_height(finding.message, WIDTHS[3])
+        for c in range(1, len(HEADER) + 1):
             ws.cell(i, c).border = _BORDER
-    for c in range(1, len(_HEADER) + 1):
+    for c in range(1, len(HEADER) + 1):
         ws.cell(2, c).fill = PatternFill("solid", fgColor="FFF2F2F2")
         ws.cell(2, c).border = _BORDER
     ws.freeze_panes = "A3"
@@ -108,9 +127,9 @@ def annotate(wb: Workbook, result: ValidationReport) -> None:
     for (sheet, address), findings in notes.items():
         cell = wb[sheet][address]
         worst = "error" if any(f.is_error for f in findings) else "warning"
-        cell.fill = PatternFill("solid", fgColor=_FILLS[worst])
+        cell.fill = PatternFill("solid", fgColor=FILLS[worst])
         if cell.comment is None:  # a comment of the clerk's own stays as it is
-            text = "\n".join(f"【{_SEVERITY[f.severity]}】{f.message}" for f in findings)
+            text = note_text(findings)
             cell.comment = Comment(text, AUTHOR, width=360, height=40 + 20 * len(text) // 24)
     _results_sheet(wb, result, places)
 

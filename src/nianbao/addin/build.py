@@ -1,0 +1,207 @@
+"""nianbao.xlam, assembled without Excel, and installed where Excel loads it.
+
+The starting point is the ``quickstart_addin_ribbon.xlam`` that ships inside the installed
+xlwings package (what ``xlwings quickstart --addin --ribbon`` copies). Three parts change:
+
+- the ``xlwings`` module gets the installed package's own custom add-in source
+  (``xlwings_custom_addin.bas``), because it hard-codes the xlwings version and DLL names and
+  must match the Python side exactly; only its ``PROJECT_NAME`` is set to ``nianbao`` (the
+  renaming xlwings documents), so the add-in reads its own ``nianbao.conf``;
+- the ribbon module ``RibbonMyAddin`` gets ``macros/RibbonMyAddin.bas``;
+- ``customUI/customUI.xml`` becomes ``macros/customUI.xml``.
+
+pyOpenVBA rewrites the module sources in place (module names and the project's structure stay
+as Excel wrote them). This module does not import xlwings: it reads the package's files.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+from ..api import save_atomically
+from ..errors import NianbaoError
+from . import PROJECT_NAME, config_path
+
+__all__ = [
+    "CUSTOM_UI",
+    "RIBBON_MODULE",
+    "TEMPLATE",
+    "XLWINGS_MODULE",
+    "addin_modules",
+    "build_addin",
+    "install_addin",
+    "macros_dir",
+    "ribbon_source",
+    "trust_advice",
+    "xlwings_dir",
+    "xlwings_module_source",
+]
+
+TEMPLATE = "quickstart_addin_ribbon.xlam"
+XLWINGS_MODULE = "xlwings"
+XLWINGS_SOURCE = "xlwings_custom_addin.bas"
+RIBBON_MODULE = "RibbonMyAddin"
+CUSTOM_UI = "customUI/customUI.xml"
+_TEMPLATE_PROJECT = "myaddin"
+_PROJECT_LINE = re.compile(r'^(Public Const PROJECT_NAME As String = )"[^"]*"', re.MULTILINE)
+
+
+def xlwings_dir() -> Path:
+    """The installed xlwings package's folder (found without importing it)."""
+    spec = importlib.util.find_spec("xlwings")
+    if spec is None or not spec.submodule_search_locations:
+        raise NianbaoError("没有安装 xlwings：请运行 pip install 'nianbao[addin]'")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def xlwings_version() -> str:
+    """The installed xlwings' version, as its VBA hard-codes it."""
+    from importlib.metadata import version
+
+    return version("xlwings")
+
+
+def macros_dir() -> Path:
+    """The VBA and ribbon XML sources: $NIANBAO_MACROS, else the source tree's ``macros/``."""
+    env = os.environ.get("NIANBAO_MACROS")
+    folder = Path(env) if env else Path(__file__).resolve().parents[3] / "macros"
+    if not (folder / f"{RIBBON_MODULE}.bas").is_file():
+        raise NianbaoError(f"找不到加载项的宏源文件（{folder}）：请在 nianbao 的源代码目录中运行，"
+                           "或用环境变量 NIANBAO_MACROS 指出 macros 文件夹")
+    return folder
+
+
+def _crlf(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\n", "\r\n")
+
+
+def xlwings_module_source() -> str:
+    """The installed xlwings' custom add-in module, with PROJECT_NAME set to nianbao."""
+    text = (xlwings_dir() / XLWINGS_SOURCE).read_text(encoding="utf-8")
+    text, count = _PROJECT_LINE.subn(rf'\1"{PROJECT_NAME}"', text)
+    if count != 1:
+        raise NianbaoError(f"xlwings {xlwings_version()} 的 {XLWINGS_SOURCE} 中找不到 PROJECT_NAME，"
+                           "无法生成加载项")
+    return _crlf(text)
+
+
+def ribbon_source() -> str:
+    """Our ribbon callbacks (macros/RibbonMyAddin.bas)."""
+    return _crlf((macros_dir() / f"{RIBBON_MODULE}.bas").read_text(encoding="ascii"))
+
+
+def _pyopenvba():
+    try:
+        import pyopenvba
+    except ImportError:
+        raise NianbaoError("生成加载项需要 pyOpenVBA：请运行 pip install 'nianbao[addin]'") from None
+    return pyopenvba
+
+
+def build_addin(output: str | Path) -> Path:
+    """Assemble nianbao.xlam at ``output`` (an existing file is kept as .bak); returns its path."""
+    pyopenvba = _pyopenvba()
+    output = Path(output)
+    template = xlwings_dir() / TEMPLATE
+    modules = {XLWINGS_MODULE: xlwings_module_source(), RIBBON_MODULE: ribbon_source()}
+    custom_ui = (macros_dir() / "customUI.xml").read_bytes()
+
+    def write(tmp: Path) -> None:
+        with tempfile.TemporaryDirectory() as work:
+            staged = Path(work) / "staged.xlam"
+            shutil.copyfile(template, staged)
+            with pyopenvba.ExcelFile(staged) as book:
+                for name, source in modules.items():
+                    book.set_module(name, source)
+                book.save()
+            _replace_parts(staged, tmp, {CUSTOM_UI: custom_ui})
+
+    save_atomically(output, write)
+    return output
+
+
+def _replace_parts(source: Path, target: Path, parts: dict[str, bytes]) -> None:
+    """Copy a zip package entry by entry, with some entries' contents replaced; the config
+    sheet of the template takes the add-in's project name (inactive, as xlwings ships it)."""
+    sheet = {f'name="_{_TEMPLATE_PROJECT}.conf"'.encode(): f'name="_{PROJECT_NAME}.conf"'.encode()}
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for info in old.infolist():
+            data = parts.get(info.filename, old.read(info))
+            if info.filename == "xl/workbook.xml":
+                for a, b in sheet.items():
+                    data = data.replace(a, b)
+            new.writestr(info, data)
+
+
+def addin_modules(path: str | Path) -> dict[str, str]:
+    """The VBA modules of an .xlam, read back (module name → source)."""
+    with _pyopenvba().ExcelFile(path) as book:
+        return book.vba_modules()
+
+
+# --- installing ------------------------------------------------------------------------------
+
+
+def trust_advice(installed: Path | None) -> str:
+    """What to do when Excel blocks the add-in's macros (files from the internet, policies)."""
+    where = installed.parent if installed else "加载项所在的文件夹"
+    return f"""如果 Excel 提示“宏已被阻止”或“安全风险”，或者功能区上没有出现“年报”选项卡：
+  1. 解除锁定：在资源管理器中右键单击 nianbao.xlam →“属性”→ 勾选“解除锁定”→“确定”，然后重新启动 Excel。
+     （从网上或邮件得到的文件带有“来自 Internet”的标记，Excel 会阻止其中的宏。）
+  2. 受信任位置：Excel →“文件”→“选项”→“信任中心”→“信任中心设置”→“受信任位置”→
+     “添加新位置”，添加 {where}。
+  3. 单位统一管理的电脑上，宏可能被组策略禁止：请信息化部门把上述文件夹设为受信任位置，
+     或为 nianbao.xlam 签名。
+  macOS：第一次打开时选择“启用宏”；如果没有提示，到 Excel →“偏好设置”→“安全性”中允许宏。"""
+
+
+def _write_config(python: str) -> Path:
+    """Tell the add-in's VBA which Python to run (the one nianbao is installed in); other
+    settings already in the file are kept."""
+    path = config_path()
+    key = "INTERPRETER_MAC" if sys.platform == "darwin" else "INTERPRETER_WIN"
+    # VBA's Input # reads the file in the system's ANSI code page on Windows
+    encoding = "mbcs" if sys.platform == "win32" else "utf-8"
+    lines = []
+    if path.is_file():
+        lines = [line for line in path.read_text(encoding=encoding).splitlines()
+                 if not line.upper().startswith(f'"{key}"')]
+    lines.insert(0, f'"{key}","{python}"')
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding=encoding)
+    return path
+
+
+def install_addin(xlam: str | Path, folder: str | Path | None = None) -> tuple[Path | None, list[str]]:
+    """Install nianbao.xlam: into ``folder`` when given, else into Excel's startup folder
+    through ``xlwings addin install --file``; and write the add-in's config (this Python).
+    Returns where it went (None when that failed) and what to tell the user."""
+    xlam = Path(xlam)
+    config = _write_config(sys.executable)
+    messages = [f"✓ 配置：{config}（加载项用 {sys.executable} 运行）"]
+    if folder is not None:
+        target = Path(folder) / xlam.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(xlam, target)
+        messages.append(f"✓ 已复制到 {target}；在 Excel 中：“文件”→“选项”→“加载项”→“转到”→“浏览”，选中它")
+        return target, messages
+    # xlwings finds the startup folder through a running (or started) Excel
+    command = [sys.executable, "-c", "from xlwings.cli import main; main()",
+               "addin", "install", "--file", str(xlam)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    output = (done.stdout + done.stderr).strip()
+    if done.returncode == 0 and "Successfully installed" in output:
+        messages.append(f"✓ {output.splitlines()[-1]}")
+        return xlam, messages
+    reason = output.splitlines()[-1] if output else f"exit {done.returncode}"
+    messages.append(f"✗ 未能自动安装到 Excel 的启动文件夹（xlwings：{reason}）。"
+                    f"请手工安装：Excel →“文件”→“选项”→“加载项”→“转到”→“浏览”，选中 {xlam}")
+    return None, messages

@@ -1,0 +1,353 @@
+"""What the buttons of the 年报 ribbon tab run, through xlwings' ``RunPython``.
+
+Each entry point gets the caller's workbook, calls the public API and shows the result in
+Excel: a few lines each. This is the only module that imports xlwings. A problem becomes a
+Chinese message box, never a traceback; details of anything unexpected go to the log file
+(关于 says where). Every entry point takes ``book=`` so that it runs on any xlwings engine:
+Excel through RunPython, or a workbook handed over as JSON (the tests).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+import sys
+from collections.abc import Callable
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+from typing import Any
+
+import xlwings as xw
+
+from .. import __version__
+from ..api import read_report, save_atomically, save_workbook
+from ..errors import NianbaoError, UnreadableInput
+from ..spec import load_spec
+from . import config_path, log_path
+
+__all__ = ["MARKED", "TITLE", "about", "clear_marks", "consolidate_folder", "import_reports",
+           "new_blank", "validate"]
+
+TITLE = "年报"
+MARKED = "本工具添加"  # the 校验结果 sheet's hidden column: this cell's comment is ours
+_MARK_HEADER = "批注"
+_EDITIONS = {"2021": "2021年版", "2019": "2019年版", "legacy": "统计表"}
+
+
+# --- the shell every entry point runs in -------------------------------------------------
+
+
+def _logger() -> logging.Logger:
+    log = logging.getLogger("nianbao.addin")
+    path = log_path()
+    if not any(getattr(h, "baseFilename", None) == str(path.absolute()) for h in log.handlers):
+        for handler in list(log.handlers):
+            log.removeHandler(handler)
+            handler.close()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=2, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+    return log
+
+
+def _alert(book: xw.Book, text: str, critical: bool = False) -> None:
+    book.app.alert(text, title=TITLE, mode="critical" if critical else "info")
+
+
+def _status(book: xw.Book, text: str | bool) -> None:
+    """The one-line summary in Excel's status bar (False gives it back to Excel)."""
+    try:
+        book.app.status_bar = text
+    except NotImplementedError:  # a JSON-handed workbook has no status bar
+        pass
+
+
+def entry_point(func: Callable[..., None]) -> Callable[..., None]:
+    """Run ``func(book, *args)`` on the caller's workbook; a NianbaoError becomes its message
+    in a box, anything else a box that points at the log, where the traceback goes."""
+
+    @functools.wraps(func)
+    def run(*args: Any, book: xw.Book | None = None) -> None:
+        log = _logger()
+        try:
+            book = book if book is not None else xw.Book.caller()
+        except Exception:  # no workbook to show anything in: the log is all there is
+            log.exception("%s: no calling workbook", func.__name__)
+            return
+        log.info("%s %s in %s", func.__name__, args, book.name)
+        try:
+            func(book, *args)
+        except NianbaoError as exc:
+            log.info("%s: %s", func.__name__, exc)
+            _alert(book, str(exc), critical=True)
+        except Exception:
+            log.exception("%s failed", func.__name__)
+            _alert(book, f"出现意外错误，操作未能完成。详细信息已写入日志：\n{log_path()}", critical=True)
+
+    # what RunPython may pass: func's arguments after the book, which is found, or given by name
+    signature = inspect.signature(func)
+    book_param = inspect.Parameter("book", inspect.Parameter.KEYWORD_ONLY, default=None)
+    run.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*list(signature.parameters.values())[1:], book_param])
+    return run
+
+
+def _decode_path(text: str) -> Path:
+    """A path as the ribbon's VBA hands it over: UTF-16 code units in hexadecimal (so that
+    Chinese names and quotes survive the RunPython command line)."""
+    return Path(bytes.fromhex(text).decode("utf-16-be"))
+
+
+def _free_name(path: Path) -> Path:
+    """``path``, or 名称 (2).xlsx, (3) … when it exists: never replace a clerk's file."""
+    n = 2
+    candidate = path
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem} ({n}){path.suffix}")
+        n += 1
+    return candidate
+
+
+def _open_workbook(app: xw.App, path: Path) -> xw.Book:
+    return app.books.open(str(path))
+
+
+# --- reading the open workbook -----------------------------------------------------------
+
+
+def _book_values(book: xw.Book) -> tuple[dict[str, list[list[Any]]], dict[str, str]]:
+    """Every sheet's values from A1 and the workbook-wide defined names, as they are in
+    Excel now (unsaved edits included), not as on disk."""
+    sheets = {}
+    for sheet in book.sheets:
+        last = sheet.used_range.last_cell
+        sheets[sheet.name] = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
+    names = {}
+    for name in book.names:
+        if "!" not in name.name:  # the standard workbook's names are workbook-wide
+            names[name.name] = name.refers_to or ""
+    return sheets, names
+
+
+def _split_reference(reference: str) -> tuple[str, str]:
+    """``='三、依申请公开'!$D$27`` → (三、依申请公开, D27)."""
+    sheet, _, address = reference.lstrip("=").rpartition("!")
+    if sheet.startswith("'"):
+        sheet = sheet[1:-1].replace("''", "'")
+    return sheet, address.replace("$", "")
+
+
+# --- the entry points ----------------------------------------------------------------------
+
+
+@entry_point
+def validate(book: xw.Book) -> None:
+    """校验: the rules on the open workbook's values; findings on a 校验结果 sheet, failing
+    cells filled and commented, the first problem selected, the count in the status bar."""
+    from ..validate import validate as check
+    from ..validate.annotate import summary
+    from ..workbook import report_from_values
+
+    sheets, names = _book_values(book)
+    try:
+        report = report_from_values(sheets, names, book.name)
+    except UnreadableInput as exc:
+        _alert(book, f"当前工作簿{exc.reason}")
+        return
+    result = check(report)
+    _clear(book)
+    first = _mark(book, result, names)
+    if first is not None:
+        first.sheet.activate()
+        first.select()
+    _status(book, f"年报校验：{summary(result)}")
+
+
+@entry_point
+def clear_marks(book: xw.Book) -> None:
+    """清除标记: the 校验结果 sheet, and the fills and comments it lists; never a value."""
+    if not _clear(book):
+        _alert(book, "当前工作簿没有校验标记（没有“校验结果”表）")
+    _status(book, False)
+
+
+@entry_point
+def import_reports(book: xw.Book, *encoded_paths: str) -> None:
+    """导入报告: each picked report file converted to a standard workbook beside it, and opened."""
+    paths = [_decode_path(p) for p in encoded_paths]
+    stems = [p.stem for p in paths]
+    done, failed = [], []
+    for path in paths:
+        # 年报.doc and 年报.pdf picked together become 年报.doc.xlsx and 年报.pdf.xlsx
+        target = path.with_name(f"{path.name if stems.count(path.stem) > 1 else path.stem}.xlsx")
+        try:
+            report = read_report(path)
+            backup = save_workbook(report, target)
+        except NianbaoError as exc:
+            failed.append(f"✗ {exc}")
+            continue
+        except OSError as exc:
+            failed.append(f"✗ {target.name}：无法保存（{exc.strerror or exc}）。"
+                          "如果它正在 Excel 中打开，请先关闭再导入")
+            continue
+        _open_workbook(book.app, target)
+        note = f"，原文件已备份为 {backup.name}" if backup else ""
+        unplaced = f"，{len(report.unmapped)} 处原文未能归位（见“基本信息”表）" if report.unmapped else ""
+        done.append((f"✓ {path.name} → {target.name}{note}{unplaced}", bool(backup or unplaced)))
+    _status(book, f"年报：已导入 {len(done)} 个文件" + (f"，{len(failed)} 个未能导入" if failed else ""))
+    if failed or any(attention for _, attention in done):
+        lines = [line for line, _ in done] + failed
+        _alert(book, f"导入 {len(paths)} 个文件：成功 {len(done)}，失败 {len(failed)}\n\n" + "\n".join(lines),
+               critical=bool(failed))
+
+
+@entry_point
+def new_blank(book: xw.Book, edition: str) -> None:
+    """新建空白年报: a blank standard workbook of the edition, in the Documents folder, opened."""
+    from ..workbook import build_template
+
+    spec = load_spec()
+    if edition not in spec.editions:
+        raise NianbaoError(f"没有“{edition}”这个表格版本（可选：{'、'.join(spec.editions)}）")
+    documents = Path.home() / "Documents"
+    target = _free_name((documents if documents.is_dir() else Path.home())
+                        / f"空白年报（{_EDITIONS.get(edition, edition)}）.xlsx")
+    save_atomically(target, lambda tmp: build_template(edition, spec).save(tmp))
+    _open_workbook(book.app, target)
+    _status(book, f"年报：已新建 {target}")
+
+
+@entry_point
+def consolidate_folder(book: xw.Book, encoded_folder: str) -> None:
+    """汇总: the workbooks in the picked folder consolidated into 文件夹名汇总.xlsx beside the
+    folder, which is opened. (On a Mac a picked file stands for its folder.)"""
+    from ..consolidate import consolidate
+
+    folder = _decode_path(encoded_folder)
+    folder = folder if folder.is_dir() else folder.parent
+    output = folder.parent / f"{folder.name}汇总.xlsx"
+    try:
+        result = consolidate([folder], output,
+                             progress=lambda done, total: _status(book, f"年报汇总：已读 {done}/{total}"))
+    except OSError as exc:
+        raise NianbaoError(f"无法写出 {output.name}（{exc.strerror or exc}）。"
+                           "如果它正在 Excel 中打开，请先关闭再汇总") from None
+    if not result.departments and not result.unreadable:
+        raise NianbaoError(f"文件夹“{folder}”里没有年报工作簿")
+    _open_workbook(book.app, Path(result.output))
+    counts = f"{result.departments} 个单位，{result.errors} 个错误，{result.warnings} 个警告"
+    _status(book, f"年报汇总：{counts}")
+    unreadable = "".join(f"\n✗ {path.name}：{reason}" for path, reason in result.unreadable)
+    _alert(book, f"已汇总“{folder.name}”：{counts}\n结果：{result.output}{unreadable}",
+           critical=bool(result.unreadable))
+
+
+@entry_point
+def about(book: xw.Book) -> None:
+    """关于: the version, which Python runs the add-in, and where the log and config are."""
+    _alert(book, "\n".join([
+        f"年报加载项 nianbao {__version__}（xlwings {xw.__version__}）",
+        f"Python：{sys.executable}",
+        f"日志：{log_path()}",
+        f"配置：{config_path()}",
+    ]))
+
+
+# --- marks in the open workbook ------------------------------------------------------------
+
+
+def _hex_fill(argb: str) -> str:
+    return f"#{argb[-6:]}"
+
+
+def _place(finding: Any, names: dict[str, str], sheet_names: set[str]) -> tuple[str, str] | None:
+    """The finding's cell in this workbook: by defined name (so rows a clerk inserted do not
+    matter), else by the address in the standard layout."""
+    reference = names.get(finding.defined_name or "")
+    if reference:
+        sheet, address = _split_reference(reference)
+        if sheet in sheet_names and address:
+            return sheet, address
+    if finding.cell:
+        sheet, address = _split_reference(finding.cell)
+        if sheet in sheet_names:
+            return sheet, address
+    return None
+
+
+def _mark(book: xw.Book, result: Any, names: dict[str, str]) -> xw.Range | None:
+    """Fill and comment the failing cells, write the 校验结果 sheet; the first problem's cell."""
+    from ..validate.annotate import FILLS, HEADER, RESULT_SHEET, WIDTHS, finding_row, note_text, summary
+
+    sheet_names = {s.name for s in book.sheets}
+    places = [_place(f, names, sheet_names) for f in result.findings]
+    cells: dict[tuple[str, str], list[Any]] = {}
+    for finding, place in zip(result.findings, places, strict=True):
+        if place is not None:
+            cells.setdefault(place, []).append(finding)
+    noted = set()
+    for (sheet, address), findings in cells.items():
+        cell = book.sheets[sheet][address]
+        worst = "error" if any(f.is_error for f in findings) else "warning"
+        cell.color = _hex_fill(FILLS[worst])
+        if cell.note is None:  # a note of the clerk's own stays as it is
+            cell.add_note(note_text(findings))
+            noted.add((sheet, address))
+    rows: list[list[Any]] = [[f"校验结果：{summary(result)}"] + [None] * len(HEADER),
+                             [*HEADER, _MARK_HEADER]]
+    for number, (finding, place) in enumerate(zip(result.findings, places, strict=True), start=1):
+        link = finding.cell or ""
+        if place is not None:
+            sheet, address = place
+            target = "'" + sheet.replace("'", "''") + "'!" + address
+            link = f'=HYPERLINK("#{target}","{sheet}!{address}")'
+        mark = MARKED if place in noted else None
+        noted.discard(place)  # one row per cell says so
+        rows.append([*finding_row(number, finding, link), mark])
+    results = book.sheets.add(RESULT_SHEET, after=book.sheets[len(book.sheets) - 1])
+    results["A1"].value = rows
+    results["A1"].font.bold = True
+    header = results.range((2, 1), (2, len(HEADER) + 1))
+    header.font.bold = True
+    header.color = "#F2F2F2"
+    for column, width in enumerate(WIDTHS, start=1):
+        results.range((1, column)).column_width = width
+    results.range((3, 4), (max(3, len(rows)), 4)).wrap_text = True
+    for row, finding in enumerate(result.findings, start=3):
+        results.range((row, 2)).color = _hex_fill(FILLS[finding.severity])
+    results.range((1, len(HEADER) + 1)).columns.hidden = True
+    for place in places:
+        if place is not None:
+            return book.sheets[place[0]][place[1]]
+    results.activate()
+    return None
+
+
+def _clear(book: xw.Book) -> bool:
+    """Remove the marks that the 校验结果 sheet lists (its 位置 column), then the sheet; False
+    when there is no such sheet. Only comments the sheet says this tool added are deleted."""
+    from ..validate.annotate import HEADER, RESULT_SHEET
+
+    if RESULT_SHEET not in {s.name for s in book.sheets}:
+        return False
+    results = book.sheets[RESULT_SHEET]
+    last = results.used_range.last_cell
+    rows = results.range((1, 1), (max(last.row, 2), len(HEADER) + 1)).options(ndim=2).value
+    where, marked = HEADER.index("位置"), len(HEADER)
+    sheet_names = {s.name for s in book.sheets}
+    seen = set()
+    for row in rows[2:]:
+        sheet, address = _split_reference(str(row[where] or ""))
+        if sheet not in sheet_names or sheet == RESULT_SHEET or (sheet, address) in seen:
+            continue
+        seen.add((sheet, address))
+        cell = book.sheets[sheet][address]
+        cell.color = None
+        if row[marked] == MARKED and cell.note is not None:
+            cell.note.delete()
+    results.delete()
+    return True
