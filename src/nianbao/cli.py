@@ -225,6 +225,56 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+_CONSOLIDATE_HELP = """\
+汇总各单位的年报工作簿：合计表（汇总）、各单位明细、校验结果、缺报与重复、同比、图表。
+
+示例：
+  nianbao consolidate 各单位/ -o 汇总.xlsx
+  nianbao consolidate 各单位/ -o 汇总.xlsx --roster 名单.xlsx --previous 上年/
+  nianbao consolidate 各单位/ -o 汇总.xlsx --to csv       （另存长表 汇总.csv，供分析）
+
+输入可以是标准工作簿、文件夹，或 convert 能读的任何年报文件（现场转换）。读不了的文件列在“校验”表，
+其余照常汇总。退出码：0 没有错误，1 有单位存在错误，2 有文件读不了。
+"""
+
+
+def _progress(done: int, total: int) -> None:
+    """A progress bar on standard error, for long runs at a terminal."""
+    if total < 50 or not sys.stderr.isatty():
+        return
+    filled = 30 * done // total
+    end = "\n" if done == total else ""
+    bar = "#" * filled + "." * (30 - filled)
+    print(f"\r读取 [{bar}] {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+
+def cmd_consolidate(args: argparse.Namespace) -> int:
+    from .consolidate import consolidate, export_long
+
+    try:
+        result = consolidate(args.inputs, args.output, roster=args.roster, previous=args.previous,
+                             progress=_progress)
+        exported = export_long(result, Path(args.output).with_suffix(f".{args.to}")) if args.to else None
+    except NianbaoError as exc:
+        print(f"✗ {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    for path, reason in result.unreadable:
+        print(f"✗ {path}：{reason}", file=sys.stderr)
+    note = f"（原文件已备份为 {result.backup.name}）" if result.backup else ""
+    print(f"✓ {result.output}：汇总 {result.departments} 个单位，"
+          f"错误 {result.errors} 个，警告 {result.warnings} 个{note}", file=sys.stderr)
+    if result.roster is not None:
+        print(f"  缺报 {len(result.missing)} 个：{'、'.join(result.missing) or '无'}", file=sys.stderr)
+    for dup in result.duplicates:
+        copies = len(dup.dropped) + 1
+        print(f"  重复报送：{dup.agency}（{copies} 份，采用 {dup.kept.path.name}）", file=sys.stderr)
+    if exported:
+        print(f"✓ {exported}", file=sys.stderr)
+    if result.unreadable:
+        return EXIT_UNREADABLE
+    return 1 if result.errors else 0
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
     from .validate.rulesdoc import check_rules_page, rules_markdown, rules_page_path
 
@@ -309,6 +359,21 @@ def build_parser() -> argparse.ArgumentParser:
                           help="把校验结果写进工作簿（校验结果表、出错单元格标色并加批注）；"
                                "原文件先备份为 *.bak.xlsx")
     validate.set_defaults(func=cmd_validate)
+
+    consolidate = sub.add_parser(
+        "consolidate", help="汇总各单位的年报：合计、明细、校验、缺报与重复、同比",
+        description=_CONSOLIDATE_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    consolidate.add_argument("inputs", nargs="+", metavar="INPUT",
+                             help="各单位的标准工作簿或年报文件，或存放它们的文件夹")
+    consolidate.add_argument("-o", "--output", required=True, metavar="汇总.xlsx", help="汇总工作簿")
+    consolidate.add_argument("--roster", metavar="ROSTER",
+                             help="应报单位名单（.xlsx 或 .csv），用于列出缺报单位")
+    consolidate.add_argument("--previous", metavar="DIR",
+                             help="上一年度各单位的工作簿（文件夹），用于同比和跨年度核对")
+    consolidate.add_argument("--to", choices=("csv", "parquet"),
+                             help="另存长表（单位、年度、版本、表、行、列、数值、是否空白），与汇总工作簿同名")
+    consolidate.set_defaults(func=cmd_consolidate)
 
     rules = sub.add_parser("rules", help="校验规则说明（docs/rules.md，由规范生成）")
     rules_sub = rules.add_subparsers(dest="action", metavar="操作", required=True)

@@ -142,7 +142,7 @@ def _table_sheet(wb: Workbook, layout: TableLayout) -> Worksheet:
 def print_setup(ws: Worksheet, title: str) -> None:
     """A4 landscape, fit to the page width, the title as page header, page numbers below."""
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4  # also for write-only sheets
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True

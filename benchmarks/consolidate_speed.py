@@ -1,0 +1,170 @@
+"""Consolidation speed: 1,000 department workbooks read, validated, summed and written.
+
+The 1,000 workbooks are made here, in a temporary folder: one standard workbook is written
+from the 2021 example report (and one from a 2019-form report), then copied per department
+with its agency and a few numbers changed in the sheet XML (every tenth department has an
+arithmetic error, every twentieth is on the 2019 form).
+
+- ours: ``nianbao.consolidate.consolidate`` (fast reader over the worker processes, one
+  stacked validation, the streamed consolidated workbook), in this process after start-up,
+  and the whole ``nianbao consolidate`` command as a new process (start-up included);
+- baseline, measured in the same run: each file read with ``pandas.read_excel`` (every
+  sheet), its cells picked by the form's layout, validated one at a time, then summed.
+
+    .venv/bin/python benchmarks/consolidate_speed.py [--departments 1000] [--baseline-files N]
+
+With ``--baseline-files N`` the baseline reads only the first N files and its time is scaled
+to all of them (stated in the output).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from nianbao import read_report
+from nianbao.consolidate import consolidate
+from nianbao.layout import table_layout
+from nianbao.model import Cell, Meta, Report
+from nianbao.spec import load_spec
+from nianbao.validate import validate
+from nianbao.workbook import write_workbook
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_2021 = ROOT / "tests" / "data" / "sources" / "004_zibo_2021.txt"
+SEED_2019 = ROOT / "tests" / "data" / "sources" / "002_zichuan_2020.txt"
+
+
+def _base(report: Report, folder: Path, name: str) -> dict[str, tuple[zipfile.ZipInfo, bytes]]:
+    path = folder / name
+    write_workbook(report, path)
+    with zipfile.ZipFile(path) as z:
+        return {i.filename: (i, z.read(i.filename)) for i in z.infolist()}
+
+
+def _set_values(xml: str, values: dict[str, int]) -> str:
+    for ref, value in values.items():
+        xml, n = re.subn(rf'(<c r="{ref}"[^>]*?)(?: t="\w+")?(?:/>|>(?:<v>[^<]*</v>)?</c>)',
+                         rf'\1 t="n"><v>{value}</v></c>', xml, count=1)
+        assert n == 1, ref
+    return xml
+
+
+def make_departments(folder: Path, count: int) -> list[Path]:
+    """``count`` standard workbooks of distinct agencies with varied numbers."""
+    spec = load_spec()
+    seeds = {}
+    for edition, source in (("2021", SEED_2021), ("2019", SEED_2019)):
+        report = read_report(source)
+        report.meta.year = 2021
+        seeds[edition] = _base(report, folder, f"base-{edition}.xlsx")
+    requests = {e: table_layout(spec.edition(e).table("requests")) for e in seeds}
+    paths = []
+    for i in range(count):
+        edition = "2019" if i % 20 == 7 else "2021"
+        base = seeds[edition]
+        layout = requests[edition]
+        n = 1 + i % 37
+        granted = n - 1 if i % 10 == 3 else n  # every tenth: （七）总计 does not add up
+        cells = {layout.address("new_received", "natural_person"): n,
+                 layout.address("new_received", "total"): n,
+                 layout.address("granted", "natural_person"): granted,
+                 layout.address("granted", "total"): granted,
+                 layout.address("total_processed", "natural_person"): n,
+                 layout.address("total_processed", "total"): n}
+        for key in ("unavailable_not_held", "unavailable_need_creation"):
+            cells[layout.address(key, "natural_person")] = 0
+            cells[layout.address(key, "total")] = 0
+        path = folder / f"dept{i:04d}.xlsx"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+            for name, (info, data) in base.items():
+                if name == "xl/worksheets/sheet1.xml":  # 基本信息: the agency's name in B1
+                    text = data.decode("utf-8")
+                    text = re.sub(r'(<c r="B1"[^>]*><is><t>)[^<]*(</t>)', rf"\g<1>第{i:04d}号单位\2", text,
+                                  count=1)
+                    data = text.encode("utf-8")
+                elif name == "xl/worksheets/sheet3.xml":  # 三、依申请公开
+                    data = _set_values(data.decode("utf-8"), cells).encode("utf-8")
+                out.writestr(info, data)
+        paths.append(path)
+    for edition in seeds:
+        (folder / f"base-{edition}.xlsx").unlink()
+    return paths
+
+
+# --- baseline ---------------------------------------------------------------------------------
+
+def _baseline_report(path: Path, spec) -> Report:
+    """A report read the obvious way: every sheet with pandas.read_excel, cells by position."""
+    sheets = pd.read_excel(path, sheet_name=None, header=None)
+    info = sheets[spec.sheets["meta"]]
+    edition = str(info.iat[2, 1])
+    report = Report.blank(Meta(agency=str(info.iat[0, 1]), year=int(info.iat[1, 1]), edition=edition), spec)
+    for key, table in spec.edition(edition).tables.items():
+        frame = sheets[table.sheet]
+        for (row, column), (r, c) in table_layout(table).cells.items():
+            value = frame.iat[r - 1, c - 1] if r - 1 < frame.shape[0] and c - 1 < frame.shape[1] else None
+            report.tables[key][row][column] = Cell(None if pd.isna(value) else value.item()
+                                                    if hasattr(value, "item") else value)
+    return report
+
+
+def baseline(paths: list[Path]) -> tuple[float, int]:
+    spec = load_spec()
+    start = time.perf_counter()
+    reports, errors = [], 0
+    for path in paths:
+        report = _baseline_report(path, spec)
+        errors += validate(report).counts["errors"]
+        reports.append(report)
+    total = sum(r.value("requests", "new_received", "total") or 0 for r in reports)
+    assert total > 0
+    return time.perf_counter() - start, errors
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--departments", type=int, default=1000)
+    parser.add_argument("--baseline-files", type=int, default=0, help="0: all")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "各单位"
+        folder.mkdir()
+        start = time.perf_counter()
+        paths = make_departments(folder, args.departments)
+        print(f"made {len(paths)} department workbooks in {time.perf_counter() - start:.1f} s")
+        consolidate(paths[:3], Path(tmp) / "warm.xlsx")  # imports, the spec, the schemas
+
+        start = time.perf_counter()
+        result = consolidate([folder], Path(tmp) / "汇总.xlsx")
+        ours = time.perf_counter() - start
+        print(f"ours (consolidate(), after start-up): {ours:.2f} s for {result.departments} departments, "
+              f"{result.errors} errors, {result.warnings} warnings, workbook "
+              f"{result.output.stat().st_size / 1e6:.1f} MB")
+
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "nianbao.cli", "consolidate", str(folder), "-o",
+                        str(Path(tmp) / "汇总-cli.xlsx")], check=False, capture_output=True)
+        command = time.perf_counter() - start
+        print(f"ours (nianbao consolidate, a new process, start-up included): {command:.2f} s")
+
+        sample = paths[: args.baseline_files] if args.baseline_files else paths
+        seconds, errors = baseline(sample)
+        scaled = seconds * len(paths) / len(sample)
+        note = f" (measured on {len(sample)} files, scaled)" if len(sample) < len(paths) else ""
+        print(f"baseline (pandas.read_excel + validate one at a time): {scaled:.1f} s{note}, "
+              f"{errors * len(paths) // len(sample)} errors")
+        print(f"ratio: {scaled / ours:.1f}x faster in-process, {scaled / command:.1f}x as a command")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

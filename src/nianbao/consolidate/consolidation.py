@@ -1,0 +1,343 @@
+"""汇总: many departments' reports summed, checked with the same validator, and listed."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..api import save_atomically
+from ..model import Cell, Meta, Report
+from ..spec import Spec, load_spec
+from ..validate import Finding, ValidationReport, validate, validate_many
+from ..validate.findings import cell_name, json_number
+from ..validate.frames import MATRIX_TABLES, table_shape
+from .inputs import agency_key, expand_inputs, read_roster
+from .reading import Read, read_many
+from .totals import CellTotal, LegacyTotal, Stack, cell_totals, legacy_totals, stack
+
+__all__ = ["DUPLICATE_RULE", "Change", "Consolidation", "Department", "Duplicate", "consolidate"]
+
+Number = int | float
+SUMMARY_AGENCY = "（汇总）"
+PASSED, WARNED, FAILED = "通过", "有警告", "有错误"
+DUPLICATE_RULE = "以修改时间最新的文件为准"
+LARGEST_CHANGES = 20
+
+
+@dataclass(eq=False)  # one file, compared by identity
+class Department:
+    """One report file that could be read, with what consolidation decided about it."""
+
+    path: Path
+    report: Report = field(repr=False)
+    modified: float
+    validation: ValidationReport = field(default_factory=ValidationReport, repr=False)
+    previous: Report | None = field(default=None, repr=False)
+    previous_path: Path | None = None
+
+    @property
+    def agency(self) -> str:
+        """The agency as the report names it, or the file's name when it does not."""
+        return self.report.meta.agency or f"（未识别单位：{self.path.name}）"
+
+    @property
+    def key(self) -> str:
+        return agency_key(self.report.meta.agency) or f"#{self.path}"
+
+    @property
+    def year(self) -> int | None:
+        return self.report.meta.year
+
+    @property
+    def edition(self) -> str:
+        return self.report.meta.edition or ""
+
+    @property
+    def status(self) -> str:
+        """通过, 有警告 or 有错误."""
+        counts = self.validation.counts
+        return FAILED if counts["errors"] else WARNED if counts["warnings"] else PASSED
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return self.validation.findings
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """One agency and year received more than once: the file kept and the ones set aside."""
+
+    agency: str
+    year: int | None
+    kept: Department
+    dropped: tuple[Department, ...]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One cell of one department, this year beside last year."""
+
+    agency: str
+    table: str
+    row: str
+    column: str
+    label: str
+    previous: Number | None
+    current: Number | None
+
+    @property
+    def difference(self) -> Number:
+        return json_number((self.current or 0) - (self.previous or 0)) or 0
+
+
+@dataclass
+class Consolidation:
+    """The result of ``consolidate``: what was summed, what was wrong, what is missing."""
+
+    output: Path
+    year: int | None = None
+    edition: str | None = None  # the edition of the 汇总 tables
+    members: list[Department] = field(default_factory=list)  # summed, one per agency
+    unreadable: list[tuple[Path, str]] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # on the roster, nothing received
+    duplicates: list[Duplicate] = field(default_factory=list)
+    other_year: list[Department] = field(default_factory=list)  # not summed
+    not_on_roster: list[str] = field(default_factory=list)
+    roster: list[str] | None = None
+    totals: list[CellTotal] = field(default_factory=list)  # the 汇总 tables' cells
+    apart: list[CellTotal] = field(default_factory=list)  # cells of other editions, summed apart
+    legacy: list[LegacyTotal] = field(default_factory=list)
+    summary: ValidationReport = field(default_factory=ValidationReport)  # the sum, validated
+    mismatches: list[str] = field(default_factory=list)  # 汇总 cells that differ from Σ 明细
+    changes: list[Change] = field(default_factory=list)  # largest changes since last year
+    previous_year: int | None = None
+    has_previous: bool = False
+    backup: Path | None = None
+
+    @property
+    def departments(self) -> int:
+        """How many departments were summed."""
+        return len(self.members)
+
+    @property
+    def errors(self) -> int:
+        """Error findings over the summed departments (and files that could not be read)."""
+        return sum(d.validation.counts["errors"] for d in self.members) + len(self.unreadable)
+
+    @property
+    def warnings(self) -> int:
+        return sum(d.validation.counts["warnings"] for d in self.members)
+
+    @property
+    def summary_matches(self) -> bool:
+        """Whether every 汇总 cell equals the sum of the departments' cells on 明细."""
+        return not self.mismatches
+
+    def detail_cells(self, spec: Spec | None = None) -> list[tuple[str, str, str]]:
+        """The 明细 columns: the 汇总 edition's cells, then cells only other editions have."""
+        spec = spec or load_spec()
+        main = summary_cells(self.edition, spec)
+        return main + [(t.table, t.row, t.column) for t in self.apart]
+
+
+def summary_cells(edition: str | None, spec: Spec) -> list[tuple[str, str, str]]:
+    """Every (table, row, column) of an edition's tables 二、三、四, in the form's order."""
+    if edition is None:
+        return []
+    tables = spec.edition(edition).tables
+    return [(key, row.key, col.key) for key in MATRIX_TABLES if key in tables
+            for row, col in tables[key].cells()]
+
+
+def _most_common_year(departments: Sequence[Department]) -> int | None:
+    years = Counter(d.year for d in departments if d.year is not None)
+    if not years:
+        return None
+    return max(years, key=lambda y: (years[y], y))
+
+
+def _summary_edition(departments: Sequence[Department], year: int | None, spec: Spec) -> str | None:
+    """The edition the year calls for; when that is the 统计表 (or the year is unknown), the
+    edition most departments used."""
+    editions = Counter(d.edition for d in departments if d.edition and d.edition != "legacy")
+    if year is not None:
+        fitting = [e.key for e in spec.editions.values() if e.fits_year(year) and e.key != "legacy"]
+        if fitting:
+            return fitting[0]
+    if not editions:
+        return None
+    return max(editions, key=lambda e: (editions[e], e))
+
+
+def _one_per_agency(departments: list[Department]) -> tuple[list[Department], list[Duplicate]]:
+    """The latest file of each agency and year; the others set aside, both listed."""
+    groups: dict[tuple[str, int | None], list[Department]] = {}
+    for d in departments:
+        groups.setdefault((d.key, d.year), []).append(d)
+    kept, duplicates = [], []
+    for group in groups.values():
+        # the latest modified wins; on a tie, the one named last
+        winner = max(group, key=lambda d: (d.modified, d.path.as_posix()))
+        kept.append(winner)
+        if len(group) > 1:
+            dropped = tuple(d for d in group if d is not winner)
+            duplicates.append(Duplicate(winner.agency, winner.year, winner, dropped))
+    return kept, duplicates
+
+
+def _in_roster_order(members: list[Department], roster: list[str] | None) -> list[Department]:
+    if not roster:
+        return members
+    order = {agency_key(name): i for i, name in enumerate(roster)}
+    return sorted(members, key=lambda d: order.get(d.key, len(order)))
+
+
+def _departments(reads: Sequence[Read]) -> tuple[list[Department], list[tuple[Path, str]]]:
+    departments, unreadable = [], []
+    for read in reads:
+        if read.report is None:
+            unreadable.append((read.path, read.reason or ""))
+        else:
+            departments.append(Department(read.path, read.report, read.path.stat().st_mtime))
+    return departments, unreadable
+
+
+def _summary_report(result: Consolidation, spec: Spec) -> Report | None:
+    if result.edition is None or result.edition == "legacy":
+        return None
+    report = Report.blank(Meta(agency=SUMMARY_AGENCY, year=result.year, edition=result.edition,
+                               source=result.output.name), spec)
+    for t in result.totals:
+        report.tables[t.table][t.row][t.column] = Cell(t.value)
+    return report
+
+
+def _mismatches(result: Consolidation, data: Stack, spec: Spec) -> list[str]:
+    """汇总 cells that differ from the column sums of the 明细 rows (as they are written)."""
+    from .sheets import detail_matrix
+
+    cells = summary_cells(result.edition, spec)
+    matrix = detail_matrix(data, cells, spec)
+    wrong = []
+    for j, total in enumerate(result.totals):
+        column = matrix[:, j]
+        filled = ~np.isnan(column)
+        expected = json_number(column[filled].sum()) if filled.any() else None
+        if expected != json_number(total.value):
+            table = spec.edition(result.edition).table(total.table)  # type: ignore[arg-type]
+            wrong.append(f"{cell_name(table, total.row, total.column)}：汇总为{total.value}，"
+                         f"各单位合计为{expected}")
+    return wrong
+
+
+def _previous_reports(previous: str | Path, year: int | None, output: Path,
+                      progress: Callable[[int, int], None] | None) -> dict[str, Department]:
+    """Last year's reports by agency (the latest file of each)."""
+    reads = read_many(expand_inputs([previous], exclude=[output]), progress)
+    departments, _ = _departments(reads)
+    wanted = [d for d in departments if year is None or d.year in (None, year - 1)]
+    kept, _ = _one_per_agency(wanted)
+    return {d.key: d for d in kept}
+
+
+def _changes(members: Sequence[Department], spec: Spec) -> list[Change]:
+    """The largest differences from last year, over the cells both years' editions have."""
+    pairs = [d for d in members if d.previous is not None and d.edition != "legacy"]
+    if not pairs:
+        return []
+    now = stack([d.report for d in pairs], spec)
+    before = stack([d.previous for d in pairs], spec)  # type: ignore[misc]
+    found = []
+    for key in MATRIX_TABLES:
+        shape = table_shape(spec, key)
+        both = now.present[key] & before.present[key]
+        a, b = now.values[key], before.values[key]
+        diff = np.where(both & ~(np.isnan(a) & np.isnan(b)), np.nan_to_num(a) - np.nan_to_num(b), 0.0)
+        for k, r, c in zip(*np.nonzero(diff), strict=True):
+            found.append((abs(float(diff[k, r, c])), int(k), key, shape.rows[r], shape.columns[c],
+                          float(b[k, r, c]), float(a[k, r, c])))
+    found.sort(key=lambda f: (-f[0], f[1]))
+    changes = []
+    for _, k, key, row, column, previous, current in found[:LARGEST_CHANGES]:
+        table = spec.edition(pairs[k].edition).table(key)
+        changes.append(Change(pairs[k].agency, key, row, column, cell_name(table, row, column),
+                              json_number(previous), json_number(current)))
+    return changes
+
+
+def _missing_table_findings(department: Department, spec: Spec) -> tuple[Finding, ...]:
+    titles = [department.report.edition_spec(spec).table(k).title
+              for k in department.report.missing_tables(spec)]
+    return tuple(Finding("consolidate.missing_table", "warning", key, None, None, None, None, None,
+                         f"报告中没有{title}，未计入汇总")
+                 for key, title in zip(department.report.missing_tables(spec), titles, strict=True))
+
+
+def consolidate(inputs: Sequence[str | Path], output: str | Path, *, roster: str | Path | None = None,
+                previous: str | Path | None = None, progress: Callable[[int, int], None] | None = None,
+                workers: int | None = None) -> Consolidation:
+    """Read, validate and sum many departments' reports, and write the consolidated workbook
+    (汇总, 明细, 校验, 缺报与重复, 同比, 图表) to ``output``; an existing file is kept as a backup."""
+    spec = load_spec()
+    output = Path(output)
+    result = Consolidation(output=output)
+    files = expand_inputs(inputs, exclude=[output])
+    departments, result.unreadable = _departments(read_many(files, progress, workers))
+    result.year = _most_common_year(departments)
+    same_year = [d for d in departments if d.year is None or result.year is None or d.year == result.year]
+    result.other_year = [d for d in departments if d not in same_year]
+    members, result.duplicates = _one_per_agency(same_year)
+    if roster is not None:
+        result.roster = read_roster(roster)
+        received = {d.key for d in members}
+        listed = {agency_key(name) for name in result.roster}
+        result.missing = [name for name in result.roster if agency_key(name) not in received]
+        result.not_on_roster = [d.agency for d in members if d.key not in listed]
+    result.members = _in_roster_order(members, result.roster)
+    if previous is not None:
+        result.has_previous = True
+        result.previous_year = None if result.year is None else result.year - 1
+        last_year = _previous_reports(previous, result.year, output, None)
+        for d in result.members:
+            found = last_year.get(d.key)
+            if found is not None:
+                d.previous, d.previous_path = found.report, found.path
+    _validate(result, departments, spec)
+
+    result.edition = _summary_edition(result.members, result.year, spec)
+    matrix_members = [d for d in result.members if d.edition != "legacy"]
+    data = stack([d.report for d in matrix_members], spec)
+    main = summary_cells(result.edition, spec)
+    result.totals = cell_totals(data, main, spec)
+    others = sorted({d.edition for d in matrix_members} - {result.edition})
+    own = set(main)
+    extra = [(key, row.key, col.key) for e in others for key in MATRIX_TABLES
+             if key in spec.edition(e).tables for row, col in spec.edition(e).table(key).cells()]
+    result.apart = cell_totals(data, list(dict.fromkeys(c for c in extra if c not in own)), spec)
+    result.legacy = legacy_totals([d.report for d in result.members if d.edition == "legacy"], spec)
+    summary = _summary_report(result, spec)
+    if summary is not None:
+        result.summary = validate(summary, spec=spec)
+    result.mismatches = _mismatches(result, data, spec)
+    result.changes = _changes(result.members, spec)
+
+    from .sheets import write_consolidation
+
+    result.backup = save_atomically(output, lambda tmp: write_consolidation(result, tmp, spec, data))
+    return result
+
+
+def _validate(result: Consolidation, departments: Sequence[Department], spec: Spec) -> None:
+    """Every department in one stacked pass, with last year's report where there is one."""
+    if not departments:
+        return
+    previous = [d.previous for d in departments]
+    reports = validate_many([d.report for d in departments],
+                            previous if any(p is not None for p in previous) else None, spec)
+    for d, validation in zip(departments, reports, strict=True):
+        extra = _missing_table_findings(d, spec)
+        d.validation = ValidationReport(validation.findings + extra, source=d.path.name)

@@ -1,0 +1,86 @@
+"""Long format for analysts and BI tools: one line per department and cell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from ..api import save_atomically
+from ..errors import NianbaoError
+from ..spec import Spec, load_spec
+from ..validate.frames import MATRIX_TABLES, table_shape
+from .totals import stack
+
+if TYPE_CHECKING:
+    from .consolidation import Consolidation
+
+__all__ = ["LONG_COLUMNS", "export_long", "long_frame"]
+
+LONG_COLUMNS = ("agency", "year", "edition", "table", "row", "column", "value", "blank", "source")
+NEEDS_PYARROW = ("导出 parquet 需要 pyarrow，请安装：pip install \"nianbao[parquet]\""
+                 "（或 pip install pyarrow）")
+
+
+def long_frame(result: Consolidation, spec: Spec | None = None) -> pd.DataFrame:
+    """Every cell of every summed department: agency, year, edition, table, row, column, value
+    (NaN when blank), blank (True when the department left it blank), source (the file).
+    统计表 rows have their code as ``row`` and ``value`` as ``column``."""
+    spec = spec or load_spec()
+    members = [d for d in result.members if d.edition != "legacy"]
+    data = stack([d.report for d in members], spec)
+    parts = []
+    agencies = np.array([d.agency for d in members], dtype=object)
+    years = np.array([d.year for d in members], dtype=object)
+    editions = np.array([d.edition for d in members], dtype=object)
+    sources = np.array([d.path.name for d in members], dtype=object)
+    for key in MATRIX_TABLES:
+        shape = table_shape(spec, key)
+        k, r, c = np.nonzero(data.present[key])
+        values = data.values[key][k, r, c]
+        parts.append(pd.DataFrame({
+            "agency": agencies[k], "year": years[k], "edition": editions[k],
+            "table": np.full(len(k), key, dtype=object),
+            "row": np.array(shape.rows, dtype=object)[r], "column": np.array(shape.columns, dtype=object)[c],
+            "value": values, "blank": np.isnan(values), "source": sources[k],
+        }))
+    legacy = [(d, row) for d in result.members if d.edition == "legacy" for row in d.report.legacy or ()]
+    if legacy:
+        values = np.array([np.nan if row.value is None else row.value for _, row in legacy], dtype=float)
+        parts.append(pd.DataFrame({
+            "agency": [d.agency for d, _ in legacy], "year": [d.year for d, _ in legacy],
+            "edition": "legacy", "table": "legacy", "row": [row.code for _, row in legacy],
+            "column": "value", "value": values, "blank": np.isnan(values),
+            "source": [d.path.name for d, _ in legacy],
+        }))
+    if not parts:
+        return pd.DataFrame({name: [] for name in LONG_COLUMNS})
+    frame = pd.concat(parts, ignore_index=True)
+    frame["year"] = frame["year"].astype("Int64")
+    return frame[list(LONG_COLUMNS)]
+
+
+def export_long(result: Consolidation, path: str | Path, to: str | None = None) -> Path:
+    """Write the long format as CSV (UTF-8 with BOM, for Excel) or Parquet; ``to`` defaults to
+    the file's suffix. Parquet needs the optional pyarrow (``nianbao[parquet]``)."""
+    path = Path(path)
+    to = to or path.suffix.lstrip(".").lower() or "csv"
+    if to not in ("csv", "parquet"):
+        raise NianbaoError(f"不支持的导出格式：{to}（可用 csv 或 parquet）")
+    if to == "parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise NianbaoError(NEEDS_PYARROW) from None
+    frame = long_frame(result)
+
+    def write(tmp: Path) -> None:
+        if to == "csv":
+            frame.to_csv(tmp, index=False, encoding="utf-8-sig")
+        else:
+            frame.to_parquet(tmp, index=False)
+
+    save_atomically(path, write)
+    return path

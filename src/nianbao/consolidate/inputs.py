@@ -1,0 +1,102 @@
+"""What a supervisor hands over: files and folders of reports, and the roster of departments."""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from ..errors import UnreadableInput
+
+__all__ = ["REPORT_SUFFIXES", "agency_key", "expand_inputs", "read_roster"]
+
+# What ``convert`` reads, and standard workbooks (a folder's other files are not reports).
+REPORT_SUFFIXES = frozenset({".xlsx", ".xlsm", ".txt", ".html", ".htm", ".docx", ".doc", ".wps",
+                             ".rtf", ".pdf"})
+_BACKUP = re.compile(r"\.bak\d*$")  # 年报.bak.xlsx, 年报.bak2.xlsx: our own backups
+_SPACE = re.compile(r"\s+")
+_ROSTER_HEADERS = ("填报单位", "单位名称", "单位", "部门名称", "部门", "名称", "机关名称")
+
+
+def agency_key(name: str | None) -> str:
+    """How two spellings of one agency's name compare: NFKC, no whitespace."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", name or ""))
+
+
+def _is_report_file(path: Path) -> bool:
+    name = path.name
+    return (path.suffix.lower() in REPORT_SUFFIXES and not name.startswith((".", "~$"))
+            and not _BACKUP.search(path.stem))
+
+
+def expand_inputs(inputs: Iterable[str | Path], exclude: Sequence[Path] = ()) -> list[Path]:
+    """The report files named, and those in the folders named (recursively, sorted), each once;
+    backups (``*.bak.xlsx``), Excel's lock files and ``exclude`` are left out of folders."""
+    excluded = {p.resolve() for p in exclude}
+    seen: set[Path] = set()
+    files: list[Path] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            found = sorted((p for p in path.rglob("*") if p.is_file() and _is_report_file(p)),
+                           key=lambda p: p.as_posix())
+            found = [p for p in found if p.resolve() not in excluded]
+        else:
+            found = [path]
+        for p in found:
+            key = p.resolve()
+            if key not in seen:
+                seen.add(key)
+                files.append(p)
+    return files
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnicodeDecodeError("gb18030", data, 0, 1, "not UTF-8 or GB18030")
+
+
+def _roster_rows(path: Path) -> list[list[str]]:
+    if path.suffix.lower() in (".csv", ".txt"):
+        text = _decode(path.read_bytes())
+        return [[cell.strip() for cell in row] for row in csv.reader(text.splitlines())]
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        return [["" if v is None else str(v).strip() for v in row]
+                for row in wb.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+
+
+def read_roster(path: str | Path) -> list[str]:
+    """The agencies on a roster (名单): a CSV or Excel file, one agency a row, in the column
+    headed 填报单位 / 单位名称 / 单位 …, or else the first column. Each name once, in order."""
+    path = Path(path)
+    try:
+        rows = _roster_rows(path)
+    except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:
+        raise UnreadableInput(str(path), f"无法读取名单（{type(exc).__name__}）") from None
+    rows = [r for r in rows if any(r)]
+    column, start = 0, 0
+    if rows:
+        header = [agency_key(c) for c in rows[0]]
+        for label in _ROSTER_HEADERS:
+            if label in header:
+                column, start = header.index(label), 1
+                break
+    names: list[str] = []
+    seen: set[str] = set()
+    for row in rows[start:]:
+        name = row[column].strip() if column < len(row) else ""
+        if name and agency_key(name) not in seen:
+            seen.add(agency_key(name))
+            names.append(name)
+    return names

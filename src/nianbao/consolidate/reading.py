@@ -1,0 +1,91 @@
+"""Reading many report files, over several processes when there are many."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..api import read_report
+from ..errors import NianbaoError, UnreadableInput
+from ..model import Report
+from ..spec import load_spec
+from ..validate.read import is_workbook
+from .fastread import read_standard_workbook
+
+__all__ = ["Read", "read_many"]
+
+_CHUNK = 25
+_POOL_FROM = 64  # below this many files, starting processes costs more than it saves
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Read:
+    """One file read: its report, or why it could not be read."""
+
+    path: Path
+    report: Report | None
+    reason: str | None = None
+
+
+def read_one(path: Path) -> Read:
+    """Read one report file or standard workbook; never raises for a bad file."""
+    try:
+        if is_workbook(path):
+            report = read_standard_workbook(path, load_spec())
+        else:
+            report = read_report(path)
+    except UnreadableInput as exc:
+        return Read(path, None, exc.reason)
+    except NianbaoError as exc:
+        return Read(path, None, str(exc))
+    except OSError as exc:
+        return Read(path, None, f"无法读取文件（{exc.strerror or type(exc).__name__}）")
+    except Exception as exc:  # a damaged file must not stop the other thousand
+        return Read(path, None, f"无法读取（{type(exc).__name__}：{exc}）")
+    return Read(path, report)
+
+
+def _read_chunk(paths: Sequence[Path]) -> list[Read]:
+    return [read_one(p) for p in paths]
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # fork: the workers start with everything imported; elsewhere the platform's default
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else None)
+
+
+def default_workers(files: int) -> int:
+    """One process per core (at most four) for a large set, else one."""
+    return min(os.cpu_count() or 1, 4) if files >= _POOL_FROM else 1
+
+
+def read_many(paths: Sequence[Path], progress: Progress | None = None,
+              workers: int | None = None) -> list[Read]:
+    """Read every file, in order; ``progress(done, total)`` after each file or chunk."""
+    total = len(paths)
+    workers = default_workers(total) if workers is None else workers
+    if workers <= 1 or total <= 1:
+        results = []
+        for i, path in enumerate(paths, start=1):
+            results.append(read_one(path))
+            if progress:
+                progress(i, total)
+        return results
+    chunks = [list(paths[i:i + _CHUNK]) for i in range(0, total, _CHUNK)]
+    done_chunks: dict[int, list[Read]] = {}
+    done = 0
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+        futures = {pool.submit(_read_chunk, chunk): i for i, chunk in enumerate(chunks)}
+        for future in as_completed(futures):
+            done_chunks[futures[future]] = future.result()
+            done += len(done_chunks[futures[future]])
+            if progress:
+                progress(done, total)
+    return [read for i in range(len(chunks)) for read in done_chunks[i]]

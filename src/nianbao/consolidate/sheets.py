@@ -1,0 +1,682 @@
+"""The consolidated workbook, written in openpyxl's streaming mode (a thousand departments'
+明细 would take seconds otherwise). The empty workbook of an edition is its template.
+
+Sheets: 汇总 (tables 二、三、四 as on the form, every cell the departments' sum, with defined
+names ``sum.<table>.<row>.<column>``), 明细 (one row per department), 校验 (every finding,
+with a link to its cell), 缺报与重复, 同比 (with last year's reports), 统计表汇总 (reports before
+2019, by label) and 图表.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.chart import BarChart, PieChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.pagebreak import Break
+
+from ..layout import TableLayout, table_layout
+from ..spec import Spec
+from ..validate.findings import cell_name, json_number
+from ..validate.frames import table_shape
+from ..workbook import print_setup, text_row_height
+from .consolidation import DUPLICATE_RULE, Consolidation, Department
+from .totals import Stack
+
+__all__ = ["HEADLINE", "SHEETS", "detail_matrix", "summary_name", "write_consolidation"]
+
+SHEETS = {
+    "summary": "汇总", "detail": "明细", "findings": "校验", "roster": "缺报与重复",
+    "years": "同比", "legacy": "统计表汇总", "charts": "图表",
+}
+_FONT = "宋体"
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
+_STATUS_FILL = {"通过": PatternFill("solid", fgColor="C6EFCE"),
+                "有警告": PatternFill("solid", fgColor="FFEB9C"),
+                "有错误": PatternFill("solid", fgColor="FFC7CE")}
+_SEVERITY = {"error": "错误", "warning": "警告"}
+_BOLD = Font(name=_FONT, size=10, bold=True)
+_NORMAL = Font(name=_FONT, size=10)
+_TITLE = Font(name=_FONT, size=14, bold=True)
+_NOTE = Font(name=_FONT, size=10, color="7F7F7F")
+_LINK = Font(name=_FONT, size=10, color="0563C1", underline="single")
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+_NUMBER = Alignment(horizontal="right", vertical="center")
+_OUTCOMES = "三、本年度办理结果"
+_TRAILING_NOTE = re.compile(r"（[^（）]*）$")
+_TOP_DEPARTMENTS = 20
+# Figures shown beside last year's on the 同比 sheet, per department.
+HEADLINE = (
+    ("requests", "new_received", "total"),
+    ("requests", "carried_in", "total"),
+    ("requests", "total_processed", "total"),
+    ("requests", "carried_over", "total"),
+    ("appeals", "count", "review_total"),
+    ("appeals", "count", "suit_direct_total"),
+    ("appeals", "count", "suit_after_review_total"),
+)
+
+
+def summary_name(table: str, row: str, column: str) -> str:
+    """The consolidated workbook's defined name of a 汇总 cell: ``sum.requests.new_received.total``."""
+    return f"sum.{table}.{row}.{column}"
+
+
+class _Grid:
+    """The cells of a small sheet by position, written out row by row at the end."""
+
+    def __init__(self, ws: Any) -> None:
+        self.ws = ws
+        self.cells: dict[tuple[int, int], WriteOnlyCell] = {}
+        self.height = 0
+
+    def put(self, r: int, c: int, value: Any = None, font: Font = _NORMAL, fill: PatternFill | None = None,
+            align: Alignment | None = None, border: bool = True, link: str | None = None) -> WriteOnlyCell:
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell = WriteOnlyCell(self.ws, value)
+        if isinstance(value, str):
+            cell.data_type = "s"
+        cell.font = _LINK if link else font
+        if fill is not None:
+            cell.fill = fill
+        if align is not None:
+            cell.alignment = align
+        elif isinstance(value, (int, float)):
+            cell.alignment = _NUMBER
+        if border:
+            cell.border = _BORDER
+        if link:
+            cell.hyperlink = link
+        self.cells[(r, c)] = cell
+        self.height = max(self.height, r)
+        return cell
+
+    def merge(self, r: int, c: int, last_r: int, last_c: int, bordered: bool = True,
+              fill: PatternFill | None = None) -> None:
+        if (last_r, last_c) == (r, c):
+            return
+        if bordered:  # a merged range shows the borders (and fill) of all its cells
+            for rr in range(r, last_r + 1):
+                for cc in range(c, last_c + 1):
+                    if (rr, cc) not in self.cells:
+                        self.put(rr, cc, fill=fill)
+        self.ws.merged_cells.add(f"{get_column_letter(c)}{r}:{get_column_letter(last_c)}{last_r}")
+
+    def write(self) -> None:
+        rows: dict[int, dict[int, WriteOnlyCell]] = {}
+        for (r, c), cell in self.cells.items():
+            rows.setdefault(r, {})[c] = cell
+        for r in range(1, self.height + 1):
+            row = rows.get(r, {})
+            self.ws.append([row.get(c) for c in range(1, max(row, default=0) + 1)])
+
+
+def _text(ws: Any, value: Any) -> Any:
+    """A value for a streamed row; text stays text (an agency named "=…" is not a formula)."""
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(ws, ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell.data_type = "s"
+    cell.font = _NORMAL
+    return cell
+
+
+def _widths(ws: Any, widths: dict[int, float]) -> None:
+    for c, width in widths.items():
+        ws.column_dimensions[get_column_letter(c)].width = width
+
+
+def _name(wb: Workbook, name: str, sheet: str, r: int, c: int) -> None:
+    ref = f"{quote_sheetname(sheet)}!${get_column_letter(c)}${r}"
+    wb.defined_names[name] = DefinedName(name, attr_text=ref)
+
+
+def _link(path: Path, output: Path, cell: str | None = None) -> str:
+    """A link from the consolidated workbook to a department's file (and cell)."""
+    try:
+        target = os.path.relpath(path.resolve(), output.resolve().parent)
+    except ValueError:  # another drive on Windows
+        target = str(path.resolve())
+    target = target.replace(os.sep, "/")
+    if cell and "!" in cell:
+        sheet, address = cell.split("!", 1)
+        return f"{target}#{quote_sheetname(sheet)}!{address}"
+    return target
+
+
+# --- 汇总 ----------------------------------------------------------------------------------------
+
+def _table_block(grid: _Grid, wb: Workbook, layout: TableLayout, top: int,
+                 values: dict[tuple[str, str], Any], heights: dict[int, float]) -> int:
+    """One table laid out as on the form from row ``top``; returns its last row."""
+    table = layout.table
+    sheet = grid.ws.title
+    for label in layout.labels:
+        header = label.kind in ("header", "corner", "group")
+        grid.put(top + label.row - 1, label.col, label.text or None,
+                 font=_BOLD if label.kind in ("header", "group") else _NORMAL,
+                 fill=_HEADER_FILL if header else None,
+                 align=_CENTER if label.kind in ("header", "corner") else _LEFT)
+        grid.merge(top + label.row - 1, label.col, top + label.last_row - 1, label.last_col,
+                   fill=_HEADER_FILL if header else None)
+        if label.row == label.last_row and label.text:
+            width = sum(layout.widths.get(c, 9.0) for c in range(label.col, label.last_col + 1))
+            r = top + label.row - 1
+            heights[r] = max(heights.get(r, 18), text_row_height(label.text, width))
+    for (row_key, col_key), (r, c) in layout.cells.items():
+        grid.put(top + r - 1, c, values.get((row_key, col_key)), align=_NUMBER)
+        last = layout.value_spans.get((row_key, col_key))
+        if last:
+            grid.merge(top + r - 1, c, top + r - 1, last)
+        _name(wb, summary_name(table.key, row_key, col_key), sheet, top + r - 1, c)
+    return top + layout.height - 1
+
+
+def _edition_label(spec: Spec, key: str) -> str:
+    return spec.edition(key).label.split("（")[0] if key != "legacy" else "统计表（2018年及以前）"
+
+
+def _summary_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
+    ws = wb.create_sheet(SHEETS["summary"])
+    print_setup(ws, SHEETS["summary"])  # before any row: streamed sheets write their properties first
+    grid = _Grid(ws)
+    edition = result.edition
+    layouts = ([table_layout(t) for t in spec.edition(edition).tables.values() if t.layout != "indicators"]
+               if edition else [])
+    width = max([lay.width for lay in layouts] + [8])
+    widths: dict[int, float] = {}
+    for lay in layouts:
+        for c, w in lay.widths.items():
+            widths[c] = max(widths.get(c, 0), w)
+    _widths(ws, widths or {1: 24.0, 2: 60.0})
+    year = f"{result.year}年度" if result.year else ""
+    grid.put(1, 1, f"{year}政府信息公开工作年度报告汇总表", font=_TITLE, align=_CENTER, border=False)
+    grid.merge(1, 1, 1, width, bordered=False)
+    grid.put(2, 1, _summary_line(result, spec), align=_LEFT, border=False)
+    grid.merge(2, 1, 2, width, bordered=False)
+    heights = {1: 26.0, 2: 30.0}
+    values = {(t.table, t.row, t.column): t.value for t in result.totals}
+    top = 4
+    for i, lay in enumerate(layouts):
+        if i:
+            ws.row_breaks.append(Break(id=top - 1))
+        grid.put(top, 1, lay.table.title, font=_BOLD, align=_LEFT, border=False)
+        grid.merge(top, 1, top, lay.width, bordered=False)
+        heights[top] = 22.0
+        cells = {(r, c): v for (t, r, c), v in values.items() if t == lay.table.key}
+        top = _table_block(grid, wb, lay, top + 1, cells, heights) + 2
+    top = _notes(grid, result, spec, top, width)
+    for r, h in heights.items():
+        ws.row_dimensions[r].height = h
+    grid.write()
+
+
+def _summary_line(result: Consolidation, spec: Spec) -> str:
+    parts = [f"汇总单位 {result.departments} 个"]
+    editions = _edition_counts(d.edition for d in result.members)
+    if editions:
+        parts.append("其中" + "、".join(f"{_edition_label(spec, e)} {n} 个" for e, n in editions))
+    if result.edition:
+        parts.append(f"本表按{_edition_label(spec, result.edition)}汇总")
+    parts.append(f"有错误 {sum(1 for d in result.members if d.status == '有错误')} 个，"
+                 f"有警告 {sum(1 for d in result.members if d.status == '有警告')} 个")
+    if result.unreadable:
+        parts.append(f"无法读取的文件 {len(result.unreadable)} 个")
+    if result.roster is not None:
+        parts.append(f"缺报 {len(result.missing)} 个")
+    if result.duplicates:
+        parts.append(f"重复报送 {len(result.duplicates)} 个")
+    parts.append("与各单位明细合计一致" if result.summary_matches else "与各单位明细合计不一致（见校验表）")
+    return "；".join(parts) + "。"
+
+
+def _edition_counts(items: Iterable[str]) -> list[tuple[str, int]]:
+    """How many departments used each edition, newest edition first."""
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item] = counts.get(item, 0) + 1
+    order = {"2021": 0, "2019": 1, "legacy": 2}
+    return sorted(counts.items(), key=lambda kv: order.get(kv[0], 9))
+
+
+def _notes(grid: _Grid, result: Consolidation, spec: Spec, top: int, width: int) -> int:
+    """What mixed editions mean for the sums: cells some departments do not have, and cells
+    of other editions kept apart."""
+    if result.edition is None:
+        grid.put(top, 1, "本次汇总的报告均为2018年及以前的统计表，汇总见“统计表汇总”。",
+                 align=_LEFT, border=False)
+        grid.merge(top, 1, top, width, bordered=False)
+        return top + 1
+    main = spec.edition(result.edition)
+    others = {d.edition for d in result.members if d.edition not in (result.edition, "legacy")}
+    partial = [t for t in result.totals if len(t.editions) == 1 and others]
+    if not partial and not result.apart:
+        return top
+    grid.put(top, 1, "说明（不同版本表格的汇总）", font=_BOLD, align=_LEFT, border=False)
+    top += 1
+    if partial:
+        n_other = sum(1 for d in result.members if d.edition in others)
+        other_labels = "、".join(_edition_label(spec, e) for e in sorted(others))
+        grid.put(top, 1, f"上表中以下项目只有{_edition_label(spec, result.edition)}有，合计不含使用"
+                         f"{other_labels}的 {n_other} 个单位：", align=_LEFT, border=False)
+        grid.merge(top, 1, top, width, bordered=False)
+        top += 1
+        rows = list(dict.fromkeys((t.table, t.row) for t in partial))
+        for table_key, row_key in rows:
+            table = main.table(table_key)
+            cols = [t.column for t in partial if (t.table, t.row) == (table_key, row_key)]
+            names = sorted({cell_name(table, row_key, c).split("（")[0] for c in cols})
+            grid.put(top, 1, f"  {table.title.split('、')[0]}、{'；'.join(names)}", align=_LEFT, border=False)
+            grid.merge(top, 1, top, width, bordered=False)
+            top += 1
+    if result.apart:
+        top += 1
+        grid.put(top, 1, "以下项目只有其他版本的表格有，未计入上表，单独合计：", align=_LEFT, border=False)
+        grid.merge(top, 1, top, width, bordered=False)
+        top += 1
+        for c, text in enumerate(("表格版本", "表格", "项目", "合计", "单位数"), start=1):
+            grid.put(top, c, text, font=_BOLD, fill=_HEADER_FILL, align=_CENTER)
+        top += 1
+        for t in result.apart:
+            edition = t.editions[0] if t.editions else ""
+            table = spec.edition(edition).table(t.table) if edition else None
+            grid.put(top, 1, _edition_label(spec, edition) if edition else "", align=_LEFT)
+            grid.put(top, 2, table.title if table else t.table, align=_LEFT)
+            grid.put(top, 3, cell_name(table, t.row, t.column) if table else t.row, align=_LEFT)
+            grid.put(top, 4, t.value)
+            grid.put(top, 5, t.departments)
+            top += 1
+    return top
+
+
+# --- 明细 ------------------------------------------------------------------------------------------
+
+_DETAIL_FIXED = (("填报单位", 28.0), ("报告年度", 8.0), ("表格版本", 10.0), ("校验状态", 9.0),
+                 ("错误", 6.0), ("警告", 6.0), ("文件", 24.0))
+
+
+def detail_matrix(data: Stack, cells: Sequence[tuple[str, str, str]], spec: Spec) -> np.ndarray:
+    """The departments' values of ``cells`` as an array of n rows by len(cells) columns (NaN: blank, or a cell
+    the department's edition does not have)."""
+    n = len(data.editions)
+    matrix = np.full((n, len(cells)), np.nan)
+    for j, (table, row, column) in enumerate(cells):
+        shape = table_shape(spec, table)
+        r, c = shape.row_index[row], shape.column_index[column]
+        matrix[:, j] = np.where(data.present[table][:, r, c], data.values[table][:, r, c], np.nan)
+    return matrix
+
+
+def _detail_headers(result: Consolidation, spec: Spec) -> tuple[list[str], list[str], list[str], list[str]]:
+    """Per value column: the table group, the row label, the column label, and its money flag."""
+    groups, rows, columns, money = [], [], [], []
+    main = {(t.table, t.row, t.column) for t in result.totals}
+    for table_key, row_key, col_key in result.detail_cells(spec):
+        if (table_key, row_key, col_key) in main:
+            table = spec.edition(result.edition).table(table_key)  # type: ignore[arg-type]
+            group = table.sheet
+        else:
+            edition = next(e for e in ("2021", "2019") if e != result.edition
+                           and table_key in spec.edition(e).tables
+                           and spec.edition(e).table(table_key).has_row(row_key))
+            table = spec.edition(edition).table(table_key)
+            group = f"{_edition_label(spec, edition)}特有项目（未计入汇总）"
+        row = table.row(row_key)
+        if row.path:
+            label = " ".join(row.path[1:]) if len(row.path) > 1 else row.path[0]
+            column = table.column(col_key).label
+        else:  # 四、复议诉讼: one row, the header path says it all
+            path = table.column(col_key).path
+            label, column = "".join(path[:-1]), path[-1]
+        groups.append(group)
+        rows.append(label)
+        columns.append(column)
+        money.append(table.column(col_key).is_money)
+    return groups, rows, columns, money
+
+
+def _merge_runs(ws: Any, r: int, first_col: int, labels: Sequence[str]) -> None:
+    start = 0
+    for i in range(1, len(labels) + 1):
+        if i == len(labels) or labels[i] != labels[start]:
+            if i - start > 1:
+                ws.merged_cells.add(f"{get_column_letter(first_col + start)}{r}:"
+                                    f"{get_column_letter(first_col + i - 1)}{r}")
+            start = i
+
+
+def _header_cell(ws: Any, text: str | None, align: Alignment = _CENTER) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, text)
+    cell.font, cell.fill, cell.border, cell.alignment = _BOLD, _HEADER_FILL, _BORDER, align
+    return cell
+
+
+def _detail_sheet(wb: Workbook, result: Consolidation, spec: Spec, data: Stack) -> None:
+    ws = wb.create_sheet(SHEETS["detail"])
+    print_setup(ws, SHEETS["detail"])
+    ws.page_setup.fitToWidth = 0  # hundreds of columns: pages across, the agency repeated on each
+    ws.print_title_cols = "A:A"
+    groups, row_labels, col_labels, _ = _detail_headers(result, spec)
+    fixed = len(_DETAIL_FIXED)
+    _widths(ws, {i + 1: w for i, (_, w) in enumerate(_DETAIL_FIXED)})
+    for j in range(len(groups)):
+        ws.column_dimensions[get_column_letter(fixed + j + 1)].width = 11.0
+    ws.row_dimensions[2].height = 66.0
+    ws.row_dimensions[3].height = 30.0
+    ws.freeze_panes = "B4"
+    last = get_column_letter(fixed + len(groups))
+    ws.auto_filter.ref = f"A3:{last}{3 + max(len(result.members), 1)}"
+    ws.append([_header_cell(ws, "单位及校验情况")] + [_header_cell(ws, None)] * (fixed - 1)
+              + [_header_cell(ws, g) for g in groups])
+    ws.append([_header_cell(ws, None)] * fixed + [_header_cell(ws, t) for t in row_labels])
+    ws.append([_header_cell(ws, h) for h, _ in _DETAIL_FIXED] + [_header_cell(ws, t) for t in col_labels])
+    ws.merged_cells.add(f"A1:{get_column_letter(fixed)}2")  # row 3, the filter row, names the columns
+    _merge_runs(ws, 1, fixed + 1, groups)
+    _merge_runs(ws, 2, fixed + 1, [f"{g}\x00{t}" for g, t in zip(groups, row_labels, strict=True)])
+
+    matrix = detail_matrix(data, result.detail_cells(spec), spec)
+    matrix_row = {id(d): i for i, d in enumerate(d for d in result.members if d.edition != "legacy")}
+    blank = [None] * len(groups)
+    for d in result.members:
+        status = WriteOnlyCell(ws, d.status)
+        status.fill = _STATUS_FILL[d.status]
+        status.alignment = _CENTER
+        link = WriteOnlyCell(ws, d.path.name)
+        link.hyperlink = _link(d.path, result.output)
+        link.font = _LINK
+        i = matrix_row.get(id(d))
+        numbers = blank if i is None else [None if v != v else json_number(v) for v in matrix[i].tolist()]
+        edition = _edition_label(spec, d.edition) if d.edition else None
+        ws.append([_text(ws, d.agency), d.year, edition, status, d.validation.counts["errors"],
+                   d.validation.counts["warnings"], link, *numbers])
+    ws.print_title_rows = "1:3"
+
+
+# --- 校验 ------------------------------------------------------------------------------------------
+
+_FINDING_COLUMNS = (("填报单位", 26.0), ("报告年度", 8.0), ("文件", 22.0), ("严重程度", 8.0),
+                    ("规则", 22.0), ("规则说明", 30.0), ("单元格", 20.0), ("应为", 8.0), ("实际", 8.0),
+                    ("说明", 70.0))
+
+
+def _rule_title(spec: Spec, rule_id: str) -> str:
+    titles = {"consolidate.unreadable": "无法读取的文件", "consolidate.missing_table": "缺少表格",
+              "consolidate.sum": "汇总与各单位合计一致"}
+    if rule_id in titles:
+        return titles[rule_id]
+    return next((r.title for r in spec.rules if r.id == rule_id), "")
+
+
+def _findings_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
+    ws = wb.create_sheet(SHEETS["findings"])
+    print_setup(ws, SHEETS["findings"])
+    _widths(ws, {i + 1: w for i, (_, w) in enumerate(_FINDING_COLUMNS)})
+    ws.freeze_panes = "A2"
+    rows: list[tuple[int, int, list[Any]]] = []  # (severity, order, cells)
+
+    def link_cell(text: str, target: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(ws, text)
+        cell.hyperlink, cell.font = target, _LINK
+        return cell
+
+    for path, reason in result.unreadable:
+        rows.append((0, -1, [None, None, link_cell(path.name, _link(path, result.output)), "错误",
+                             "consolidate.unreadable", _rule_title(spec, "consolidate.unreadable"), None,
+                             None, None, f"无法读取：{reason}"]))
+    for message in result.mismatches:
+        rows.append((0, -1, ["（汇总）", result.year, result.output.name, "错误", "consolidate.sum",
+                             _rule_title(spec, "consolidate.sum"), None, None, None, message]))
+    for f in result.summary.findings:
+        rows.append((0 if f.is_error else 1, -1, ["（汇总）", result.year, result.output.name,
+                                                 _SEVERITY[f.severity], f.rule, _rule_title(spec, f.rule),
+                                                 f.cell, f.expected, f.actual, "汇总表：" + f.message]))
+    for order, d in enumerate(result.members):
+        is_workbook = d.path.suffix.lower() in (".xlsx", ".xlsm")
+        for f in d.findings:
+            target = _link(d.path, result.output, f.cell if is_workbook else None)
+            rows.append((0 if f.is_error else 1, order, [
+                _text(ws, d.agency), d.year, link_cell(d.path.name, target), _SEVERITY[f.severity], f.rule,
+                _rule_title(spec, f.rule), f.cell, f.expected, f.actual, f.message]))
+    rows.sort(key=lambda item: (item[0], item[1]))
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(_FINDING_COLUMNS))}{len(rows) + 1}"
+    ws.append([_header_cell(ws, h) for h, _ in _FINDING_COLUMNS])
+    for _, _, cells in rows:
+        ws.append(cells)
+    ws.print_title_rows = "1:1"
+
+
+# --- 缺报与重复 -------------------------------------------------------------------------------------
+
+def _section(grid: _Grid, top: int, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]],
+             empty: str = "无") -> int:
+    grid.put(top, 1, title, font=_BOLD, align=_LEFT, border=False)
+    top += 1
+    for c, text in enumerate(headers, start=1):
+        grid.put(top, c, text, font=_BOLD, fill=_HEADER_FILL, align=_CENTER)
+    top += 1
+    if not rows:
+        grid.put(top, 1, empty, font=_NOTE, align=_LEFT, border=False)
+        return top + 2
+    for row in rows:
+        for c, value in enumerate(row, start=1):
+            if isinstance(value, tuple):  # (text, link)
+                grid.put(top, c, value[0], link=value[1], align=_LEFT)
+            elif isinstance(value, PatternFill):
+                continue
+            else:
+                grid.put(top, c, value, align=_LEFT if isinstance(value, str) else None)
+        top += 1
+    return top + 1
+
+
+def _modified(d: Department) -> str:
+    return datetime.fromtimestamp(d.modified).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _roster_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
+    ws = wb.create_sheet(SHEETS["roster"])
+    print_setup(ws, SHEETS["roster"])
+    _widths(ws, {1: 30.0, 2: 10.0, 3: 30.0, 4: 20.0, 5: 10.0, 6: 10.0})
+    grid = _Grid(ws)
+    top = 1
+    if result.roster is None:
+        grid.put(top, 1, "未提供单位名单（--roster），无法列出缺报单位。", font=_NOTE, align=_LEFT,
+                 border=False)
+        top += 2
+    else:
+        top = _section(grid, top, f"缺报单位：名单中有、未收到报告（{len(result.missing)} 个）",
+                       ("单位名称",), [(name,) for name in result.missing])
+    rows = []
+    for dup in result.duplicates:
+        for d in (dup.kept, *dup.dropped):
+            rows.append((dup.agency, dup.year, (d.path.name, _link(d.path, result.output)),
+                         _modified(d), "采用" if d is dup.kept else "未采用", d.status))
+    top = _section(grid, top, f"重复报送：同一单位同一年度收到多份（{len(result.duplicates)} 个单位），"
+                              f"{DUPLICATE_RULE}",
+                   ("填报单位", "报告年度", "文件", "修改时间", "是否采用", "校验状态"), rows)
+    if result.roster is not None:
+        top = _section(grid, top, f"不在名单中的单位（{len(result.not_on_roster)} 个，已计入汇总）",
+                       ("填报单位",), [(name,) for name in result.not_on_roster])
+    top = _section(grid, top, f"报告年度与本次汇总不同（{len(result.other_year)} 个，未计入汇总）",
+                   ("填报单位", "报告年度", "文件"),
+                   [(d.agency, d.year, (d.path.name, _link(d.path, result.output)))
+                    for d in result.other_year])
+    _section(grid, top, f"无法读取的文件（{len(result.unreadable)} 个）", ("文件", "原因"),
+             [((p.name, _link(p, result.output)), reason) for p, reason in result.unreadable])
+    grid.write()
+
+
+# --- 同比 ------------------------------------------------------------------------------------------
+
+def _year_check(d: Department, rule: str) -> str:
+    if d.previous is None:
+        return "上年未报送"
+    found = d.validation.by_rule(rule)
+    return f"{len(found)} 处不一致" if found else "一致"
+
+
+def _years_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
+    ws = wb.create_sheet(SHEETS["years"])
+    print_setup(ws, SHEETS["years"])
+    grid = _Grid(ws)
+    edition = result.edition or "2021"
+    labels = [cell_name(spec.edition(edition).table(t), r, c) for t, r, c in HEADLINE]
+    width = 2 + 3 * len(labels) + 2
+    _widths(ws, {1: 26.0, 2: 22.0, **{c: 8.0 for c in range(3, width - 1)}, width - 1: 12.0, width: 12.0})
+    previous = f"{result.previous_year}年度" if result.previous_year else "上年"
+    grid.put(1, 1, f"与{previous}对比", font=_TITLE, align=_LEFT, border=False)
+    grid.merge(1, 1, 1, width, bordered=False)
+    fixed = ((1, "填报单位"), (2, "上年文件"), (width - 1, "上年结转核对"), (width, "现行有效件数核对"))
+    for c, text in fixed:
+        grid.put(2, c, text, font=_BOLD, fill=_HEADER_FILL, align=_CENTER)
+        grid.merge(2, c, 3, c, fill=_HEADER_FILL)
+    for i, label in enumerate(labels):
+        c = 3 + 3 * i
+        grid.put(2, c, label, font=_BOLD, fill=_HEADER_FILL, align=_CENTER)
+        grid.merge(2, c, 2, c + 2, fill=_HEADER_FILL)
+        for k, text in enumerate(("上年", "本年", "增减")):
+            grid.put(3, c + k, text, font=_BOLD, fill=_HEADER_FILL, align=_CENTER)
+    ws.row_dimensions[2].height = 45.0
+    r = 4
+    for d in result.members:
+        grid.put(r, 1, d.agency, align=_LEFT)
+        if d.previous_path is not None:
+            grid.put(r, 2, d.previous_path.name, link=_link(d.previous_path, result.output), align=_LEFT)
+        else:
+            grid.put(r, 2, "上年未报送", font=_NOTE, align=_LEFT)
+        for i, key in enumerate(HEADLINE):
+            now = _value(d.report, key)
+            before = _value(d.previous, key) if d.previous is not None else None
+            c = 3 + 3 * i
+            grid.put(r, c, before)
+            grid.put(r, c + 1, now)
+            both = d.previous is not None and (now is not None or before is not None)
+            grid.put(r, c + 2, json_number((now or 0) - (before or 0)) if both else None)
+        for c, rule in ((width - 1, "year.carried_in"), (width, "year.in_force")):
+            text = _year_check(d, rule)
+            fill = _STATUS_FILL["有错误" if "不一致" in text else "通过"] if d.previous is not None else None
+            grid.put(r, c, text, fill=fill, align=_CENTER)
+        r += 1
+    ws.freeze_panes = "B4"
+    ws.auto_filter.ref = f"A3:{get_column_letter(width)}{max(r - 1, 3)}"
+    top = r + 1
+    rows = []
+    for ch in result.changes:
+        rate = (f"{ch.difference / ch.previous:+.0%}" if ch.previous else "—")
+        rows.append((ch.agency, ch.label, ch.previous, ch.current, ch.difference, rate))
+    _section(grid, top, f"变化最大的项目（按增减的绝对值，前 {len(rows)} 项）",
+             ("填报单位", "项目", "上年", "本年", "增减", "增幅"), rows, empty="无可比数据")
+    grid.write()
+
+
+def _value(report: Any, key: tuple[str, str, str]) -> Any:
+    table, row, column = key
+    try:
+        return report.tables[table][row][column].value
+    except KeyError:
+        return None
+
+
+# --- 统计表汇总 ------------------------------------------------------------------------------------
+
+def _legacy_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
+    ws = wb.create_sheet(SHEETS["legacy"])
+    print_setup(ws, SHEETS["legacy"])
+    _widths(ws, {1: 10.0, 2: 60.0, 3: 8.0, 4: 12.0, 5: 12.0})
+    ws.freeze_panes = "A2"
+    ws.append([_header_cell(ws, h) for h in ("编码", "统计指标", "单位", "合计", "填报单位数")])
+    for t in result.legacy:
+        ws.append([t.code, t.label, t.unit, t.value, t.departments])
+
+
+# --- 图表 ------------------------------------------------------------------------------------------
+
+def _outcomes(result: Consolidation, spec: Spec) -> list[tuple[str, Any]]:
+    """The 汇总's 办理结果 (（一）…（六）) in the 总计 column, sub-items added up."""
+    if result.edition is None:
+        return []
+    table = spec.edition(result.edition).table("requests")
+    totals = {(t.row, t.column): t.value for t in result.totals if t.table == "requests"}
+    groups: dict[str, float] = {}
+    for row in table.rows:
+        if len(row.path) < 2 or row.path[0] != _OUTCOMES or row.key == "total_processed":
+            continue
+        label = _TRAILING_NOTE.sub("", row.path[1]) or row.path[1]
+        groups[label] = groups.get(label, 0) + (totals.get((row.key, "total")) or 0)
+    return [(label, json_number(value)) for label, value in groups.items()]
+
+
+def _charts_sheet(wb: Workbook, result: Consolidation, spec: Spec, data: Stack) -> None:
+    ws = wb.create_sheet(SHEETS["charts"])
+    _widths(ws, {1: 28.0, 2: 12.0, 4: 24.0, 5: 12.0})
+    grid = _Grid(ws)
+    shape = table_shape(spec, "requests")
+    members = [d for d in result.members if d.edition != "legacy"]
+    received = data.values["requests"][:, shape.row_index["new_received"], shape.column_index["total"]]
+    ranked = sorted(((float(v), i) for i, v in enumerate(received) if v == v), key=lambda x: (-x[0], x[1]))
+    top = ranked[:_TOP_DEPARTMENTS]
+    grid.put(1, 1, f"本年新收申请数量最多的单位（前 {len(top)} 个）", font=_BOLD, align=_LEFT, border=False)
+    grid.put(2, 1, "填报单位", font=_BOLD, fill=_HEADER_FILL, align=_CENTER)
+    grid.put(2, 2, "新收申请", font=_BOLD, fill=_HEADER_FILL, align=_CENTER)
+    for k, (value, i) in enumerate(top):
+        grid.put(3 + k, 1, members[i].agency, align=_LEFT)
+        grid.put(3 + k, 2, json_number(value))
+    outcomes = _outcomes(result, spec)
+    grid.put(1, 4, "办理结果构成（汇总）", font=_BOLD, align=_LEFT, border=False)
+    grid.put(2, 4, "办理结果", font=_BOLD, fill=_HEADER_FILL, align=_CENTER)
+    grid.put(2, 5, "件数", font=_BOLD, fill=_HEADER_FILL, align=_CENTER)
+    for k, (label, value) in enumerate(outcomes):
+        grid.put(3 + k, 4, label, align=_LEFT)
+        grid.put(3 + k, 5, value)
+    grid.write()
+    if top:
+        bar = BarChart()
+        bar.type, bar.style = "bar", 10
+        bar.title = "本年新收政府信息公开申请（按单位）"
+        bar.y_axis.title = "件"
+        bar.legend = None
+        bar.add_data(Reference(ws, min_col=2, min_row=2, max_row=2 + len(top)), titles_from_data=True)
+        bar.set_categories(Reference(ws, min_col=1, min_row=3, max_row=2 + len(top)))
+        bar.x_axis.scaling.orientation = "maxMin"  # the largest on top
+        bar.height, bar.width = max(7.5, 0.6 * len(top) + 2), 16
+        ws.add_chart(bar, "G2")
+    if outcomes and any(v for _, v in outcomes):
+        pie = PieChart()
+        pie.title = "办理结果构成"
+        pie.add_data(Reference(ws, min_col=5, min_row=2, max_row=2 + len(outcomes)), titles_from_data=True)
+        pie.set_categories(Reference(ws, min_col=4, min_row=3, max_row=2 + len(outcomes)))
+        pie.dataLabels = DataLabelList()
+        pie.dataLabels.showPercent = True
+        pie.height, pie.width = 9, 14
+        ws.add_chart(pie, "G28" if top else "G2")
+
+
+def write_consolidation(result: Consolidation, path: str | Path, spec: Spec, data: Stack) -> None:
+    """Write the consolidated workbook."""
+    wb = Workbook(write_only=True)
+    _summary_sheet(wb, result, spec)
+    _detail_sheet(wb, result, spec, data)
+    _findings_sheet(wb, result, spec)
+    _roster_sheet(wb, result, spec)
+    if result.has_previous:
+        _years_sheet(wb, result, spec)
+    if result.legacy or result.edition in (None, "legacy"):
+        _legacy_sheet(wb, result, spec)
+    _charts_sheet(wb, result, spec, data)
+    wb.save(path)
