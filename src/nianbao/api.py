@@ -72,26 +72,27 @@ def backup_path(path: Path) -> Path:
         n += 1
 
 
-def save_atomically(path: Path, write: Callable[[Path], None]) -> Path | None:
+def save_atomically(path: Path, write: Callable[[Path], None], backup: bool = True) -> Path | None:
     """Write through a temporary file and replace ``path`` at once; an existing file is kept
-    as a backup first. Returns the backup's path, if one was made."""
+    as a backup first (unless it is a build product: ``backup=False``). Returns the backup's
+    path, if one was made."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".nianbao-", suffix=path.suffix, dir=path.parent)
     os.close(fd)
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; the result is an ordinary file
-    backup = None
+    kept = None
     try:
         write(Path(tmp))
-        if path.exists():
-            backup = backup_path(path)
-            os.replace(path, backup)
+        if backup and path.exists():
+            kept = backup_path(path)
+            os.replace(path, kept)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return backup
+    return kept
 
 
 def save_workbook(report: Report, path: str | Path) -> Path | None:

@@ -107,7 +107,7 @@ def _pyopenvba():
 
 
 def build_addin(output: str | Path) -> Path:
-    """Assemble nianbao.xlam at ``output`` (an existing file is kept as .bak); returns its path."""
+    """Assemble nianbao.xlam at ``output`` (replacing an earlier build); returns its path."""
     pyopenvba = _pyopenvba()
     output = Path(output)
     template = xlwings_dir() / TEMPLATE
@@ -124,7 +124,7 @@ def build_addin(output: str | Path) -> Path:
                 book.save()
             _replace_parts(staged, tmp, {CUSTOM_UI: custom_ui})
 
-    save_atomically(output, write)
+    save_atomically(output, write, backup=False)  # a build product, made again at will
     return output
 
 
