@@ -13,9 +13,10 @@ reference, a date, a sheet it cannot find) makes it give up, and the normal read
 from __future__ import annotations
 
 import functools
+import html
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
@@ -29,14 +30,21 @@ from ..spec import Spec, load_spec
 from ..validate.read import read_for_validation
 from ..workbook import report_from_workbook
 
-__all__ = ["read_fast", "read_standard_workbook"]
+__all__ = ["read_fast", "read_standard_workbook", "workbook_parts"]
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _ADDRESS = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)$")
 _CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
-_C, _V, _IS = f"{_MAIN}c", f"{_MAIN}v", f"{_MAIN}is"
+_C, _V_TAG, _IS = f"{_MAIN}c", f"{_MAIN}v", f"{_MAIN}is"
+_IS_OPEN = '<is xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+_CELL = re.compile(r'<c r="([A-Z]{1,3}\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+_TYPE = re.compile(r' t="(\w+)"')
+_STYLE = re.compile(r' s="(\d+)"')
+_V = re.compile(r"<v>([^<]*)</v>")
+_T = re.compile(r"<t(?: [^>]*)?>([^<]*)</t>")
+_PHONETIC = re.compile(r"<rPh\b.*?</rPh>", re.S)
 _PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True)
 
 
@@ -60,22 +68,35 @@ class _Name:
 
 
 class _Sheet:
-    """The values of one worksheet, with the few methods the workbook reader calls."""
+    """The values of one worksheet, with the few methods the workbook reader calls. Cells are
+    decoded when they are asked for: a form's labels never are."""
 
-    def __init__(self, title: str, values: dict[tuple[int, int], Any]) -> None:
+    def __init__(self, title: str, cells: dict[tuple[int, int], Any],
+                 decode: Callable[[Any], Any] | None = None) -> None:
         self.title = title
-        self._values = values
-        self.max_row = max((r for r, _ in values), default=1)
+        self._cells = cells
+        self._decode = decode
+        self._values: dict[tuple[int, int], Any] = {}
+        self.max_row = max((r for r, _ in cells), default=1)
+
+    def _get(self, position: tuple[int, int]) -> Any:
+        if self._decode is None:
+            return self._cells.get(position)
+        if position in self._values:
+            return self._values[position]
+        raw = self._cells.get(position)
+        value = self._values[position] = None if raw is None else self._decode(raw)
+        return value
 
     def cell(self, row: int, column: int) -> _CellView:
-        return _CellView(self._values.get((row, column)), row, column)
+        return _CellView(self._get((row, column)), row, column)
 
     def __getitem__(self, address: str) -> _CellView:
         return self.cell(*_cell_position(address))
 
     def iter_rows(self, min_row: int = 1, max_col: int = 1,
                   values_only: bool = True) -> Iterator[tuple[Any, ...]]:
-        get = self._values.get
+        get = self._get
         for r in range(min_row, self.max_row + 1):
             yield tuple(get((r, c)) for c in range(1, max_col + 1))
 
@@ -86,7 +107,7 @@ class _Workbook:
     def __init__(self, archive: zipfile.ZipFile, skip: frozenset[str]) -> None:
         self._archive = archive
         rels = archive.read("xl/_rels/workbook.xml.rels")
-        self._parts, self.defined_names = _workbook_part(archive.read("xl/workbook.xml"), rels)
+        self._parts, self.defined_names = workbook_parts(archive.read("xl/workbook.xml"), rels)
         names = set(archive.namelist())
         if any(part not in names for part in self._parts.values()):
             raise _Unusual("sheet part")
@@ -99,8 +120,14 @@ class _Workbook:
     def __getitem__(self, title: str) -> _Sheet:
         sheet = self._sheets.get(title)
         if sheet is None:
-            values = {} if title in self._skip else self._parse(self._parts[title])
-            sheet = self._sheets[title] = _Sheet(title, values)
+            if title in self._skip:
+                sheet = _Sheet(title, {})
+            else:
+                data = self._archive.read(self._parts[title])
+                raw = _scan(data)
+                sheet = (_Sheet(title, raw, self._scanned_value) if raw is not None
+                         else _Sheet(title, self._parse_tree(data)))
+            self._sheets[title] = sheet
         return sheet
 
     def _shared_strings(self) -> list[str]:
@@ -122,8 +149,33 @@ class _Workbook:
             self._dates = _date_styles(data)
         return self._dates
 
-    def _parse(self, part: str) -> dict[tuple[int, int], Any]:
-        root = etree.fromstring(self._archive.read(part), _PARSER)
+    def _scanned_value(self, raw: tuple[str, str]) -> Any:
+        attrs, content = raw
+        found_kind = _TYPE.search(attrs)
+        kind = found_kind.group(1) if found_kind else "n"
+        if kind == "inlineStr":
+            if "&" in content:  # character references: lxml decodes them in C
+                return _text(etree.fromstring(content.replace("<is>", _IS_OPEN, 1), _PARSER))
+            return "".join(_T.findall(_PHONETIC.sub("", content)))
+        found = _V.search(content)
+        if found is None:
+            return None
+        text = _xml_text(found.group(1))
+        if kind == "n":
+            style = _STYLE.search(attrs)
+            if style and int(style.group(1)) in self._date_styles():
+                raise _Unusual("date")
+            return float(text) if ("." in text or "E" in text or "e" in text) else int(text)
+        if kind == "s":
+            return self._shared_strings()[int(text)]
+        if kind in ("str", "e"):
+            return text
+        if kind == "b":
+            return bool(int(text))
+        raise _Unusual(f"cell type {kind}")
+
+    def _parse_tree(self, data: bytes) -> dict[tuple[int, int], Any]:
+        root = etree.fromstring(data, _PARSER)
         values: dict[tuple[int, int], Any] = {}
         for c in root.iter(_C):
             if not len(c):  # a styled empty cell: most cells of a form
@@ -139,7 +191,7 @@ class _Workbook:
             return _text(c[0]) if c[0].tag == _IS else None
         text = None
         for child in c:
-            if child.tag == _V:
+            if child.tag == _V_TAG:
                 text = child.text
         if text is None:
             return None
@@ -166,7 +218,7 @@ def _cell_position(ref: str | None) -> tuple[int, int]:
 
 
 @functools.lru_cache(maxsize=16)
-def _workbook_part(workbook: bytes, rels: bytes) -> tuple[dict[str, str], dict[str, _Name]]:
+def workbook_parts(workbook: bytes, rels: bytes) -> tuple[dict[str, str], dict[str, _Name]]:
     """Sheet name → part, and the workbook's single-cell defined names. Cached by content:
     the workbooks of one edition share the same ``workbook.xml``."""
     root = etree.fromstring(workbook, _PARSER)
@@ -188,6 +240,23 @@ def _workbook_part(workbook: bytes, rels: bytes) -> tuple[dict[str, str], dict[s
         sheet = (match.group(1) or "").replace("''", "'") or match.group(2)
         names[name] = _Name(sheet, f"${match.group(3)}${match.group(4)}")
     return parts, names
+
+
+def _scan(data: bytes) -> dict[tuple[int, int], tuple[str, str]] | None:
+    """The cells of sheet XML as openpyxl and Excel write it (unprefixed, ``r`` first), found
+    by pattern, undecoded: (attributes, content) by position. None when the XML is written
+    some other way (every ``<c`` must be matched)."""
+    text = data.decode("utf-8")
+    if "<sheetData" not in text:
+        return None
+    cells = _CELL.findall(text)
+    if len(cells) != text.count("<c "):
+        return None
+    return {_cell_position(ref): (attrs, content) for ref, attrs, content in cells if content}
+
+
+def _xml_text(text: str) -> str:
+    return html.unescape(text) if "&" in text else text
 
 
 def _text(element: Any) -> str:

@@ -9,12 +9,16 @@ with a link to its cell), 缺报与重复, 同比 (with last year's reports), �
 
 from __future__ import annotations
 
+import copy
+import functools
+import io
 import os
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 from openpyxl import Workbook
@@ -33,6 +37,7 @@ from ..validate.findings import cell_name, json_number
 from ..validate.frames import table_shape
 from ..workbook import print_setup, text_row_height
 from .consolidation import DUPLICATE_RULE, Consolidation, Department
+from .fastread import workbook_parts
 from .totals import Stack
 
 __all__ = ["HEADLINE", "SHEETS", "detail_matrix", "summary_name", "write_consolidation"]
@@ -127,6 +132,14 @@ class _Grid:
             self.ws.append([row.get(c) for c in range(1, max(row, default=0) + 1)])
 
 
+def _like(ws: Any, value: Any, prototype: WriteOnlyCell) -> WriteOnlyCell:
+    """A cell styled as ``prototype``: copying its style array is much cheaper than setting a
+    font or fill (which openpyxl looks up in the workbook's style tables every time)."""
+    cell = WriteOnlyCell(ws, value)
+    cell._style = copy.copy(prototype._style)
+    return cell
+
+
 def _text(ws: Any, value: Any) -> Any:
     """A value for a streamed row; text stays text (an agency named "=…" is not a formula)."""
     if not isinstance(value, str):
@@ -147,13 +160,18 @@ def _name(wb: Workbook, name: str, sheet: str, r: int, c: int) -> None:
     wb.defined_names[name] = DefinedName(name, attr_text=ref)
 
 
+@functools.lru_cache(maxsize=8192)
+def _relative(path: Path, output: Path) -> str:
+    try:
+        target = os.path.relpath(os.path.abspath(path), os.path.dirname(os.path.abspath(output)))
+    except ValueError:  # another drive on Windows
+        target = os.path.abspath(path)
+    return target.replace(os.sep, "/")
+
+
 def _link(path: Path, output: Path, cell: str | None = None) -> str:
     """A link from the consolidated workbook to a department's file (and cell)."""
-    try:
-        target = os.path.relpath(path.resolve(), output.resolve().parent)
-    except ValueError:  # another drive on Windows
-        target = str(path.resolve())
-    target = target.replace(os.sep, "/")
+    target = _relative(path, output)
     if cell and "!" in cell:
         sheet, address = cell.split("!", 1)
         return f"{target}#{quote_sheetname(sheet)}!{address}"
@@ -280,9 +298,9 @@ def _notes(grid: _Grid, result: Consolidation, spec: Spec, top: int, width: int)
         rows = list(dict.fromkeys((t.table, t.row) for t in partial))
         for table_key, row_key in rows:
             table = main.table(table_key)
-            cols = [t.column for t in partial if (t.table, t.row) == (table_key, row_key)]
-            names = sorted({cell_name(table, row_key, c).split("（")[0] for c in cols})
-            grid.put(top, 1, f"  {table.title.split('、')[0]}、{'；'.join(names)}", align=_LEFT, border=False)
+            row = table.row(row_key)
+            label = " ".join(row.path[1:] if len(row.path) > 1 else row.path) or table.title
+            grid.put(top, 1, f"  {table.title.split('、')[0]}、{label}", align=_LEFT, border=False)
             grid.merge(top, 1, top, width, bordered=False)
             top += 1
     if result.apart:
@@ -367,7 +385,10 @@ def _header_cell(ws: Any, text: str | None, align: Alignment = _CENTER) -> Write
     return cell
 
 
-def _detail_sheet(wb: Workbook, result: Consolidation, spec: Spec, data: Stack) -> None:
+def _detail_sheet(wb: Workbook, result: Consolidation, spec: Spec, data: Stack) -> dict[int, str]:
+    """The sheet with the departments' own columns; their numbers come back as XML by row
+    (``_splice_numbers`` puts them in: streaming a quarter million cells through openpyxl
+    takes seconds)."""
     ws = wb.create_sheet(SHEETS["detail"])
     print_setup(ws, SHEETS["detail"])
     ws.page_setup.fitToWidth = 0  # hundreds of columns: pages across, the agency repeated on each
@@ -392,20 +413,60 @@ def _detail_sheet(wb: Workbook, result: Consolidation, spec: Spec, data: Stack) 
 
     matrix = detail_matrix(data, result.detail_cells(spec), spec)
     matrix_row = {id(d): i for i, d in enumerate(d for d in result.members if d.edition != "legacy")}
-    blank = [None] * len(groups)
-    for d in result.members:
-        status = WriteOnlyCell(ws, d.status)
-        status.fill = _STATUS_FILL[d.status]
-        status.alignment = _CENTER
-        link = WriteOnlyCell(ws, d.path.name)
+    letters = [get_column_letter(fixed + j + 1) for j in range(len(groups))]
+    numbers: dict[int, str] = {}
+    statuses = {}
+    for name, fill in _STATUS_FILL.items():
+        statuses[name] = WriteOnlyCell(ws, name)
+        statuses[name].fill, statuses[name].alignment = fill, _CENTER
+    link_style = WriteOnlyCell(ws)
+    link_style.font = _LINK
+    for r, d in enumerate(result.members, start=4):
+        status = _like(ws, d.status, statuses[d.status])
+        link = _like(ws, d.path.name, link_style)
         link.hyperlink = _link(d.path, result.output)
-        link.font = _LINK
         i = matrix_row.get(id(d))
-        numbers = blank if i is None else [None if v != v else json_number(v) for v in matrix[i].tolist()]
+        if i is not None:
+            numbers[r] = "".join(f'<c r="{letters[j]}{r}" t="n"><v>{json_number(v)}</v></c>'
+                                 for j, v in enumerate(matrix[i].tolist()) if v == v)
         edition = _edition_label(spec, d.edition) if d.edition else None
         ws.append([_text(ws, d.agency), d.year, edition, status, d.validation.counts["errors"],
-                   d.validation.counts["warnings"], link, *numbers])
+                   d.validation.counts["warnings"], link])
     ws.print_title_rows = "1:3"
+    return numbers
+
+
+_ROW = re.compile(r'(<row r="(\d+)"[^>]*>)(.*?)</row>', re.S)
+
+
+def _splice_numbers(path: str | Path | IO[bytes], sheet: str, numbers: dict[int, str]) -> None:
+    """Append cells, given as XML by row number, at the end of those rows of a saved sheet."""
+    if not numbers:
+        return
+    if isinstance(path, (str, Path)):
+        data = Path(path).read_bytes()
+    else:
+        path.seek(0)
+        data = path.read()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts, _ = workbook_parts(archive.read("xl/workbook.xml"), archive.read("xl/_rels/workbook.xml.rels"))
+        entries = [(info, archive.read(info.filename)) for info in archive.infolist()]
+
+    def extend(match: re.Match[str]) -> str:
+        return f"{match.group(1)}{match.group(3)}{numbers.get(int(match.group(2)), '')}</row>"
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, content in entries:
+            if info.filename == parts[sheet]:
+                content = _ROW.sub(extend, content.decode("utf-8")).encode("utf-8")
+            archive.writestr(info, content)
+    if isinstance(path, (str, Path)):
+        Path(path).write_bytes(out.getvalue())
+    else:
+        path.seek(0)
+        path.truncate()
+        path.write(out.getvalue())
 
 
 # --- 校验 ------------------------------------------------------------------------------------------
@@ -430,9 +491,12 @@ def _findings_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
     ws.freeze_panes = "A2"
     rows: list[tuple[int, int, list[Any]]] = []  # (severity, order, cells)
 
+    link_style = WriteOnlyCell(ws)
+    link_style.font = _LINK
+
     def link_cell(text: str, target: str) -> WriteOnlyCell:
-        cell = WriteOnlyCell(ws, text)
-        cell.hyperlink, cell.font = target, _LINK
+        cell = _like(ws, text, link_style)
+        cell.hyperlink = target
         return cell
 
     for path, reason in result.unreadable:
@@ -624,6 +688,7 @@ def _outcomes(result: Consolidation, spec: Spec) -> list[tuple[str, Any]]:
 
 def _charts_sheet(wb: Workbook, result: Consolidation, spec: Spec, data: Stack) -> None:
     ws = wb.create_sheet(SHEETS["charts"])
+    print_setup(ws, SHEETS["charts"])
     _widths(ws, {1: 28.0, 2: 12.0, 4: 24.0, 5: 12.0})
     grid = _Grid(ws)
     shape = table_shape(spec, "requests")
@@ -663,15 +728,17 @@ def _charts_sheet(wb: Workbook, result: Consolidation, spec: Spec, data: Stack) 
         pie.set_categories(Reference(ws, min_col=4, min_row=3, max_row=2 + len(outcomes)))
         pie.dataLabels = DataLabelList()
         pie.dataLabels.showPercent = True
+        pie.dataLabels.showVal = pie.dataLabels.showCatName = pie.dataLabels.showSerName = False
+        pie.dataLabels.showLeaderLines = False
         pie.height, pie.width = 9, 14
         ws.add_chart(pie, "G28" if top else "G2")
 
 
-def write_consolidation(result: Consolidation, path: str | Path, spec: Spec, data: Stack) -> None:
+def write_consolidation(result: Consolidation, path: str | Path | IO[bytes], spec: Spec, data: Stack) -> None:
     """Write the consolidated workbook."""
     wb = Workbook(write_only=True)
     _summary_sheet(wb, result, spec)
-    _detail_sheet(wb, result, spec, data)
+    numbers = _detail_sheet(wb, result, spec, data)
     _findings_sheet(wb, result, spec)
     _roster_sheet(wb, result, spec)
     if result.has_previous:
@@ -680,3 +747,4 @@ def write_consolidation(result: Consolidation, path: str | Path, spec: Spec, dat
         _legacy_sheet(wb, result, spec)
     _charts_sheet(wb, result, spec, data)
     wb.save(path)
+    _splice_numbers(path, SHEETS["detail"], numbers)

@@ -30,6 +30,6 @@ def build_consolidated_template(edition_key: str, spec: Spec | None = None) -> W
     empty = Consolidation(output=Path("汇总.xlsx"), edition=edition,
                           totals=cell_totals(data, summary_cells(edition, spec), spec))
     buffer = io.BytesIO()
-    write_consolidation(empty, buffer, spec, data)  # type: ignore[arg-type]
+    write_consolidation(empty, buffer, spec, data)
     buffer.seek(0)
     return load_workbook(buffer)
