@@ -181,7 +181,8 @@ def _link(path: Path, output: Path, cell: str | None = None) -> str:
 # --- 汇总 ----------------------------------------------------------------------------------------
 
 def _table_block(grid: _Grid, wb: Workbook, layout: TableLayout, top: int,
-                 values: dict[tuple[str, str], Any], heights: dict[int, float]) -> int:
+                 values: dict[tuple[str, str], Any], heights: dict[int, float],
+                 widths: dict[int, float]) -> int:
     """One table laid out as on the form from row ``top``; returns its last row."""
     table = layout.table
     sheet = grid.ws.title
@@ -194,7 +195,7 @@ def _table_block(grid: _Grid, wb: Workbook, layout: TableLayout, top: int,
         grid.merge(top + label.row - 1, label.col, top + label.last_row - 1, label.last_col,
                    fill=_HEADER_FILL if header else None)
         if label.row == label.last_row and label.text:
-            width = sum(layout.widths.get(c, 9.0) for c in range(label.col, label.last_col + 1))
+            width = sum(widths.get(c, 9.0) for c in range(label.col, label.last_col + 1))
             r = top + label.row - 1
             heights[r] = max(heights.get(r, 18), text_row_height(label.text, width))
     for (row_key, col_key), (r, c) in layout.cells.items():
@@ -218,11 +219,8 @@ def _summary_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
     layouts = ([table_layout(t) for t in spec.edition(edition).tables.values() if t.layout != "indicators"]
                if edition else [])
     width = max([lay.width for lay in layouts] + [8])
-    widths: dict[int, float] = {}
-    for lay in layouts:
-        for c, w in lay.widths.items():
-            widths[c] = max(widths.get(c, 0), w)
-    _widths(ws, widths or {1: 24.0, 2: 60.0})
+    widths = _summary_widths(width) if layouts else {1: 24.0, 2: 60.0}
+    _widths(ws, widths)
     year = f"{result.year}年度" if result.year else ""
     grid.put(1, 1, f"{year}政府信息公开工作年度报告汇总表", font=_TITLE, align=_CENTER, border=False)
     grid.merge(1, 1, 1, width, bordered=False)
@@ -238,11 +236,21 @@ def _summary_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
         grid.merge(top, 1, top, lay.width, bordered=False)
         heights[top] = 22.0
         cells = {(r, c): v for (t, r, c), v in values.items() if t == lay.table.key}
-        top = _table_block(grid, wb, lay, top + 1, cells, heights) + 2
+        top = _table_block(grid, wb, lay, top + 1, cells, heights, widths) + 2
     top = _notes(grid, result, spec, top, width)
     for r, h in heights.items():
         ws.row_dimensions[r].height = h
     grid.write()
+
+
+def _summary_widths(width: int) -> dict[int, float]:
+    """One column grid for tables 二、三、四 stacked on one sheet: 三's three label columns kept
+    readable (long labels wrap), its seven number columns, and 四's fifteen narrow ones, so
+    that the sheet prints on A4 landscape near full size rather than shrunk to half."""
+    widths = {1: 12.0, 2: 18.0, 3: 30.0}
+    widths.update({c: 9.0 for c in range(4, 11)})
+    widths.update({c: 7.5 for c in range(11, width + 1)})
+    return widths
 
 
 def _summary_line(result: Consolidation, spec: Spec) -> str:
