@@ -160,19 +160,8 @@ class _Workbook:
         found = _V.search(content)
         if found is None:
             return None
-        text = _xml_text(found.group(1))
-        if kind == "n":
-            style = _STYLE.search(attrs)
-            if style and int(style.group(1)) in self._date_styles():
-                raise _Unusual("date")
-            return float(text) if ("." in text or "E" in text or "e" in text) else int(text)
-        if kind == "s":
-            return self._shared_strings()[int(text)]
-        if kind in ("str", "e"):
-            return text
-        if kind == "b":
-            return bool(int(text))
-        raise _Unusual(f"cell type {kind}")
+        style = _STYLE.search(attrs)
+        return self._decode(kind, _xml_text(found.group(1)), int(style.group(1)) if style else 0)
 
     def _parse_tree(self, data: bytes) -> dict[tuple[int, int], Any]:
         root = etree.fromstring(data, _PARSER)
@@ -195,8 +184,12 @@ class _Workbook:
                 text = child.text
         if text is None:
             return None
+        return self._decode(kind, text, int(c.get("s", "0")))
+
+    def _decode(self, kind: str, text: str, style: int) -> Any:
+        """A cell's value from its type attribute, its <v> text and its style index."""
         if kind == "n":
-            if int(c.get("s", "0")) in self._date_styles():
+            if style in self._date_styles():
                 raise _Unusual("date")
             return float(text) if ("." in text or "E" in text or "e" in text) else int(text)
         if kind == "s":
