@@ -7,6 +7,7 @@ how to explain a failing row (``explain``: expected and actual recomputed from t
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -48,8 +49,8 @@ class Context:
         return self.reports[report].legacy[position].label  # type: ignore[index]
 
 
-class RuleCheck:
-    """One rule of the spec, executable on its frame."""
+class RuleCheck(ABC):
+    """One rule of the spec, executable on its frame (each kind of rule implements it)."""
 
     frame = ""
 
@@ -58,11 +59,13 @@ class RuleCheck:
         self.spec = spec
         self.params = rule.params
 
+    @abstractmethod
     def holds(self, df: pd.DataFrame) -> pd.Series:
-        raise NotImplementedError
+        """True for each frame row where the rule holds."""
 
+    @abstractmethod
     def explain(self, df: pd.DataFrame, failing: pd.DataFrame, ctx: Context) -> Iterator[tuple[int, Finding]]:
-        raise NotImplementedError
+        """The findings, with expected and actual recomputed, for the rows that fail."""
 
     def pandera_check(self) -> pa.Check:
         """The pandera check, named by the rule id so failure cases say which rule failed."""
