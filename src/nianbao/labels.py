@@ -132,11 +132,6 @@ class LabelIndex:
         index.setdefault("=" + fold(label, spec), target)
         index.setdefault("~" + core(label, spec), target)
 
-    @staticmethod
-    def _get(index: dict[str, Target], text: str) -> Target | None:
-        folded = fold(text)
-        return index.get("=" + folded) or index.get("~" + strip_numbering(folded).rstrip(":"))
-
     def lookup(self, text: str, rows_first: bool = True) -> Target | None:
         """What a label names, rows or columns; an exact match beats a numbering-stripped one,
         and ``rows_first`` decides between a row and a column of the same core text."""
@@ -145,14 +140,6 @@ class LabelIndex:
         first, second = (self._rows, self._columns) if rows_first else (self._columns, self._rows)
         return (first.get(folded) or second.get(folded) or first.get(stripped)
                 or second.get(stripped))
-
-    def row(self, text: str) -> Target | None:
-        """The row, group or note a printed row label names, or None."""
-        return self._get(self._rows, text)
-
-    def column(self, text: str) -> Target | None:
-        """The column or header word a printed header label names, or None."""
-        return self._get(self._columns, text)
 
 
 @functools.cache

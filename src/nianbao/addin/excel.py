@@ -9,6 +9,7 @@ Excel through RunPython, or a workbook handed over as JSON (the tests).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import logging
@@ -60,10 +61,8 @@ def _alert(book: xw.Book, text: str, critical: bool = False) -> None:
 
 def _status(book: xw.Book, text: str | bool) -> None:
     """The one-line summary in Excel's status bar (False gives it back to Excel)."""
-    try:
+    with contextlib.suppress(NotImplementedError):  # xlwings' remote engine has no status bar
         book.app.status_bar = text
-    except NotImplementedError:  # a JSON-handed workbook has no status bar
-        pass
 
 
 def entry_point(func: Callable[..., None]) -> Callable[..., None]:
