@@ -5,13 +5,13 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .document import Block, Document, Grid, Paragraph
 from .errors import UnreadableInput
 from .labels import core, fold, label_index
 from .legacy import legacy_rows
-from .matching import fill, grid_score, grid_tokens, rows_from_grid, rows_from_tokens
+from .matching import fill, grid_score, grid_tokens, rows_from_grid, rows_from_text
 from .model import Meta, Report, Unmapped
 from .spec import Edition, Spec, load_spec
 
@@ -57,7 +57,7 @@ def _clean(doc: Document, spec: Spec) -> tuple[list[Block], list[Unmapped]]:
             text = pattern.sub("", text)
         text = text.strip()
         if text or block.cell:
-            units.append(Paragraph(text, block.where, block.cell))
+            units.append(replace(block, text=text))
     return units, unmapped
 
 
@@ -273,12 +273,12 @@ def assemble(doc: Document, spec: Spec | None = None) -> Report:
             texts.extend(t for t in grid_tokens(grid) if t.text)  # a layout table, not a form
         if key in edition.tables and key not in placed.values():
             table = edition.table(key)
-            tokens = [u for u in texts if not _is_filled_line(u, spec)]
+            tokens = _without_filled_lines(texts, spec)
             if table.layout == "indicators":
                 rows, lost = legacy_rows(table, tokens)
                 report.legacy = (report.legacy or []) + rows
             else:
-                candidates, lost = rows_from_tokens(table, tokens, label_index(table, spec))
+                candidates, lost = rows_from_text(table, tokens, label_index(table, spec))
                 lost += fill(table, candidates, report.tables[key])
             unmapped.extend(lost)
         elif key in ("active", "requests", "appeals", "legacy"):
@@ -340,6 +340,11 @@ def _is_note(text: str, edition: Edition, spec: Spec) -> bool:
     return False
 
 
-def _is_filled_line(unit: Paragraph, spec: Spec) -> bool:
-    """"填报单位：区商务局　填报日期：2019.1.16" above a 统计表: metadata, not a row."""
-    return not unit.cell and any(w in unit.text for w in spec.document["filled_by"])
+def _without_filled_lines(units: list[Paragraph], spec: Spec) -> list[Paragraph]:
+    """"填报单位：区商务局　填报日期：2019.1.16" above a 统计表 is metadata, not a row (every
+    field of that line)."""
+    def filled(unit: Paragraph) -> bool:
+        return any(w in unit.text for w in spec.document["filled_by"]) and (not unit.cell or unit.line > 0)
+
+    lines = {u.line for u in units if u.line and filled(u)}
+    return [u for u in units if not filled(u) and not (u.line and u.line in lines)]
