@@ -37,6 +37,7 @@ class _Section:
 def _clean(doc: Document, spec: Spec) -> tuple[list[Block], list[Unmapped]]:
     """Remove conversion artefacts; placeholders for content we cannot read go to unmapped."""
     artefacts = [re.compile(p) for p in spec.artefacts]
+    page_marker = re.compile("|".join(f"(?:{p})" for p in spec.page_markers))
     placeholders = [re.compile(p) for p in spec.placeholders]
     units: list[Block] = []
     unmapped = [Unmapped(where, text) for where, text in doc.skipped]
@@ -49,6 +50,8 @@ def _clean(doc: Document, spec: Spec) -> tuple[list[Block], list[Unmapped]]:
             units.append(block)
             continue
         text = block.text
+        if page_marker.match(text.strip()):
+            continue
         for pattern in artefacts:
             text = pattern.sub("", text)
         for pattern in placeholders:
@@ -110,6 +113,26 @@ def _heading(unit: Paragraph, spec: Spec) -> str | None:
             if text.endswith(suffix):
                 return key
     return None
+
+
+def _free_headings(units: list[Block], spec: Spec) -> list[Block]:
+    """A section heading swallowed by the cell before it (a text dump with no blank line
+    between a table's last cell and the next heading, "…305.6万元\n三、收到和处理…") opens its
+    section all the same: the cell is cut there, the lines after it are paragraphs."""
+    result: list[Block] = []
+    for unit in units:
+        if not (isinstance(unit, Paragraph) and unit.cell and "\n" in unit.text):
+            result.append(unit)
+            continue
+        lines = unit.text.split("\n")
+        cut = next((i for i, line in enumerate(lines[1:], 1)
+                    if _heading(Paragraph(line.strip(), unit.where), spec)), None)
+        if cut is None:
+            result.append(unit)
+            continue
+        result.append(replace(unit, text="\n".join(lines[:cut]).strip()))
+        result.extend(replace(unit, text=line.strip(), cell=False) for line in lines[cut:] if line.strip())
+    return result
 
 
 def _sections(units: list[Paragraph], spec: Spec) -> list[_Section]:
@@ -250,6 +273,7 @@ def assemble(doc: Document, spec: Spec | None = None) -> Report:
     """Turn a Document into a Report; UnreadableInput when it holds no report table."""
     spec = spec or load_spec()
     units, unmapped = _clean(doc, spec)
+    units = _free_headings(units, spec)
     edition_key = detect_edition(units, spec)
     if edition_key is None:
         raise UnreadableInput(doc.source, "没有找到年报表格（主动公开、依申请公开、行政复议诉讼表或统计表）")

@@ -135,10 +135,11 @@ class LabelIndex:
         # The form's own words other than row labels: group and header labels, notes, the
         # title. A fragment of them (a vertical label printed a character a line) is form
         # text, not content.
-        self._form_words = tuple(
-            {key[1:] for key in (*self._rows, *self._columns) if key.startswith("~")}
-            - {c for c, _ in self._row_cores}
-        ) + (core(table.title, spec),)
+        self._form_words = (
+            *({key[1:] for key in (*self._rows, *self._columns) if key.startswith("~")}
+              - {c for c, _ in self._row_cores}),
+            core(table.title, spec),
+        )
 
     @staticmethod
     def _add(index: dict[str, Target], label: str, target: Target, spec: Spec) -> None:

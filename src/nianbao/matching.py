@@ -467,8 +467,9 @@ def _rows_from_lines(
         consumed.update(id(t) for t in used)
         leftovers.extend((at, t) for t in item.labels if t not in used)
         label = "".join(t.text for t in sorted(used, key=lambda t: (t.line, t.column)))
-        candidates.append(RowCandidate(key, item.values, _header_columns(table, key, header), label,
-                                       item.values[0].where))
+        columns = _header_columns(table, key, header)
+        values = _row_values(item.values, len(columns or table.row(key).columns))
+        candidates.append(RowCandidate(key, values, columns, label, item.values[0].where))
     leftovers += [(at, t) for at, t in enumerate(items) if isinstance(t, Paragraph) and id(t) not in consumed]
     unmapped += _place_leftovers(candidates, [t for _, t in sorted(leftovers, key=lambda p: p[0])], index)
     _align_by_columns(table, candidates)
@@ -525,6 +526,19 @@ def _resolve_line(
     return None
 
 
+def _row_values(values: list[Paragraph], expected: int) -> list[Paragraph]:
+    """The value fields of a row, when the line holds more fields than the row has columns:
+    empty fields beside the numbers are merged cells (a pipe table or pasted cells leave
+    them empty), so the printed ones decide when their count fits; otherwise the fields at
+    the right edge, where the form puts its value columns."""
+    if len(values) <= expected:
+        return values
+    printed = [v for v in values if v.text]
+    if len(printed) == expected:
+        return printed
+    return values[-expected:]
+
+
 def _header_columns(table: Table, key: str, header: list[str]) -> tuple[str, ...] | None:
     if table.layout == "groups" and header and set(header) <= set(table.row(key).columns):
         return tuple(header)
@@ -557,7 +571,8 @@ def _align_by_columns(table: Table, candidates: list[RowCandidate]) -> None:
     centres: dict[tuple[str, ...], list[list[float]]] = {}
     for cand in candidates:
         columns = cand.columns or (table.row(cand.row).columns if cand.row else ())
-        if columns and len(cand.values) == len(columns) and all(v.column >= 0 and v.text for v in cand.values):
+        complete = len(cand.values) == len(columns) and all(v.column >= 0 and v.text for v in cand.values)
+        if columns and complete:
             for i, v in enumerate(cand.values):
                 centres.setdefault(columns, [[] for _ in columns])[i].append(v.column + len(v.text) / 2)
     for cand in candidates:

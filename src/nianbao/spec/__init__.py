@@ -161,6 +161,7 @@ class Spec:
     char_folds: Mapping[str, str]
     blank_markers: frozenset[str]
     artefacts: tuple[str, ...]
+    page_markers: tuple[str, ...]
     placeholders: tuple[str, ...]
     document: Mapping[str, tuple[str, ...]]
 
@@ -275,6 +276,7 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
         char_folds=MappingProxyType(dict(norm["chars"])),
         blank_markers=frozenset(norm["blank_markers"]),
         artefacts=tuple(norm["artefacts"]),
+        page_markers=tuple(norm["page_markers"]),
         placeholders=tuple(norm["placeholders"]),
         document=MappingProxyType({k: tuple(v) for k, v in raw["document"].items()}),
     )
