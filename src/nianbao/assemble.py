@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from .document import Block, Document, Grid, Paragraph
 from .errors import UnreadableInput
-from .labels import core, fold, label_index
+from .labels import core, fold, label_index, numbering
 from .legacy import legacy_rows
 from .matching import fill, grid_score, grid_tokens, rows_from_grid, rows_from_text
 from .model import Meta, Report, Unmapped
@@ -104,10 +104,18 @@ def _heading(unit: Paragraph, spec: Spec) -> str | None:
     """The section a paragraph opens, when it is a section heading."""
     if unit.cell or len(unit.text) > 60 or _SENTENCE.search(unit.text):
         return None
+    numbered = numbering(fold(unit.text, spec))
+    if numbered is not None and numbered[0] != "section":
+        return None  # (一)主动公开政府信息情况: a part of 一、总体情况, not section 二
     text = core(unit.text, spec).rstrip("。:")
     exact, suffixes = _heading_index(spec)
     if text in exact:
         return exact[text]
+    if numbered is not None and len(text) <= 30:
+        for section in spec.sections:
+            own = numbering(fold(section.label, spec))
+            if own is not None and own[1] == numbered[1] and any(w in text for w in section.keywords):
+                return section.key
     if len(text) <= 40:
         for suffix, key in suffixes:
             if text.endswith(suffix):

@@ -126,6 +126,8 @@ class Section:
     label: str
     kind: str  # text | table
     aliases: tuple[str, ...]
+    # Words that make a short line numbered with this section's own numeral (五、) its heading.
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -268,7 +270,8 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
         format=raw["format"],
         editions=MappingProxyType(editions),
         sections=tuple(
-            Section(s["key"], s["label"], s["kind"], tuple(s["aliases"])) for s in raw["sections"]
+            Section(s["key"], s["label"], s["kind"], tuple(s["aliases"]), tuple(s.get("keywords", ())))
+            for s in raw["sections"]
         ),
         meta_fields=tuple(MetaField(m["key"], m["label"]) for m in raw["meta"]),
         sheets=MappingProxyType(sheets),
