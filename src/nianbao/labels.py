@@ -107,6 +107,7 @@ class LabelIndex:
     def __init__(self, table: Table, spec: Spec | None = None) -> None:
         spec = spec or load_spec()
         self.table = table
+        self.misprint_similarity = spec.misprint_similarity
         self._rows: dict[str, Target] = {}
         self._columns: dict[str, Target] = {}
         for note in table.notes + ((table.corner,) if table.corner else ()):

@@ -30,6 +30,24 @@ class RowCandidate:
     columns: tuple[str, ...] | None = None
     label: str = ""
     where: str = ""
+    misprint: bool = False  # the label is not the form's, but close to the row at its place
+
+
+def near_row(table: Table, index: LabelIndex, text: str, candidates: list[RowCandidate]) -> str | None:
+    """The row the form has at this place (the next rows after the last one read) when the
+    printed label is close enough to its label: a misprint ("2.其他法律行政止公开"), read as
+    that row and named by a warning; never a guess among rows elsewhere in the table."""
+    if not text.strip() or index.lookup(text) is not None:
+        return None
+    order = [r.key for r in table.rows if r.label]
+    last = next((c.row for c in reversed(candidates) if c.row in order), None)
+    start = order.index(last) + 1 if last else 0
+    placed = {c.row for c in candidates}
+    nearby = [key for key in order[start:start + 2] if key not in placed]
+    scored = sorted(((index.row_similarity(text, key), key) for key in nearby), reverse=True)
+    if scored and scored[0][0] >= index.misprint_similarity:
+        return scored[0][1]
+    return None
 
 
 def _expected(table: Table, candidate: RowCandidate) -> int:
@@ -96,6 +114,13 @@ def _rows_from_tokens(
 
     for tok in tokens:
         if is_value_text(tok.text):
+            if current is None and pending and not trailing:
+                printed = "".join(p.text for p in pending)
+                key = near_row(table, index, printed, candidates)
+                if key is not None:
+                    current = RowCandidate(key, [], None, printed, pending[0].where, True)
+                    candidates.append(current)
+                    pending.clear()
             if current is not None and len(current.values) < _expected(table, current):
                 current.values.append(tok)
             elif tok.text:
@@ -155,7 +180,7 @@ def fill(
             except NotANumber:
                 unmapped.append(Unmapped(tok.where, tok.text))
                 value = None
-            cells[cand.row][key] = Cell(value, tok.text, tok.where)
+            cells[cand.row][key] = Cell(value, tok.text, tok.where, cand.label if cand.misprint else "")
     return unmapped
 
 
@@ -244,6 +269,10 @@ def rows_from_grid(
         if row_key is None and len(labels) > 1:
             joined = index.lookup("".join(c.text for c in labels), rows_first=True)
             row_key = joined.key if joined is not None and joined.kind == "row" else None
+        misprint = False
+        if row_key is None and numbers and labels:
+            row_key = near_row(table, index, labels[-1].text, candidates)
+            misprint = row_key is not None
         if row_key is None:
             if any(t is not None and t.kind == "group" for t in targets) and table.layout == "groups":
                 column_map = None  # a new group: its own header line follows
@@ -297,6 +326,7 @@ def rows_from_grid(
             trailing = [c for c in _distinct(cells) if c not in labels][-len(row_columns):]
             candidates.append(RowCandidate(
                 row_key, [Paragraph(v.text, v.where, True) for v in trailing], None, label, where))
+        candidates[-1].misprint = misprint
     carry = {width - 1 - c: key for c, key in column_map.items()} if column_map else None
     return candidates, unmapped, carry
 
@@ -455,6 +485,10 @@ def _rows_from_lines(
         above = _fragments([t for t in reversed(items[:at])], consumed)[::-1]
         below = _fragments(items[at + 1:], consumed)
         found = _resolve_line(item, above, below, index)
+        misprint = False
+        if found is None and item.labels:
+            key = near_row(table, index, "".join(t.text for t in item.labels), candidates)
+            found, misprint = (None, False) if key is None else ((key, item.labels), True)
         unmapped.extend(Unmapped(t.where, f"多出的数值：{t.text}") for t in item.stray)
         if found is None:
             leftovers.extend((at, t) for t in item.labels)
@@ -469,7 +503,7 @@ def _rows_from_lines(
         label = "".join(t.text for t in sorted(used, key=lambda t: (t.line, t.column)))
         columns = _header_columns(table, key, header)
         values = _row_values(item.values, len(columns or table.row(key).columns))
-        candidates.append(RowCandidate(key, values, columns, label, item.values[0].where))
+        candidates.append(RowCandidate(key, values, columns, label, item.values[0].where, misprint))
     leftovers += [(at, t) for at, t in enumerate(items) if isinstance(t, Paragraph) and id(t) not in consumed]
     unmapped += _place_leftovers(candidates, [t for _, t in sorted(leftovers, key=lambda p: p[0])], index)
     _align_by_columns(table, candidates)
