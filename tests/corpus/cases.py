@@ -141,6 +141,8 @@ CASES: tuple[Case, ...] = (
           "para"),
     _case("03_para_no_blank_lines_2021", "txtnoblank", "2021", 2023, "潍坊市坊子区科学技术局", 1103,
           "para no_blank_lines split_labels"),
+    _case("04_tab_late_total_2021", "txtnoblank", "2021", 2024, "青岛市李沧区教育和体育局", 1104,
+          "late_total units"),
     # rows copied out of a PDF viewer: label and numbers on one line (render_lines.render_space)
     _case("01_wrapped_2021", "txtspace", "2021", 2022, "烟台市福山区城市管理局", 1201,
           "split_labels page_dash"),
