@@ -147,6 +147,18 @@ def test_text_in_a_count_cell_is_an_error_finding_at_its_cell(capsys) -> None:
         "待核实", "1 2", "待核实"]
 
 
+def test_text_in_a_count_cell_of_a_table_without_header_line() -> None:
+    # Table 二 printed without its header line (no column map): "规章 | 0 | 待核实 | 0" keeps its
+    # three values in order, and a note after 行政规范性文件's numbers is not a fourth value.
+    report = read_report(HERE / "text_in_cells_no_header.html")
+    active = report.tables["active"]
+    assert list(active["regulations"].values()) == [
+        Cell(0, "0", "表格1第1行第2列"), Cell(None, "待核实", "表格1第1行第3列"), Cell(0, "0", "表格1第1行第4列")]
+    assert [c.value for c in active["normative_documents"].values()] == [3, 1, 12]
+    assert _not_a_number(validate(report)) == [
+        ("active", "regulations", "repealed", "二、主动公开!C3", "待核实"), *TEXT_FINDINGS]
+
+
 def test_text_in_a_count_cell_survives_the_standard_workbook(tmp_path: Path) -> None:
     path = tmp_path / "年报.xlsx"
     save_workbook(read_report(TEXT_IN_CELLS), path)

@@ -281,7 +281,7 @@ def rows_from_grid(
             column_map = _column_map(table, header) or column_map
             header = []
         # Text standing where values stand (待核实, "1 2") is a value written as text, not a label.
-        textual = _textual_values(cells, labels, numbers, column_map, index)
+        textual = _textual_values(labels, column_map, index)
         if textual:
             labels = [c for c in labels if c not in textual]
             numbers = numbers + textual
@@ -356,7 +356,17 @@ def rows_from_grid(
             candidates.append(RowCandidate(
                 row_key, [Paragraph(v.text, v.where, True) for v in values], keys, label, where))
         else:
-            trailing = [c for c in _distinct(cells) if c not in labels][-len(row_columns):]
+            trailing = [c for c in _distinct(cells) if c not in labels]
+            # No header: text right of the row's first number is a value written as text when
+            # the row then has exactly one value per column (else it is a note beside the row).
+            first = min((c.origin[1] for c in trailing if _is_number(c.text)), default=None)
+            with_text = [c for c in _distinct(cells) if c in trailing or (
+                first is not None and c.origin[1] > first and index.lookup(c.text) is None)]
+            # Blank cells at the right edge beyond the row's columns pad it to a wider row.
+            chosen = _one_per_column(with_text, len(row_columns))
+            if chosen is None:
+                chosen = _one_per_column(trailing, len(row_columns))
+            trailing = chosen if chosen is not None else trailing[-len(row_columns):]
             candidates.append(RowCandidate(
                 row_key, [Paragraph(v.text, v.where, True) for v in trailing], None, label, where))
         candidates[-1].misprint = misprint
@@ -364,18 +374,16 @@ def rows_from_grid(
     return candidates, unmapped, carry
 
 
-def _textual_values(cells: tuple[GridCell, ...], labels: list[GridCell], numbers: list[GridCell],
-                    column_map: dict[int, str] | None, index: LabelIndex) -> list[GridCell]:
-    """Label-like cells that are values written as text: no label of the table, standing in
-    the value columns (at or right of the first mapped column, or right of a number)."""
-    first_value = min(column_map) if column_map else None
-    first_number = min((c.origin[1] for c in numbers), default=None)
+def _textual_values(labels: list[GridCell], column_map: dict[int, str] | None,
+                    index: LabelIndex) -> list[GridCell]:
+    """Label-like cells that are values written as text: no label of the table, starting in
+    the value columns (at or right of the first column the header maps)."""
+    if not column_map:
+        return []
+    first_value = min(column_map)
     result = []
     for cell in labels:
-        col = cell.origin[1]
-        in_values = (first_value is not None and col >= first_value) or (
-            first_number is not None and col > first_number)
-        if in_values and index.lookup(cell.text) is None and cell not in result:
+        if cell.origin[1] >= first_value and index.lookup(cell.text) is None and cell not in result:
             result.append(cell)
     return result
 
