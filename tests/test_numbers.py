@@ -40,7 +40,8 @@ def test_digits_apart_are_not_one_number(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("1\u2009234", 1234), ("1\u202f234\u202f567", 1234567), ("12 件", 12), (" 7\u3000", 7), ("1, 234", 1234)],
+    [("1\u2009234", 1234), ("1\u202f234\u202f567", 1234567), ("12 件", 12), (" 7\u3000", 7),
+     ("1, 234", 1234)],
 )
 def test_spaces_that_do_not_split_digits(text: str, expected: int) -> None:
     # thin spaces grouping thousands (GB/T 15835), a space before the unit or around the number

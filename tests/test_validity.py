@@ -153,7 +153,8 @@ def test_text_in_a_count_cell_of_a_table_without_header_line() -> None:
     report = read_report(HERE / "text_in_cells_no_header.html")
     active = report.tables["active"]
     assert list(active["regulations"].values()) == [
-        Cell(0, "0", "表格1第1行第2列"), Cell(None, "待核实", "表格1第1行第3列"), Cell(0, "0", "表格1第1行第4列")]
+        Cell(0, "0", "表格1第1行第2列"), Cell(None, "待核实", "表格1第1行第3列"),
+        Cell(0, "0", "表格1第1行第4列")]
     assert [c.value for c in active["normative_documents"].values()] == [3, 1, 12]
     assert _not_a_number(validate(report)) == [
         ("active", "regulations", "repealed", "二、主动公开!C3", "待核实"), *TEXT_FINDINGS]
