@@ -549,6 +549,8 @@ def _rows_from_lines(
     order = {row.key: i for i, row in enumerate(table.rows)}
     firm = {at: key for at, item in enumerate(items)
             if isinstance(item, _ValueLine) and (key := _own_row(item, index)) is not None}
+    for at in _wrapped_values(table, items, firm):
+        items[at] = Paragraph("", items[at].values[0].where)  # merged into its row's line
     by_order = _lines_in_order(table, items, firm, index)
     for at, item in enumerate(items):
         if isinstance(item, Paragraph):
@@ -604,6 +606,33 @@ def _rows_from_lines(
                if len(line) > 1 and all(t.column >= 0 and t.text and not is_value_text(t.text) for t in line)]
     _align_by_columns(table, candidates, headers)
     return candidates, runs, unmapped
+
+
+def _wrapped_values(table: Table, items: list, firm: dict[int, str]) -> list[int]:
+    """Numbers of a row printed on the line just above or below it (a cell too narrow for
+    "２２件" wraps: "２２" above the row, "件" below): merged into the row's line when the
+    row is short of numbers and they stand where its line has none. Returns the lines
+    merged away."""
+    merged = []
+    for at, key in firm.items():
+        row = items[at]
+        expected = len(table.row(key).columns)
+        for near in (at - 1, at + 1, at - 2, at + 2):
+            other = items[near] if 0 <= near < len(items) else None
+            if (not isinstance(other, _ValueLine) or other.labels or near in firm or near in merged
+                    or abs(other.values[0].line - row.values[0].line) > 2):
+                continue
+            printed = [v for v in row.values if v.text]
+            extra = [v for v in other.values if v.text]
+            if len(printed) + len(extra) > expected or any(v.column < 0 for v in printed + extra):
+                continue
+            spans = [(v.column, v.column + len(v.text)) for v in printed]
+            if any(a < e and s < b for v in extra for a, b in [(v.column, v.column + len(v.text))]
+                   for s, e in spans):
+                continue  # it would stand on a number of the row: another row's
+            row.values = sorted(printed + extra, key=lambda v: v.column)
+            merged.append(near)
+    return merged
 
 
 def _own_row(line: _ValueLine, index: LabelIndex) -> str | None:
@@ -753,10 +782,16 @@ def _place_leftovers(candidates: list[RowCandidate], leftovers: list[Paragraph],
                 placed.add(target.key)
                 candidates.append(RowCandidate(target.key, [], None, tok.text, tok.where))
             continue
-        if target is not None or index.is_form_text(tok.text) or index.is_piece_of(tok.text):
-            continue  # the form's words, or a row's label printed away from its numbers
+        if (target is not None or index.is_form_text(tok.text) or index.is_piece_of(tok.text)
+                or _is_unit(tok.text)):
+            continue  # the form's words, a row's label away from its numbers, a unit wrapped alone
         unmapped.append(Unmapped(tok.where, tok.text))
     return unmapped
+
+
+def _is_unit(text: str) -> bool:
+    """A unit printed on a line of its own ("件" of a wrapped "２２件")."""
+    return len(text) <= 2 and not any(ch.isdigit() for ch in text) and is_value_text("1" + text)
 
 
 def _align_by_columns(
