@@ -8,9 +8,12 @@ table after the title, so the whole metadata path runs.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from nianbao.assemble import assemble
+from nianbao.cli import main
 from nianbao.document import Document, Paragraph
 from nianbao.metadata import parse_title, plain, year_in
 from nianbao.spec import load_spec
@@ -156,3 +159,47 @@ def test_year_is_never_a_date(text, expected) -> None:
 def test_parse_title_keeps_the_other_parts_of_a_page_title() -> None:
     parts = parse_title("2022年政府信息公开工作年度报告_政府信息公开年报_XX区人民政府", load_spec())
     assert (parts.agency, parts.year, parts.others) == (None, 2022, ("政府信息公开年报", "XX区人民政府"))
+
+
+_PAGE = """<html><head><meta charset="utf-8"><title>{title}</title>{metas}</head><body>
+<div class="crumbs">首页 &gt; 政务公开 &gt; 政府信息公开年报 &gt; 正文</div>
+{info}
+<div class="article"><p>正文</p><p>字号：大 中 小</p><h1>{h1}</h1>
+<p>发布时间：2023-01-20 浏览次数：12</p>
+<p>本年度报告所列数据统计期限自2022年1月1日至12月31日。</p><p>一、总体情况</p><p>本局依法公开。</p>
+<p>二、主动公开政府信息情况</p><table>
+<tr><td colspan="4">第二十条第（一）项</td></tr>
+<tr><td>信息内容</td><td>本年制发件数</td><td>本年废止件数</td><td>现行有效件数</td></tr>
+<tr><td>规章</td><td>0</td><td>0</td><td>0</td></tr>
+<tr><td>行政规范性文件</td><td>2</td><td>1</td><td>9</td></tr></table></div></body></html>"""
+
+# The layout of the shuyang.gov.cn page above: an info table (名称 / 发布机构) before the <h1>.
+_INFO = ("<table><tr><td>名称</td><td colspan='3'>2022年政府信息公开工作年度报告</td></tr>"
+         "<tr><td>发布机构</td><td>洪泽区财政局</td><td>公开日期</td><td>2023-01-20</td></tr></table>")
+
+
+@pytest.mark.parametrize(("title", "metas", "info", "agency"), [
+    # the agency only in the page's <title>, after the report's title
+    ("2022年政府信息公开工作年度报告-淮安市洪泽区财政局", "", "", "淮安市洪泽区财政局"),
+    # …or only as the site's name (…_column_site)
+    ("2022年政府信息公开工作年度报告_政府信息公开年报_淮安市洪泽区人民政府", "", "", "淮安市洪泽区人民政府"),
+    # …or only in the CMS's meta tags
+    ("淮安市洪泽区人民政府",
+     '<meta name="ArticleTitle" content="洪泽区财政局2022年政府信息公开工作年度报告">', "", "洪泽区财政局"),
+    # …or only in the info table's 发布机构, the site being the district's
+    ("2022年政府信息公开工作年度报告_淮安市洪泽区人民政府",
+     '<meta name="SiteName" content="淮安市洪泽区人民政府">', _INFO, "洪泽区财政局"),
+])
+def test_converting_a_page_whose_agency_is_only_in_its_head(
+    tmp_path, capsys, title, metas, info, agency
+) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(_PAGE.format(title=title, metas=metas, info=info, h1="2022年政府信息公开工作年度报告"),
+                    encoding="utf-8")
+    assert main(["convert", str(path), "--to", "json", "-o", "-"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["meta"]["agency"], data["meta"]["year"], data["meta"]["edition"]) == (agency, 2022, "2021")
+    assert data["tables"]["active"]["normative_documents"] == {"issued": 2, "repealed": 1, "in_force": 9}
+    assert data["narrative"]["overview"].startswith("本年度报告所列数据")  # no 正文, 字号, 发布时间
+    chrome = [u["text"] for u in data["unmapped"]]
+    assert "正文" in chrome and "字号：大 中 小" in chrome and "发布时间：2023-01-20 浏览次数：12" in chrome
