@@ -5,13 +5,13 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .document import Block, Document, Grid, Paragraph
 from .errors import UnreadableInput
-from .labels import core, fold, label_index
+from .labels import core, fold, label_index, numbering
 from .legacy import legacy_rows
-from .matching import fill, grid_score, grid_tokens, rows_from_grid, rows_from_tokens
+from .matching import fill, grid_score, grid_tokens, rows_from_grid, rows_from_text
 from .metadata import (
     PageFacts,
     is_page_noise,
@@ -47,6 +47,7 @@ class _Section:
 def _clean(doc: Document, spec: Spec) -> tuple[list[Block], list[Unmapped]]:
     """Remove conversion artefacts; placeholders for content we cannot read go to unmapped."""
     artefacts = [re.compile(p) for p in spec.artefacts]
+    page_marker = re.compile("|".join(f"(?:{p})" for p in spec.page_markers))
     placeholders = [re.compile(p) for p in spec.placeholders]
     units: list[Block] = []
     unmapped = [Unmapped(where, text) for where, text in doc.skipped]
@@ -55,6 +56,8 @@ def _clean(doc: Document, spec: Spec) -> tuple[list[Block], list[Unmapped]]:
             units.append(block)
             continue
         text = block.text
+        if page_marker.match(text.strip()):
+            continue
         for pattern in artefacts:
             text = pattern.sub("", text)
         for pattern in placeholders:
@@ -63,7 +66,7 @@ def _clean(doc: Document, spec: Spec) -> tuple[list[Block], list[Unmapped]]:
             text = pattern.sub("", text)
         text = text.strip()
         if text or block.cell:
-            units.append(Paragraph(text, block.where, block.cell))
+            units.append(replace(block, text=text))
     return units, unmapped
 
 
@@ -107,15 +110,43 @@ def _heading(unit: Paragraph, spec: Spec) -> str | None:
     """The section a paragraph opens, when it is a section heading."""
     if unit.cell or len(unit.text) > 60 or _SENTENCE.search(unit.text):
         return None
+    numbered = numbering(fold(unit.text, spec))
+    if numbered is not None and numbered[0] != "section":
+        return None  # (一)主动公开政府信息情况: a part of 一、总体情况, not section 二
     text = core(unit.text, spec).rstrip("。:")
     exact, suffixes = _heading_index(spec)
     if text in exact:
         return exact[text]
+    if numbered is not None and len(text) <= 30:
+        for section in spec.sections:
+            own = numbering(fold(section.label, spec))
+            if own is not None and own[1] == numbered[1] and any(w in text for w in section.keywords):
+                return section.key
     if len(text) <= 40:
         for suffix, key in suffixes:
             if text.endswith(suffix):
                 return key
     return None
+
+
+def _free_headings(units: list[Block], spec: Spec) -> list[Block]:
+    """A section heading swallowed by the cell before it (a text dump with no blank line
+    between a table's last cell and the next heading, "…305.6万元\n三、收到和处理…") opens its
+    section all the same: the cell is cut there, the lines after it are paragraphs."""
+    result: list[Block] = []
+    for unit in units:
+        if not (isinstance(unit, Paragraph) and unit.cell and "\n" in unit.text):
+            result.append(unit)
+            continue
+        lines = unit.text.split("\n")
+        cut = next((i for i, line in enumerate(lines[1:], 1)
+                    if _heading(Paragraph(line.strip(), unit.where), spec)), None)
+        if cut is None:
+            result.append(unit)
+            continue
+        result.append(replace(unit, text="\n".join(lines[:cut]).strip()))
+        result.extend(replace(unit, text=line.strip(), cell=False) for line in lines[cut:] if line.strip())
+    return result
 
 
 def _sections(units: list[Paragraph], spec: Spec) -> list[_Section]:
@@ -293,6 +324,7 @@ def assemble(doc: Document, spec: Spec | None = None) -> Report:
     """Turn a Document into a Report; UnreadableInput when it holds no report table."""
     spec = spec or load_spec()
     units, unmapped = _clean(doc, spec)
+    units = _free_headings(units, spec)
     edition_key = detect_edition(units, spec)
     if edition_key is None:
         raise UnreadableInput(doc.source, "没有找到年报表格（主动公开、依申请公开、行政复议诉讼表或统计表）")
@@ -316,12 +348,12 @@ def assemble(doc: Document, spec: Spec | None = None) -> Report:
             texts.extend(t for t in grid_tokens(grid) if t.text)  # a layout table, not a form
         if key in edition.tables and key not in placed.values():
             table = edition.table(key)
-            tokens = [u for u in texts if not _is_filled_line(u, spec)]
+            tokens = _without_filled_lines(texts, spec)
             if table.layout == "indicators":
                 rows, lost = legacy_rows(table, tokens)
                 report.legacy = (report.legacy or []) + rows
             else:
-                candidates, lost = rows_from_tokens(table, tokens, label_index(table, spec))
+                candidates, lost = rows_from_text(table, tokens, label_index(table, spec))
                 lost += fill(table, candidates, report.tables[key])
             unmapped.extend(lost)
         elif key in ("active", "requests", "appeals", "legacy"):
@@ -383,6 +415,11 @@ def _is_note(text: str, edition: Edition, spec: Spec) -> bool:
     return False
 
 
-def _is_filled_line(unit: Paragraph, spec: Spec) -> bool:
-    """"填报单位：区商务局　填报日期：2019.1.16" above a 统计表: metadata, not a row."""
-    return not unit.cell and any(w in unit.text for w in spec.document["filled_by"])
+def _without_filled_lines(units: list[Paragraph], spec: Spec) -> list[Paragraph]:
+    """"填报单位：区商务局　填报日期：2019.1.16" above a 统计表 is metadata, not a row (every
+    field of that line)."""
+    def filled(unit: Paragraph) -> bool:
+        return any(w in unit.text for w in spec.document["filled_by"]) and (not unit.cell or unit.line > 0)
+
+    lines = {u.line for u in units if u.line and filled(u)}
+    return [u for u in units if not filled(u) and not (u.line and u.line in lines)]

@@ -13,12 +13,18 @@ __all__ = ["Block", "Document", "Grid", "GridCell", "Paragraph"]
 
 @dataclass(frozen=True)
 class Paragraph:
-    """A run of text. ``cell`` is True for a table cell of a text dump (a tab-led line):
-    such dumps keep cells but lose the grid, which the spec's label anchors rebuild."""
+    """A run of text. ``cell`` is True for a table cell of a text dump (a tab-led line, or
+    one field of a line that holds several): such dumps keep cells but lose the grid, which
+    the spec's label anchors rebuild. ``line`` (1-based, 0 unknown) and ``column`` (the
+    character offset in that line, -1 unknown) say where a field of a text line stood, so
+    the fields of one printed row stay together and a blank that printed as nothing can be
+    told by the columns of the numbers around it."""
 
     text: str
     where: str
     cell: bool = False
+    line: int = 0
+    column: int = -1
 
 
 class GridCell(NamedTuple):

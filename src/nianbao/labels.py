@@ -7,6 +7,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
+
 from .spec import Spec, Table, load_spec
 
 __all__ = [
@@ -126,6 +128,18 @@ class LabelIndex:
             for label in (row.label, *row.aliases):
                 if label:
                     self._add(self._rows, label, Target("row", row.key), spec)
+        self._row_cores = tuple(
+            (core(label, spec), row.key)
+            for row in table.rows for label in (row.label, *row.aliases) if label
+        )
+        # The form's own words other than row labels: group and header labels, notes, the
+        # title. A fragment of them (a vertical label printed a character a line) is form
+        # text, not content.
+        self._form_words = (
+            *({key[1:] for key in (*self._rows, *self._columns) if key.startswith("~")}
+              - {c for c, _ in self._row_cores}),
+            core(table.title, spec),
+        )
 
     @staticmethod
     def _add(index: dict[str, Target], label: str, target: Target, spec: Spec) -> None:
@@ -140,6 +154,27 @@ class LabelIndex:
         first, second = (self._rows, self._columns) if rows_first else (self._columns, self._rows)
         return (first.get(folded) or second.get(folded) or first.get(stripped)
                 or second.get(stripped))
+
+    def row_by_prefix(self, text: str, shortest: int = 4) -> str | None:
+        """The one row whose label begins with ``text`` (a label cut by a line or page
+        break: "1.本机关不掌握相关政府" …), or None when none or several do."""
+        start = core(text)
+        if len(start) < shortest:
+            return None
+        keys = {key for label, key in self._row_cores if label.startswith(start)}
+        return keys.pop() if len(keys) == 1 else None
+
+    def row_similarity(self, text: str, key: str) -> float:
+        """How close a printed label is to a row's label (or alias), 0 to 1."""
+        printed = core(text)
+        return max((fuzz.ratio(printed, label) / 100 for label, k in self._row_cores if k == key),
+                   default=0.0)
+
+    def is_form_text(self, text: str) -> bool:
+        """True when ``text`` is a piece of the form's group or header labels (三、本年度办理结果
+        printed a character a line, "（三）不" / "予公开"), which carries no value."""
+        piece = core(text)
+        return not piece or any(piece in words for words in self._form_words)
 
 
 @functools.cache

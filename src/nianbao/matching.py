@@ -17,7 +17,7 @@ from .model import Cell, Unmapped
 from .numbers import NotANumber, is_value_text, parse_number
 from .spec import Table
 
-__all__ = ["RowCandidate", "fill", "grid_score", "grid_tokens", "rows_from_grid", "rows_from_tokens"]
+__all__ = ["RowCandidate", "fill", "grid_score", "grid_tokens", "rows_from_grid", "rows_from_text"]
 
 
 @dataclass
@@ -40,9 +40,9 @@ def _expected(table: Table, candidate: RowCandidate) -> int:
     return len(table.columns)
 
 
-def rows_from_tokens(
+def _rows_from_tokens(
     table: Table, tokens: list[Paragraph], index: LabelIndex
-) -> tuple[list[RowCandidate], list[Unmapped]]:
+) -> tuple[list[RowCandidate], list[tuple[int, list[Paragraph]]], list[Unmapped]]:
     """Rebuild printed rows from a text dump's cells, anchored on the spec's labels.
 
     A row starts at a label naming a row of ``table`` and takes the value cells that follow,
@@ -52,6 +52,7 @@ def rows_from_tokens(
     """
     candidates: list[RowCandidate] = []
     unmapped: list[Unmapped] = []
+    runs: list[tuple[int, list[Paragraph]]] = []  # numbers no label claimed, and where
     pending: list[Paragraph] = []  # label cells that named nothing yet
     header: list[str] = []  # column keys of the latest header line
     current: RowCandidate | None = None
@@ -71,7 +72,8 @@ def rows_from_tokens(
             pending.clear()
         else:
             drop_pending()
-            unmapped.extend(Unmapped(t.where, f"多出的数值：{t.text}") for t in trailing)
+            if trailing:
+                runs.append((len(candidates), list(trailing)))
         trailing.clear()
 
     def on_target(target: Target, tok: Paragraph) -> None:
@@ -121,7 +123,7 @@ def rows_from_tokens(
         candidates.append(RowCandidate(single[0].key, trailing[-expected:], None, "", trailing[0].where))
         del trailing[-expected:]
     flush_orphans()
-    return candidates, unmapped
+    return candidates, runs, unmapped
 
 
 def fill(
@@ -334,3 +336,290 @@ def grid_score(table: Table, grid: Grid, index: LabelIndex) -> int:
 
 def _label_texts(grid: Grid) -> set[str]:
     return {c.text for c in grid_tokens(grid) if c.text.strip() and not is_value_text(c.text)}
+
+
+# --- text: rows rebuilt from lines and cells ----------------------------------------------
+
+
+def rows_from_text(
+    table: Table, tokens: list[Paragraph], index: LabelIndex
+) -> tuple[list[RowCandidate], list[Unmapped]]:
+    """Printed rows of a table that came as text, whatever the dump's layout.
+
+    A row printed on a line of its own (label and numbers side by side: ``pdftotext
+    -layout``, pasted tab-separated text, Markdown without a grid, copy from a PDF viewer) is
+    read by :func:`rows_from_lines`; a dump with one cell per line by :func:`rows_from_tokens`.
+    Numbers that no label claims are then given to the rows without numbers between their
+    neighbours, in the form's order, when they fit exactly (labels floating away from their
+    numbers).
+    """
+    if _line_shaped(tokens):
+        candidates, runs, unmapped = _rows_from_lines(table, tokens, index)
+    else:
+        candidates, runs, unmapped = _rows_from_tokens(table, tokens, index)
+    unmapped += _fill_gaps(table, candidates, runs)
+    return candidates, unmapped
+
+
+def _has_digit(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)
+
+
+def _line_shaped(tokens: list[Paragraph]) -> bool:
+    """True when some line of the dump holds a label with numbers, or several numbers."""
+    by_line: dict[int, list[Paragraph]] = {}
+    for tok in tokens:
+        if tok.line and tok.cell:
+            by_line.setdefault(tok.line, []).append(tok)
+    return any(
+        sum(_has_digit(t.text) and is_value_text(t.text) for t in fields) >= 1 and len(fields) >= 2
+        for fields in by_line.values()
+    )
+
+
+def _lines(tokens: list[Paragraph]) -> list[list[Paragraph]]:
+    """Tokens grouped by the line they stood on (a token of unknown line: its own line)."""
+    lines: list[list[Paragraph]] = []
+    for tok in tokens:
+        if tok.line and lines and lines[-1][0].line == tok.line:
+            lines[-1].append(tok)
+        else:
+            lines.append([tok])
+    return lines
+
+
+@dataclass
+class _ValueLine:
+    """A printed line holding numbers: its label fields and its value fields."""
+
+    labels: list[Paragraph]
+    values: list[Paragraph]
+    stray: list[Paragraph]  # numbers standing before the row's label
+
+
+# A combination of fragments tried for a row's label: (from above, from below), fewest first;
+# the label of a row starts on its numbers' line or above it and may end below it.
+_COMBINATIONS = ((0, 1), (0, 2), (1, 0), (1, 1), (2, 0), (1, 2), (2, 1), (2, 2), (0, 3), (3, 0), (3, 1),
+                 (1, 3), (3, 2), (2, 3), (3, 3))
+# Fragments further apart than this (in characters) stand in different label columns.
+_SAME_COLUMN = 3
+
+
+def _split_line(fields: list[Paragraph]) -> _ValueLine | None:
+    """A line's label and value fields, or None when the line holds no number."""
+    last_label = max((i for i, t in enumerate(fields) if t.text and not is_value_text(t.text)),
+                     default=-1)
+    values = fields[last_label + 1:]
+    if not any(t.text for t in values):
+        return None
+    labels = [t for t in fields[:last_label + 1] if t.text and not is_value_text(t.text)]
+    stray = [t for t in fields[:last_label + 1] if t.text and is_value_text(t.text)]
+    return _ValueLine(labels, values, stray)
+
+
+def _rows_from_lines(
+    table: Table, tokens: list[Paragraph], index: LabelIndex
+) -> tuple[list[RowCandidate], list[tuple[int, list[Paragraph]]], list[Unmapped]]:
+    """Rows of a dump that prints a row per line (see :func:`rows_from_text`).
+
+    Each line with numbers is a row. Its label is on the same line, or cut by the line width
+    into fragments on the lines above and below it (vertically centred, or top-aligned); the
+    fewest fragments that make up a label of the form decide, taken from the label's own
+    column when the line says where it stood. Fragments nobody claims are pieces of the
+    form's group labels (dropped), labels of rows left blank, or content (unmapped).
+    """
+    items: list[Paragraph | _ValueLine] = []
+    for fields in _lines(tokens):
+        split = _split_line(fields) if any(_has_digit(t.text) for t in fields) else None
+        if split is None:
+            items.extend(t for t in fields if t.text)
+        else:
+            items.append(split)
+    candidates: list[RowCandidate] = []
+    runs: list[tuple[int, list[Paragraph]]] = []
+    unmapped: list[Unmapped] = []
+    consumed: set[int] = set()  # ids of fragments taken into a label
+    leftovers: list[tuple[int, Paragraph]] = []  # (item number, fragment) no row took
+    header: list[str] = []  # column keys of the latest header line (table 二's groups)
+    single = next((r for r in table.rows if not r.label), None)
+    for at, item in enumerate(items):
+        if isinstance(item, Paragraph):
+            target = index.lookup(item.text, rows_first=False)
+            if target is not None and target.kind == "column" and table.layout == "groups":
+                if at and isinstance(items[at - 1], _ValueLine):
+                    header = []
+                header.append(target.key)
+            elif target is not None and target.kind == "group":
+                header = []
+            continue
+        above = _fragments([t for t in reversed(items[:at])], consumed)[::-1]
+        below = _fragments(items[at + 1:], consumed)
+        found = _resolve_line(item, above, below, index)
+        unmapped.extend(Unmapped(t.where, f"多出的数值：{t.text}") for t in item.stray)
+        if found is None:
+            leftovers.extend((at, t) for t in item.labels)
+            if single is not None and not item.labels and not any(c.row == single.key for c in candidates):
+                candidates.append(RowCandidate(single.key, item.values, None, "", item.values[0].where))
+            else:
+                runs.append((len(candidates), item.values))
+            continue
+        key, used = found
+        consumed.update(id(t) for t in used)
+        leftovers.extend((at, t) for t in item.labels if t not in used)
+        label = "".join(t.text for t in sorted(used, key=lambda t: (t.line, t.column)))
+        columns = _header_columns(table, key, header)
+        values = _row_values(item.values, len(columns or table.row(key).columns))
+        candidates.append(RowCandidate(key, values, columns, label, item.values[0].where))
+    leftovers += [(at, t) for at, t in enumerate(items) if isinstance(t, Paragraph) and id(t) not in consumed]
+    unmapped += _place_leftovers(candidates, [t for _, t in sorted(leftovers, key=lambda p: p[0])], index)
+    _align_by_columns(table, candidates)
+    return candidates, runs, unmapped
+
+
+def _fragments(items: list, consumed: set[int]) -> list[Paragraph]:
+    """The label fragments next to a line with numbers, up to the next such line."""
+    result = []
+    for item in items:
+        if isinstance(item, _ValueLine):
+            break
+        if id(item) not in consumed:
+            result.append(item)
+    return result
+
+
+def _resolve_line(
+    line: _ValueLine, above: list[Paragraph], below: list[Paragraph], index: LabelIndex
+) -> tuple[str, list[Paragraph]] | None:
+    """The row a line of numbers belongs to, and the fragments its label was made of."""
+
+    def row_of(parts: list[Paragraph]) -> str | None:
+        target = index.lookup("".join(t.text for t in parts), rows_first=True)
+        return target.key if target is not None and target.kind == "row" else None
+
+    for tok in reversed(line.labels):
+        key = row_of([tok])
+        if key is not None:
+            return key, [tok]
+    own = line.labels
+    if own and own[0].column >= 0:
+        column = own[-1].column
+        near = lambda t: t.column < 0 or abs(t.column - column) <= _SAME_COLUMN  # noqa: E731
+        above, below = [t for t in above if near(t)], [t for t in below if near(t)]
+    tails = [own[-1:]] if len(own) > 1 else []
+    for same in ([*own], *tails):
+        if same and (key := row_of(same)) is not None:
+            return key, same
+        for up, down in _COMBINATIONS:
+            if up > len(above) or down > len(below):
+                continue
+            parts = [*above[len(above) - up:], *same, *below[:down]]
+            if parts and (key := row_of(parts)) is not None:
+                return key, parts
+    if not own and not above and not below:
+        return None
+    for up in range(min(len(above), 2) + 1):
+        parts = [*above[len(above) - up:], *own]
+        if parts:
+            key = index.row_by_prefix("".join(t.text for t in parts))
+            if key is not None:
+                return key, parts
+    return None
+
+
+def _row_values(values: list[Paragraph], expected: int) -> list[Paragraph]:
+    """The value fields of a row, when the line holds more fields than the row has columns:
+    empty fields beside the numbers are merged cells (a pipe table or pasted cells leave
+    them empty), so the printed ones decide when their count fits; otherwise the fields at
+    the right edge, where the form puts its value columns."""
+    if len(values) <= expected:
+        return values
+    printed = [v for v in values if v.text]
+    if len(printed) == expected:
+        return printed
+    return values[-expected:]
+
+
+def _header_columns(table: Table, key: str, header: list[str]) -> tuple[str, ...] | None:
+    if table.layout == "groups" and header and set(header) <= set(table.row(key).columns):
+        return tuple(header)
+    return None
+
+
+def _place_leftovers(candidates: list[RowCandidate], leftovers: list[Paragraph], index: LabelIndex
+                     ) -> list[Unmapped]:
+    """Fragments no row took: a row's whole label (the row printed blank: its label alone),
+    the form's own words (headers, a group label a character a line), or content (unmapped).
+    A blank row is added at the end: where it stands does not matter, it has no numbers."""
+    unmapped: list[Unmapped] = []
+    placed = {c.row for c in candidates}
+    for tok in leftovers:
+        target = index.lookup(tok.text, rows_first=True)
+        if target is not None and target.kind == "row":
+            if target.key not in placed:
+                placed.add(target.key)
+                candidates.append(RowCandidate(target.key, [], None, tok.text, tok.where))
+            continue
+        if target is not None or index.is_form_text(tok.text):
+            continue
+        unmapped.append(Unmapped(tok.where, tok.text))
+    return unmapped
+
+
+def _align_by_columns(table: Table, candidates: list[RowCandidate]) -> None:
+    """A row printed with fewer numbers than columns, its blanks printed as nothing: each
+    number goes to the column whose numbers, on the complete rows, stand nearest to it."""
+    centres: dict[tuple[str, ...], list[list[float]]] = {}
+    for cand in candidates:
+        columns = cand.columns or (table.row(cand.row).columns if cand.row else ())
+        complete = len(cand.values) == len(columns) and all(v.column >= 0 and v.text for v in cand.values)
+        if columns and complete:
+            for i, v in enumerate(cand.values):
+                centres.setdefault(columns, [[] for _ in columns])[i].append(v.column + len(v.text) / 2)
+    for cand in candidates:
+        if cand.row is None:
+            continue
+        columns = cand.columns or table.row(cand.row).columns
+        known = centres.get(columns)
+        if not (0 < len(cand.values) < len(columns)) or known is None or not all(known):
+            continue
+        if any(v.column < 0 for v in cand.values):
+            continue
+        means = [sum(c) / len(c) for c in known]
+        chosen: list[int] = []
+        for v in cand.values:
+            centre = v.column + len(v.text) / 2
+            free = range(chosen[-1] + 1 if chosen else 0, len(columns))
+            chosen.append(min(free, key=lambda i: abs(means[i] - centre), default=len(columns)))
+        if chosen[-1] < len(columns):
+            cand.columns = tuple(columns[i] for i in chosen)
+
+
+def _fill_gaps(
+    table: Table, candidates: list[RowCandidate], runs: list[tuple[int, list[Paragraph]]]
+) -> list[Unmapped]:
+    """Numbers no label claimed (``runs``: where they stood among the rows, and the numbers)
+    go to the rows without numbers between the rows around them, in the form's order, when
+    they fill those rows exactly; otherwise they are unmapped."""
+    unmapped: list[Unmapped] = []
+    order = {row.key: i for i, row in enumerate(table.rows)}
+    for position, values in runs:
+        before = next((c.row for c in reversed(candidates[:position]) if c.row in order and c.values), None)
+        after = next((c.row for c in candidates[position:] if c.row in order and c.values), None)
+        low = order[before] if before else -1
+        high = order[after] if after else len(table.rows)
+        filled = {c.row for c in candidates if c.values}
+        empty = [r for r in table.rows[low + 1:high] if r.label and r.key not in filled]
+        printed = [v for v in values if v.text]
+        if empty and sum(len(r.columns) for r in empty) == len(printed):
+            at = 0
+            for row in empty:
+                taken = printed[at:at + len(row.columns)]
+                at += len(row.columns)
+                existing = next((c for c in candidates if c.row == row.key), None)
+                if existing is not None:
+                    existing.values = list(taken)
+                else:
+                    candidates.append(RowCandidate(row.key, list(taken), None, "", taken[0].where))
+            continue
+        unmapped.extend(Unmapped(v.where, f"多出的数值：{v.text}") for v in printed)
+    return unmapped

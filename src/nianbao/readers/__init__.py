@@ -35,6 +35,10 @@ def read_document(path: str | Path) -> Document:
         return read_html(data, path.name)
     if kind == "text":
         return read_text(data, path.name)
+    if kind == "markdown":
+        from .markdown import read_markdown
+
+        return read_markdown(data, path.name)
     if kind == "pdf":
         from .pdf import read_pdf
 
@@ -54,6 +58,7 @@ def read_document(path: str | Path) -> Document:
 
 _HTML = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title|div|p|table)[\s>]",
                    re.I | re.S)
+_TABLE_TAG = re.compile(rb"<table[\s>]", re.I)  # an HTML table inside Markdown (MinerU)
 _MAGIC = (
     (b"%PDF", "pdf"), (b"\xd0\xcf\x11\xe0", "ole"), (b"{\\rtf", "rtf"), (b"\x89PNG", "png"),
     (b"\xff\xd8\xff", "jpeg"), (b"GIF8", "gif"), (b"Rar!", "rar"), (b"7z\xbc\xaf", "7z"),
@@ -81,4 +86,8 @@ def sniff(data: bytes, suffix: str) -> str:
     head = data[:2048].lstrip(b"\xef\xbb\xbf")
     if _HTML.match(head) or (suffix in (".htm", ".html", ".shtml", ".xhtml") and b"<" in head):
         return "html"
+    from .markdown import is_markdown
+
+    if suffix in (".md", ".markdown") or is_markdown(data) or _TABLE_TAG.search(data):
+        return "markdown"
     return "text"

@@ -180,3 +180,13 @@ def read_html(data: bytes, source: str) -> Document:
     walk(body if body is not None else root)
     flush()
     return Document(source=source, blocks=tuple(blocks), title=title, head=_page_head(root))
+
+
+def table_grids(markup: str, first: int = 1) -> list[Grid]:
+    """The grids of the innermost tables of an HTML fragment (a table inside Markdown)."""
+    try:
+        root = lxml.html.fragment_fromstring(markup, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return []
+    tables = [t for t in root.iter("table") if t.find(".//table") is None]
+    return [_grid(table, first + i) for i, table in enumerate(tables)]

@@ -126,6 +126,8 @@ class Section:
     label: str
     kind: str  # text | table
     aliases: tuple[str, ...]
+    # Words that make a short line numbered with this section's own numeral (五、) its heading.
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,7 @@ class Spec:
     char_folds: Mapping[str, str]
     blank_markers: frozenset[str]
     artefacts: tuple[str, ...]
+    page_markers: tuple[str, ...]
     placeholders: tuple[str, ...]
     document: Mapping[str, tuple[str, ...]]
 
@@ -267,7 +270,8 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
         format=raw["format"],
         editions=MappingProxyType(editions),
         sections=tuple(
-            Section(s["key"], s["label"], s["kind"], tuple(s["aliases"])) for s in raw["sections"]
+            Section(s["key"], s["label"], s["kind"], tuple(s["aliases"]), tuple(s.get("keywords", ())))
+            for s in raw["sections"]
         ),
         meta_fields=tuple(MetaField(m["key"], m["label"]) for m in raw["meta"]),
         sheets=MappingProxyType(sheets),
@@ -275,6 +279,7 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
         char_folds=MappingProxyType(dict(norm["chars"])),
         blank_markers=frozenset(norm["blank_markers"]),
         artefacts=tuple(norm["artefacts"]),
+        page_markers=tuple(norm["page_markers"]),
         placeholders=tuple(norm["placeholders"]),
         document=MappingProxyType({k: tuple(v) for k, v in raw["document"].items()}),
     )
