@@ -110,6 +110,15 @@ CASES = [
     pytest.param(["我局2021年政府信息公开工作年度报告", "发布时间：2022-01-20 来源：本网 浏览次数：35"], None,
                  (("ContentSource", "洪泽区财政局"), ("SiteName", "淮安市洪泽区人民政府")),
                  "洪泽区财政局", 2021, id="self-name-publisher"),
+    # …and when only the site's name gives the agency (a bureau's own site)
+    pytest.param(["本机关2021年政府信息公开工作年度报告"], None, (("SiteName", "淮安市财政局门户网站"),),
+                 "淮安市财政局", 2021, id="self-name-site"),
+    # a title without its district on the district's site: the district is the site's
+    pytest.param(["2021年区财政局政府信息公开工作年度报告"], None, (("SiteName", "淮安市洪泽区人民政府"),),
+                 "淮安市洪泽区财政局", 2021, id="partial-completed-from-site"),
+    # a page <title> with a line break in it (the <title> of a CMS template that wraps)
+    pytest.param([], "淮安市洪泽区人民政府\n  2022年政府信息公开工作年度报告", (),
+                 "淮安市洪泽区人民政府", 2022, id="title-line-break"),
     # 【2021年】 in front (the bracketed year of list pages)
     pytest.param(["【2021年】淮安市洪泽区人民政府政府信息公开工作年度报告"], None, (),
                  "淮安市洪泽区人民政府", 2021, id="bracketed-year"),
@@ -151,6 +160,7 @@ def test_markdown_markup_is_not_part_of_a_title(text, expected) -> None:
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("发布时间：2022年1月20日", None), ("2021年度", 2021), ("【2021年】", 2021), ("2021 年", 2021),
+    ("二〇二一年度", 2021), ("二零二二年", 2022),
 ])
 def test_year_is_never_a_date(text, expected) -> None:
     assert year_in(text) == expected

@@ -278,7 +278,14 @@ def _complete_agency(agency: str, units: list[Paragraph], spec: Spec, known: lis
         return fuller[0]
     pattern = re.compile(r"《([\u4e00-\u9fff]{1,8}?)" + re.escape(agency))
     found = Counter(m.group(1) + agency for u in units for m in pattern.finditer(u.text))
-    return found.most_common(1)[0][0] if found else agency
+    if found:
+        return found.most_common(1)[0][0]
+    # "区财政局" on the site of 淮安市洪泽区人民政府: the district is the site's
+    for name in known:
+        region = name.removesuffix("人民政府").removesuffix("政府")
+        if region != name and len(region) > 1 and region.endswith(agency[0]):
+            return region + agency[1:]
+    return agency
 
 
 def _date(text: str) -> str | None:

@@ -40,8 +40,19 @@ def plain(text: str) -> str:
     return text.strip()
 
 
+# A year in Chinese numerals: "二〇二一年度"
+_HAN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})(?=\s*年)")
+_HAN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+
+
+def _normal(text: str) -> str:
+    """NFKC, no Markdown, years in digits."""
+    text = unicodedata.normalize("NFKC", plain(text))
+    return _HAN_YEAR.sub(lambda m: m.group(1).translate(_HAN_DIGITS), text)
+
+
 def _squeeze(text: str) -> str:
-    return _SPACE.sub("", unicodedata.normalize("NFKC", plain(text)))
+    return _SPACE.sub("", _normal(text))
 
 
 def year_in(text: str) -> int | None:
@@ -125,7 +136,7 @@ def _name(text: str, spec: Spec) -> str | None:
 
 def parse_title(title: str, spec: Spec) -> TitleParts:
     """The agency and year a report title (or a page title with its site after it) states."""
-    text = unicodedata.normalize("NFKC", plain(title)).replace("\n", " ")
+    text = _normal(title).replace("\n", " ")
     parts = [p.strip() for p in _separators(spec).split(text) if p.strip()]
     parts = [_SPACE.sub("", _unlabelled(p, spec)).replace("【", "").replace("】", "") for p in parts]
     at = next((i for i, p in enumerate(parts) if _is_report_title(p, spec) and _YEAR.search(p)), None)
