@@ -129,6 +129,9 @@ CASES = [
     pytest.param(["首页/ 政府信息公开 / 政府信息公开年报 / 部门信息公开年报 / 正文",
                   "杨陵区招商服务二局2019年政府信息公开工作年度报告"], None, (),
                  "杨陵区招商服务二局", 2019, id="breadcrumb"),
+    # a sentence that names the report is not its title (and 我局 is not an agency)
+    pytest.param(["现将我局2021年政府信息公开工作年度报告公布如下："], None, (),
+                 None, 2021, id="sentence-not-title"),
     # publication chrome above a title without agency, nothing else names one: no agency, never 正文
     pytest.param(["正文", "字号：大 中 小", "2021年政府信息公开工作年度报告",
                   "发布时间：2022-01-20 来源： 浏览次数：12"], None, (), None, 2021, id="nothing-names-it"),

@@ -190,7 +190,7 @@ def _meta_from_preamble(
 
     def is_title(text: str) -> bool:
         text = plain(text)
-        return (year_in(text) is not None and len(text) <= 60 and "。" not in text
+        return (year_in(text) is not None and len(text) <= 60 and not re.search(r"[。，,]|[:：]$", text)
                 and any(w in fold(text, spec) for w in _title_words(spec)))
 
     def is_line(unit: Block) -> bool:

@@ -24,7 +24,7 @@ __all__ = ["PageFacts", "TitleParts", "is_page_noise", "looks_like_agency", "par
 
 # The report year: "2021年", "2021 年度", "【2021年】"; not a date ("2022年1月20日").
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?(?!\s*\d{1,2}\s*月)")
-_SENTENCE = re.compile(r"[。；;！？!?，,]")
+_SENTENCE = re.compile(r"[。；;！？!?，,、]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SPACE = re.compile(r"\s+")
 # "（以下简称区政府办公室）" after a name in running text
@@ -82,7 +82,7 @@ def valid_agency(name: str | None, spec: Spec) -> bool:
         return False
     if re.search(r"\d{4}", folded) or folded in _folded(spec, "not_agency"):
         return False
-    if any(w in folded for w in _folded(spec, "title_words")) or folded in _folded(spec, "self_names"):
+    if any(w in folded for w in _folded(spec, "title_words") + _folded(spec, "self_names")):
         return False
     return not is_page_noise(name, spec)
 
