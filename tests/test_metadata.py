@@ -80,6 +80,18 @@ CASES = [
     pytest.param(["浑南区国资局", "根据《中华人民共和国政府信息公开条例》，现公布区政府国资局"
                   "2022年政府信息公开工作年度报告。"], None, (),
                  "浑南区国资局", 2022, id="name-line-no-title"),
+    # qingxin.gov.cn/bmxz/zgbm/qxqrmzfbgs/zfxxgkgzndbg/content/post_1665156.html: no title, the first
+    # sentence names the agency (with its short form in brackets) and the report
+    pytest.param(["根据《中华人民共和国政府信息公开条例》规定，现公布清远市清新区人民政府办公室（以下简称区政府"
+                  "办公室）2022年政府信息公开工作年度报告。本报告由总体情况等六部分组成。"], None, (),
+                 "清远市清新区人民政府办公室", 2022, id="opening-sentence"),
+    # the shuyang.gov.cn page's opening sentence, its <title> and <h1> missing
+    pytest.param(["根据《中华人民共和国政府信息公开条例》（以下简称《条例》）要求，现向社会公布沭阳县发展和改革局"
+                  "2023年度政府信息公开年度报告。"], None, (),
+                 "沭阳县发展和改革局", 2023, id="opening-sentence-2"),
+    # a 通知's title in the opening sentence is not the agency
+    pytest.param(["根据区政府办公室《关于做好2018年度政府信息公开工作年度报告编制发布工作的通知》的有关规定，"
+                  "编制本报告。"], None, (), None, 2018, id="notice-title-not-agency"),
     # a test in that repository (Java, test43): a version note after the title
     pytest.param(["宿州市人民政府2019年政府信息公开工作年度报告（图片版）"], None, (),
                  "宿州市人民政府", 2019, id="version-note"),

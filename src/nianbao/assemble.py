@@ -251,6 +251,7 @@ def _meta_from_preamble(
             rest.pop(0)
         body += rest
         found.report_title = title
+    found.read_opening([u.text for u in body[:6] if isinstance(u, Paragraph) and not u.cell], spec)
     meta.year, agency = found.decide(spec)
     if agency:
         agency = _complete_agency(agency, all_units, spec, found.full_names(spec))

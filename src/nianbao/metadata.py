@@ -19,8 +19,8 @@ from .document import Document, Grid
 from .labels import fold
 from .spec import Spec
 
-__all__ = ["PageFacts", "TitleParts", "is_page_noise", "looks_like_agency", "parse_title", "plain",
-           "publisher_in", "site_agency", "valid_agency", "year_in"]
+__all__ = ["PageFacts", "TitleParts", "agency_in_sentence", "is_page_noise", "looks_like_agency",
+           "parse_title", "plain", "publisher_in", "site_agency", "valid_agency", "year_in"]
 
 # The report year: "2021年", "2021 年度", "【2021年】"; not a date ("2022年1月20日").
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?(?!\s*\d{1,2}\s*月)")
@@ -173,6 +173,19 @@ def looks_like_agency(text: str, spec: Spec) -> bool:
             and valid_agency(name, spec))
 
 
+def agency_in_sentence(text: str, spec: Spec) -> str | None:
+    """The agency an opening sentence names with the report: "现公布清远市清新区人民政府办公室
+    （以下简称区政府办公室）2022年政府信息公开工作年度报告", "编制形成《淄博市投资促进局2021年…》"."""
+    text = _ALIAS.sub("", _squeeze(text))
+    words = "|".join(re.escape(w) for w in sorted(spec.document["announce_words"], key=len, reverse=True))
+    for m in re.finditer(rf"(?:{words})([^,，。;；:：《》]{{2,40}}?)((?:19|20)\d{{2}})年", text):
+        name = _name(m.group(1), spec)
+        rest = text[m.end():m.end() + 40]
+        if name and looks_like_agency(name, spec) and _is_report_title(rest, spec):
+            return name
+    return None
+
+
 def publisher_in(text: str, spec: Spec) -> str | None:
     """The publisher a chrome line states: "发布时间：2022-01-21 来源：深圳市福田区XX署 浏览次数…"."""
     text = unicodedata.normalize("NFKC", plain(text))
@@ -197,6 +210,7 @@ class PageFacts:
     names: list[str] = field(default_factory=list)  # lines above the title: "淄川区招商局"
     publishers: list[str] = field(default_factory=list)  # 来源：…, 发布机构, ContentSource
     sites: list[str] = field(default_factory=list)  # SiteName, the site part of <title>
+    sentences: list[str] = field(default_factory=list)  # named in the opening text: 现公布XX局2022年…
 
     def read_head(self, page: Document, spec: Spec) -> None:
         def named(key: str) -> list[str]:
@@ -223,6 +237,10 @@ class PageFacts:
                 elif key in publisher_labels:
                     self.publishers.append(value.text)
 
+    def read_opening(self, texts: list[str], spec: Spec) -> None:
+        """The agency the opening sentences name with the report, when they do."""
+        self.sentences += [a for t in texts if (a := agency_in_sentence(t, spec))][:1]
+
     def read_chrome_line(self, text: str, spec: Spec) -> None:
         name = publisher_in(text, spec)
         if name:
@@ -245,6 +263,7 @@ class PageFacts:
         candidates += [n for n in reversed(self.names) if valid_agency(n, spec)]
         candidates += [p.agency for p in parsed]
         candidates += [site_agency(n, spec) for n in self.publishers]
+        candidates += self.sentences
         candidates += [site_agency(o, spec) for p in parsed for o in p.others]
         candidates += [site_agency(s, spec) for s in self.sites]
         return year, next((c for c in candidates if c), None)
