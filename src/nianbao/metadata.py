@@ -213,6 +213,7 @@ class PageFacts:
     sentences: list[str] = field(default_factory=list)  # named in the opening text: 现公布XX局2022年…
 
     def read_head(self, page: Document, spec: Spec) -> None:
+        """The page's <h1>, title meta tags and <title>; its publisher and site meta tags."""
         def named(key: str) -> list[str]:
             wanted = {w.lower() for w in spec.document[key]}
             return [text for name, text in page.head if name.lower() in wanted]
@@ -242,13 +243,15 @@ class PageFacts:
         self.sentences += [a for t in texts if (a := agency_in_sentence(t, spec))][:1]
 
     def read_chrome_line(self, text: str, spec: Spec) -> None:
+        """The publisher a chrome line names (来源：…), if any."""
         name = publisher_in(text, spec)
         if name:
             self.publishers.append(name)
 
     def full_names(self, spec: Spec) -> list[str]:
         """Every agency name the page states, to complete a partial one (区招商局)."""
-        names = [n for n in self.publishers + self.names if valid_agency(n, spec)]
+        names = [a for n in self.publishers if (a := site_agency(n, spec))]
+        names += [n for n in self.names if valid_agency(n, spec)]
         titles = [self.report_title] if self.report_title else []
         names += [a for t in titles + self.titles if (a := parse_title(t, spec).agency)]
         return names + [a for s in self.sites if (a := site_agency(s, spec))]
