@@ -26,7 +26,8 @@ SLOW = (".doc", ".rtf")  # LibreOffice runs for each conversion: time them once
 
 
 def fmt_of(path: Path) -> str:
-    """The case's format: its name prefix (html, docx, txttab, txtpara, pdf, doc, rtf)."""
+    """The case's format: its name prefix (html, docx, txttab, txtpara, pdf, doc, rtf, md,
+    txtlayout, txttsv, txtnoblank, txtspace)."""
     return path.name.split("_", 1)[0]
 
 

@@ -17,6 +17,11 @@ CORPUS = Path(__file__).parent / "data" / "corpus"
 SOURCES = CORPUS / "sources"
 GOLDEN = CORPUS / "golden"
 NEEDS_LIBREOFFICE = (".doc", ".rtf")
+# Case name prefixes: the forms agencies publish, then the layouts other tools make of them
+# (PDF/Word-to-Markdown, pdftotext, pasted tab-separated tables, Word's text dump with no blank
+# line before a heading, rows copied out of a PDF viewer).
+PUBLISHED = ("html", "docx", "txttab", "txtpara", "pdf", "doc", "rtf")
+CONVERTED = ("md", "txtlayout", "txttsv", "txtnoblank", "txtspace")
 
 def corpus_sources() -> list[Path]:
     """Every source file that has a golden file, in name order."""
@@ -51,6 +56,13 @@ def test_the_corpus_covers_every_format() -> None:
     assert len(corpus_sources()) >= 30
     assert all(counts.get(ext, 0) >= 3 for ext in (".html", ".docx", ".txt", ".pdf")), counts
     assert all(counts.get(ext, 0) >= 1 for ext in NEEDS_LIBREOFFICE), counts
+    assert counts.get(".md", 0) >= 1, counts
+    editions: dict[str, set[str]] = {}
+    for path in corpus_sources():
+        edition = json.loads((GOLDEN / f"{path.stem}.json").read_text("utf-8"))["meta"]["edition"]
+        editions.setdefault(path.name.split("_", 1)[0], set()).add(edition)
+    assert all(fmt in editions for fmt in PUBLISHED), sorted(editions)
+    assert all({"2019", "2021"} <= editions.get(fmt, set()) for fmt in CONVERTED), editions
 
 
 @pytest.mark.parametrize("path", _params())

@@ -33,6 +33,7 @@ _NUMBERING = (
     ("point", re.compile(r"^(\d+)(?:[.、,]|\)(?!\d))")),
     ("point", re.compile(r"^\((\d+)\)")),
     ("among", re.compile(r"^(其中)[:]?")),
+    ("caption", re.compile(rf"^表([{_CN_NUM}\d]+)[:、.]?")),  # 表三：收到和处理… above a table
 )
 
 
@@ -107,6 +108,7 @@ class LabelIndex:
     def __init__(self, table: Table, spec: Spec | None = None) -> None:
         spec = spec or load_spec()
         self.table = table
+        self.misprint_similarity = spec.misprint_similarity
         self._rows: dict[str, Target] = {}
         self._columns: dict[str, Target] = {}
         for note in table.notes + ((table.corner,) if table.corner else ()):
@@ -169,6 +171,12 @@ class LabelIndex:
         printed = core(text)
         return max((fuzz.ratio(printed, label) / 100 for label, k in self._row_cores if k == key),
                    default=0.0)
+
+    def is_piece_of(self, text: str, key: str | None = None) -> bool:
+        """True when ``text`` is a piece of a row's label (of row ``key``, or of any row): a
+        label cut by a line or page break, or printed away from its numbers."""
+        piece = core(text)
+        return len(piece) >= 2 and any(piece in label for label, k in self._row_cores if key in (None, k))
 
     def is_form_text(self, text: str) -> bool:
         """True when ``text`` is a piece of the form's group or header labels (三、本年度办理结果

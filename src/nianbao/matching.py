@@ -9,6 +9,8 @@ then places every value at its (row, column) key and reports what it could not p
 from __future__ import annotations
 
 import functools
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .document import Grid, GridCell, Paragraph
@@ -30,6 +32,24 @@ class RowCandidate:
     columns: tuple[str, ...] | None = None
     label: str = ""
     where: str = ""
+    misprint: bool = False  # the label is not the form's, but close to the row at its place
+
+
+def near_row(table: Table, index: LabelIndex, text: str, candidates: list[RowCandidate]) -> str | None:
+    """The row the form has at this place (the next rows after the last one read) when the
+    printed label is close enough to its label: a misprint ("2.其他法律行政止公开"), read as
+    that row and named by a warning; never a guess among rows elsewhere in the table."""
+    if not text.strip() or index.lookup(text) is not None:
+        return None
+    order = [r.key for r in table.rows if r.label]
+    last = next((c.row for c in reversed(candidates) if c.row in order), None)
+    start = order.index(last) + 1 if last else 0
+    placed = {c.row for c in candidates}
+    nearby = [key for key in order[start:start + 2] if key not in placed]
+    scored = sorted(((index.row_similarity(text, key), key) for key in nearby), reverse=True)
+    if scored and scored[0][0] >= index.misprint_similarity:
+        return scored[0][1]
+    return None
 
 
 def _expected(table: Table, candidate: RowCandidate) -> int:
@@ -96,6 +116,13 @@ def _rows_from_tokens(
 
     for tok in tokens:
         if is_value_text(tok.text):
+            if current is None and pending and not trailing:
+                printed = "".join(p.text for p in pending)
+                key = near_row(table, index, printed, candidates)
+                if key is not None:
+                    current = RowCandidate(key, [], None, printed, pending[0].where, True)
+                    candidates.append(current)
+                    pending.clear()
             if current is not None and len(current.values) < _expected(table, current):
                 current.values.append(tok)
             elif tok.text:
@@ -155,7 +182,7 @@ def fill(
             except NotANumber:
                 unmapped.append(Unmapped(tok.where, tok.text))
                 value = None
-            cells[cand.row][key] = Cell(value, tok.text, tok.where)
+            cells[cand.row][key] = Cell(value, tok.text, tok.where, cand.label if cand.misprint else "")
     return unmapped
 
 
@@ -244,6 +271,10 @@ def rows_from_grid(
         if row_key is None and len(labels) > 1:
             joined = index.lookup("".join(c.text for c in labels), rows_first=True)
             row_key = joined.key if joined is not None and joined.kind == "row" else None
+        misprint = False
+        if row_key is None and numbers and labels:
+            row_key = near_row(table, index, labels[-1].text, candidates)
+            misprint = row_key is not None
         if row_key is None:
             if any(t is not None and t.kind == "group" for t in targets) and table.layout == "groups":
                 column_map = None  # a new group: its own header line follows
@@ -297,6 +328,7 @@ def rows_from_grid(
             trailing = [c for c in _distinct(cells) if c not in labels][-len(row_columns):]
             candidates.append(RowCandidate(
                 row_key, [Paragraph(v.text, v.where, True) for v in trailing], None, label, where))
+        candidates[-1].misprint = misprint
     carry = {width - 1 - c: key for c, key in column_map.items()} if column_map else None
     return candidates, unmapped, carry
 
@@ -442,6 +474,10 @@ def _rows_from_lines(
     leftovers: list[tuple[int, Paragraph]] = []  # (item number, fragment) no row took
     header: list[str] = []  # column keys of the latest header line (table 二's groups)
     single = next((r for r in table.rows if not r.label), None)
+    order = {row.key: i for i, row in enumerate(table.rows)}
+    firm = {at: key for at, item in enumerate(items)
+            if isinstance(item, _ValueLine) and (key := _own_row(item, index)) is not None}
+    by_order = _lines_in_order(table, items, firm, index)
     for at, item in enumerate(items):
         if isinstance(item, Paragraph):
             target = index.lookup(item.text, rows_first=False)
@@ -452,9 +488,22 @@ def _rows_from_lines(
             elif target is not None and target.kind == "group":
                 header = []
             continue
-        above = _fragments([t for t in reversed(items[:at])], consumed)[::-1]
-        below = _fragments(items[at + 1:], consumed)
-        found = _resolve_line(item, above, below, index)
+        misprint = False
+        if at in firm:
+            found: tuple[str, list[Paragraph]] | None = _resolve_line(item, [], [], index)
+        elif at in by_order:
+            key, misprint = by_order[at]
+            found = key, item.labels
+        else:
+            last = next((c.row for c in reversed(candidates) if c.row in order), None)
+            upper = next((order[k] for a, k in sorted(firm.items()) if a > at), len(table.rows))
+            lower = order[last] if last else -1
+            above = _fragments([t for t in reversed(items[:at])], consumed)[::-1]
+            below = _fragments(items[at + 1:], consumed)
+            found = _resolve_line(item, above, below, index, lambda k: lower < order[k] < upper)
+            if found is None and item.labels:
+                key = near_row(table, index, "".join(t.text for t in item.labels), candidates)
+                found, misprint = (None, False) if key is None else ((key, item.labels), True)
         unmapped.extend(Unmapped(t.where, f"多出的数值：{t.text}") for t in item.stray)
         if found is None:
             leftovers.extend((at, t) for t in item.labels)
@@ -467,13 +516,57 @@ def _rows_from_lines(
         consumed.update(id(t) for t in used)
         leftovers.extend((at, t) for t in item.labels if t not in used)
         label = "".join(t.text for t in sorted(used, key=lambda t: (t.line, t.column)))
-        columns = _header_columns(table, key, header)
-        values = _row_values(item.values, len(columns or table.row(key).columns))
-        candidates.append(RowCandidate(key, values, columns, label, item.values[0].where))
+        columns, values = _by_header(table, key, header, item.values)
+        candidates.append(RowCandidate(key, values, columns, label, item.values[0].where, misprint))
     leftovers += [(at, t) for at, t in enumerate(items) if isinstance(t, Paragraph) and id(t) not in consumed]
     unmapped += _place_leftovers(candidates, [t for _, t in sorted(leftovers, key=lambda p: p[0])], index)
-    _align_by_columns(table, candidates)
+    headers = [line for line in _lines(tokens)
+               if len(line) > 1 and all(t.column >= 0 and t.text and not is_value_text(t.text) for t in line)]
+    _align_by_columns(table, candidates, headers)
     return candidates, runs, unmapped
+
+
+def _own_row(line: _ValueLine, index: LabelIndex) -> str | None:
+    """The row a line's own label names (a field of it, or all of them joined)."""
+    for parts in ([t] for t in reversed(line.labels)):
+        target = index.lookup(parts[0].text, rows_first=True)
+        if target is not None and target.kind == "row":
+            return target.key
+    if len(line.labels) > 1:
+        target = index.lookup("".join(t.text for t in line.labels), rows_first=True)
+        if target is not None and target.kind == "row":
+            return target.key
+    return None
+
+
+def _lines_in_order(
+    table: Table, items: list, firm: dict[int, str], index: LabelIndex
+) -> dict[int, tuple[str, bool]]:
+    """Lines of numbers whose label is not on their line, between two lines whose label is:
+    when there are exactly as many of them as the form has rows between those two rows,
+    they are those rows in the form's order (a dump that prints labels away from their
+    numbers keeps the numbers in order). A line with a label of its own takes part only
+    when that label is a piece of the row's label, or a misprint of it."""
+    order = {row.key: i for i, row in enumerate(table.rows)}
+    anchors = [(-1, -1), *sorted((at, order[key]) for at, key in firm.items()), (len(items), len(table.rows))]
+    result: dict[int, tuple[str, bool]] = {}
+    for (start, low), (end, high) in itertools.pairwise(anchors):
+        lines = [at for at in range(start + 1, end) if isinstance(items[at], _ValueLine)]
+        rows = [r for r in table.rows[low + 1:high] if r.label]
+        if not lines or len(lines) != len(rows) or high <= low:
+            continue
+        fits = []
+        for at, row in zip(lines, rows, strict=True):
+            printed = "".join(t.text for t in items[at].labels)
+            if not printed or index.is_piece_of(printed, row.key):
+                fits.append((row.key, False))
+            elif index.row_similarity(printed, row.key) >= index.misprint_similarity:
+                fits.append((row.key, True))
+            else:
+                break
+        else:
+            result.update(zip(lines, fits, strict=True))
+    return result
 
 
 def _fragments(items: list, consumed: set[int]) -> list[Paragraph]:
@@ -488,13 +581,16 @@ def _fragments(items: list, consumed: set[int]) -> list[Paragraph]:
 
 
 def _resolve_line(
-    line: _ValueLine, above: list[Paragraph], below: list[Paragraph], index: LabelIndex
+    line: _ValueLine, above: list[Paragraph], below: list[Paragraph], index: LabelIndex,
+    allowed: Callable[[str], bool] = lambda key: True,
 ) -> tuple[str, list[Paragraph]] | None:
-    """The row a line of numbers belongs to, and the fragments its label was made of."""
+    """The row a line of numbers belongs to, and the fragments its label was made of; only
+    ``allowed`` rows (those between the rows read before and after it)."""
 
     def row_of(parts: list[Paragraph]) -> str | None:
         target = index.lookup("".join(t.text for t in parts), rows_first=True)
-        return target.key if target is not None and target.kind == "row" else None
+        ok = target is not None and target.kind == "row" and allowed(target.key)
+        return target.key if ok else None
 
     for tok in reversed(line.labels):
         key = row_of([tok])
@@ -521,7 +617,7 @@ def _resolve_line(
         parts = [*above[len(above) - up:], *own]
         if parts:
             key = index.row_by_prefix("".join(t.text for t in parts))
-            if key is not None:
+            if key is not None and allowed(key):
                 return key, parts
     return None
 
@@ -539,10 +635,25 @@ def _row_values(values: list[Paragraph], expected: int) -> list[Paragraph]:
     return values[-expected:]
 
 
-def _header_columns(table: Table, key: str, header: list[str]) -> tuple[str, ...] | None:
-    if table.layout == "groups" and header and set(header) <= set(table.row(key).columns):
-        return tuple(header)
-    return None
+def _by_header(
+    table: Table, key: str, header: list[str], values: list[Paragraph]
+) -> tuple[tuple[str, ...] | None, list[Paragraph]]:
+    """A row's columns and value fields, by the header line above it (table 二's groups).
+
+    A header with a field for each value field maps them one to one (a merged header cell
+    repeated over the value fields it spans, "本年增/减 | 本年增/减", takes the first); a
+    header naming each column once gives their printed order; otherwise (no header, or one
+    cut by a line break) the form's order.
+    """
+    columns = table.row(key).columns
+    if table.layout == "groups" and header and set(header) == set(columns):
+        if len(header) == len(values) and len(header) > len(set(header)):
+            firsts = {k: v for k, v in reversed(list(zip(header, values, strict=True)))}
+            keys = tuple(k for k in dict.fromkeys(header))
+            return keys, [firsts[k] for k in keys]
+        if len(header) == len(set(header)):
+            return tuple(header), _row_values(values, len(header))
+    return None, _row_values(values, len(columns))
 
 
 def _place_leftovers(candidates: list[RowCandidate], leftovers: list[Paragraph], index: LabelIndex
@@ -559,15 +670,16 @@ def _place_leftovers(candidates: list[RowCandidate], leftovers: list[Paragraph],
                 placed.add(target.key)
                 candidates.append(RowCandidate(target.key, [], None, tok.text, tok.where))
             continue
-        if target is not None or index.is_form_text(tok.text):
-            continue
+        if target is not None or index.is_form_text(tok.text) or index.is_piece_of(tok.text):
+            continue  # the form's words, or a row's label printed away from its numbers
         unmapped.append(Unmapped(tok.where, tok.text))
     return unmapped
 
 
-def _align_by_columns(table: Table, candidates: list[RowCandidate]) -> None:
+def _align_by_columns(table: Table, candidates: list[RowCandidate], headers: list[list[Paragraph]]) -> None:
     """A row printed with fewer numbers than columns, its blanks printed as nothing: each
-    number goes to the column whose numbers, on the complete rows, stand nearest to it."""
+    number goes to the column whose numbers, on the complete rows, stand nearest to it (or
+    whose header, on a header line with a field for every column: a one-row table)."""
     centres: dict[tuple[str, ...], list[list[float]]] = {}
     for cand in candidates:
         columns = cand.columns or (table.row(cand.row).columns if cand.row else ())
@@ -575,6 +687,10 @@ def _align_by_columns(table: Table, candidates: list[RowCandidate]) -> None:
         if columns and complete:
             for i, v in enumerate(cand.values):
                 centres.setdefault(columns, [[] for _ in columns])[i].append(v.column + len(v.text) / 2)
+    for line in headers:
+        for columns in {table.row(c.row).columns for c in candidates if c.row and not c.columns}:
+            if len(line) == len(columns) and columns not in centres:
+                centres[columns] = [[t.column + len(t.text) / 2] for t in line]
     for cand in candidates:
         if cand.row is None:
             continue
@@ -585,41 +701,96 @@ def _align_by_columns(table: Table, candidates: list[RowCandidate]) -> None:
         if any(v.column < 0 for v in cand.values):
             continue
         means = [sum(c) / len(c) for c in known]
-        chosen: list[int] = []
-        for v in cand.values:
-            centre = v.column + len(v.text) / 2
-            free = range(chosen[-1] + 1 if chosen else 0, len(columns))
-            chosen.append(min(free, key=lambda i: abs(means[i] - centre), default=len(columns)))
-        if chosen[-1] < len(columns):
-            cand.columns = tuple(columns[i] for i in chosen)
+        chosen = _monotone_match([v.column + len(v.text) / 2 for v in cand.values], means)
+        cand.columns = tuple(columns[i] for i in chosen)
+
+
+def _monotone_match(points: list[float], slots: list[float]) -> list[int]:
+    """The slots (in order, one each) that ``points`` stand at, fewer points than slots.
+
+    Positions printed by a PDF-to-text tool drift along a line, so the slots are first
+    stretched onto the points: for each choice of the slots the first and the last point
+    stand at, the points are matched in order to minimise the distance, and the best wins.
+    """
+    n, m = len(points), len(slots)
+    best: tuple[float, list[int]] = (float("inf"), list(range(n)))
+    for first in range(m - n + 1):
+        for last in range(first + n - 1, m):
+            if n > 1 and slots[last] != slots[first]:
+                scale = (points[-1] - points[0]) / (slots[last] - slots[first])
+            else:
+                scale = 1.0
+            mapped = [points[0] + (x - slots[first]) * scale for x in slots]
+            cost, chosen = _align(points, mapped, first, last)
+            if cost < best[0]:
+                best = (cost, chosen)
+    return best[1]
+
+
+def _align(points: list[float], slots: list[float], first: int, last: int) -> tuple[float, list[int]]:
+    """Minimal total distance of points matched in order to slots first..last (first and
+    last taken), by dynamic programming."""
+    n = len(points)
+    inner = list(range(first, last + 1))
+    inf = float("inf")
+    # cost[i][j]: points[:i+1] matched, point i at inner[j]
+    cost = [[inf] * len(inner) for _ in range(n)]
+    back = [[-1] * len(inner) for _ in range(n)]
+    cost[0][0] = abs(points[0] - slots[inner[0]])
+    for i in range(1, n):
+        running, arg = inf, -1
+        for j in range(1, len(inner)):
+            if cost[i - 1][j - 1] < running:
+                running, arg = cost[i - 1][j - 1], j - 1
+            if arg >= 0:
+                cost[i][j] = running + abs(points[i] - slots[inner[j]])
+                back[i][j] = arg
+    j = len(inner) - 1 if n > 1 else 0
+    total = cost[n - 1][j]
+    chosen = [j]
+    for i in range(n - 1, 0, -1):
+        j = back[i][j]
+        chosen.append(j)
+    return total, [inner[k] for k in reversed(chosen)]
 
 
 def _fill_gaps(
     table: Table, candidates: list[RowCandidate], runs: list[tuple[int, list[Paragraph]]]
 ) -> list[Unmapped]:
     """Numbers no label claimed (``runs``: where they stood among the rows, and the numbers)
-    go to the rows without numbers between the rows around them, in the form's order, when
-    they fill those rows exactly; otherwise they are unmapped."""
+    go to the rows without numbers between the rows around them, in the form's order: all
+    the numbers between two read rows when they fill the empty rows there exactly, or one
+    printed line a row when there are as many lines as empty rows. Otherwise unmapped."""
     unmapped: list[Unmapped] = []
     order = {row.key: i for i, row in enumerate(table.rows)}
+    groups: dict[tuple[int, int], list[list[Paragraph]]] = {}
     for position, values in runs:
         before = next((c.row for c in reversed(candidates[:position]) if c.row in order and c.values), None)
         after = next((c.row for c in candidates[position:] if c.row in order and c.values), None)
-        low = order[before] if before else -1
-        high = order[after] if after else len(table.rows)
+        bounds = (order[before] if before else -1, order[after] if after else len(table.rows))
+        printed = [v for v in values if v.text]
+        if printed:
+            groups.setdefault(bounds, []).append(printed)
+    for (low, high), lines in groups.items():
         filled = {c.row for c in candidates if c.values}
         empty = [r for r in table.rows[low + 1:high] if r.label and r.key not in filled]
-        printed = [v for v in values if v.text]
-        if empty and sum(len(r.columns) for r in empty) == len(printed):
+        numbers = [v for line in lines for v in line]
+        if empty and sum(len(r.columns) for r in empty) == len(numbers):
             at = 0
             for row in empty:
-                taken = printed[at:at + len(row.columns)]
+                _give(candidates, row.key, numbers[at:at + len(row.columns)])
                 at += len(row.columns)
-                existing = next((c for c in candidates if c.row == row.key), None)
-                if existing is not None:
-                    existing.values = list(taken)
-                else:
-                    candidates.append(RowCandidate(row.key, list(taken), None, "", taken[0].where))
-            continue
-        unmapped.extend(Unmapped(v.where, f"多出的数值：{v.text}") for v in printed)
+        elif len(lines) == len(empty) and all(len(n) <= len(r.columns) for n, r in zip(lines, empty, strict=True)):
+            for row, line in zip(empty, lines, strict=True):
+                _give(candidates, row.key, line)
+        else:
+            unmapped.extend(Unmapped(v.where, f"多出的数值：{v.text}") for v in numbers)
     return unmapped
+
+
+def _give(candidates: list[RowCandidate], key: str, values: list[Paragraph]) -> None:
+    existing = next((c for c in candidates if c.row == key), None)
+    if existing is not None:
+        existing.values = list(values)
+    else:
+        candidates.append(RowCandidate(key, list(values), None, "", values[0].where))

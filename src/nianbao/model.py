@@ -21,6 +21,8 @@ class Cell:
     value: Number | None = None
     raw: str = ""
     where: str = ""
+    # The row's label as printed, when it is not the form's (a misprint read as this row).
+    label: str = ""
 
 
 @dataclass

@@ -13,7 +13,13 @@ layout      shift_natural (自然人 over two grid columns), late_total (w:gridB
 document    artefacts ([bookmark: _GoBack], [image: 图片1]), breadcrumb, garbled_date (202011日),
             long_overview (table 三 breaks across pages), title_two_lines
 page/file   repeat_header (table 三's header rows repeat on every page, never split),
-            gbk (GB2312-declared page, GB18030 text), chrome, rich_cells, nbsp, layout_table, crlf
+            gbk (GB2312-declared page, GB18030 text), chrome, rich_cells, nbsp, layout_table, crlf,
+            page_dash / page_cn (a page-number footer "- 3 -" / "第3页"), note_star (a "*注：" line)
+blank cells blank_empty (with blank_markers: every blank printed as nothing)
+Markdown    md_pad, md_repeat, md_join, md_split, md_bold, md_escape, md_generic_col,
+            md_generic_data, md_generic_blank, md_html (see render_md)
+text        pdftotext_plain (txtlayout without -layout), tsv_excel / tsv_repeat / tsv_web (see
+            render_lines), para / no_blank_lines (txtnoblank)
 """
 
 from __future__ import annotations
@@ -89,4 +95,57 @@ CASES: tuple[Case, ...] = (
           "signed split_labels"),
     _case("01_units_thousands_2021", "rtf", "2021", 2021, "聊城市茌平区教育和体育局", 701,
           "units thousands", big=True),
+    # Markdown from PDF/Word-to-Markdown tools (render_md: docling, marker, LLM extractors)
+    _case("01_docling_2021", "md", "2021", 2022, "济南市历下区人力资源和社会保障局", 801,
+          "md_pad md_repeat md_join wrap_headers split_labels"),
+    _case("02_marker_br_2019", "md", "2019", 2020, "青岛市市南区文化和旅游局", 802,
+          "split_labels header_order wrap_headers"),
+    _case("03_split_pages_2021", "md", "2021", 2023, "淄博市临淄区住房和城乡建设局", 803,
+          "md_split md_bold repeat_header page_dash long_overview", scale=6),
+    _case("04_split_docling_2019", "md", "2019", 2019, "潍坊市潍城区自然资源局", 804,
+          "md_split md_pad md_repeat md_join signed thousands", big=True),
+    _case("05_generic_col_blank_2021", "md", "2021", 2022, "烟台市莱山区卫生健康局", 805,
+          "md_generic_col blank_markers"),
+    _case("06_generic_data_units_2019", "md", "2019", 2020, "济宁市兖州区交通运输局", 806,
+          "md_generic_data md_bold units"),
+    _case("07_escape_bold_2019", "md", "2019", 2020, "泰安市泰山区市场监督管理局", 807,
+          "md_escape md_bold signed artefacts breadcrumb note_star", big=True),
+    _case("08_markdown_in_txt_2021", "md", "2021", 2024, "威海市文登区农业农村局", 808,
+          "md_generic_blank md_split shift_natural", suffix="txt"),
+    _case("09_mineru_html_2019", "md", "2019", 2020, "日照市莒县审计局", 809,
+          "md_html md_bold split_labels wrap_headers header_order", point="."),
+    # pdftotext [-layout] of the LibreOffice PDF (render_docx → office.convert → office.pdf_text)
+    _case("01_blank_cells_2021", "txtlayout", "2021", 2022, "日照市五莲县教育和体育局", 901,
+          "blank_markers blank_empty page_dash wrap_headers"),
+    _case("02_split_pages_2019", "txtlayout", "2019", 2020, "临沂市罗庄区商务局", 902,
+          "long_overview split_labels page_cn"),
+    _case("03_split_repeat_units_2021", "txtlayout", "2021", 2023, "德州市德城区水利局", 903,
+          "long_overview repeat_header page_dash late_total units", scale=8),
+    _case("04_plain_2019", "txtlayout", "2019", 2019, "聊城市阳谷县司法局", 904,
+          "pdftotext_plain page_dash split_labels"),
+    _case("05_plain_blank_2021", "txtlayout", "2021", 2022, "菏泽市定陶区民政局", 905,
+          "pdftotext_plain blank_markers dash_blanks page_cn"),
+    # tables pasted as tab-separated text (render_lines.render_tsv)
+    _case("01_excel_quoted_2021", "txttsv", "2021", 2023, "滨州市滨城区审计局", 1001,
+          "tsv_excel crlf split_labels wrap_headers blank_markers blank_empty"),
+    _case("02_pandas_repeat_2019", "txttsv", "2019", 2020, "东营市河口区财政局", 1002,
+          "tsv_repeat header_order"),
+    _case("03_web_copy_2021", "txttsv", "2021", 2022, "枣庄市市中区统计局", 1003,
+          "tsv_web split_labels"),
+    _case("04_excel_signed_2019", "txttsv", "2019", 2019, "莱芜市钢城区应急管理局", 1004,
+          "tsv_excel split_labels signed", big=True),
+    # Word's text dumps with the next heading right after a table's last cell (render_text)
+    _case("01_tab_2019", "txtnoblank", "2019", 2020, "济南市章丘区医疗保障局", 1101,
+          "wrap_headers"),
+    _case("02_para_2021", "txtnoblank", "2021", 2022, "青岛市城阳区退役军人事务局", 1102,
+          "para"),
+    _case("03_para_no_blank_lines_2021", "txtnoblank", "2021", 2023, "潍坊市坊子区科学技术局", 1103,
+          "para no_blank_lines split_labels"),
+    _case("04_tab_late_total_2021", "txtnoblank", "2021", 2024, "青岛市李沧区教育和体育局", 1104,
+          "late_total units"),
+    # rows copied out of a PDF viewer: label and numbers on one line (render_lines.render_space)
+    _case("01_wrapped_2021", "txtspace", "2021", 2022, "烟台市福山区城市管理局", 1201,
+          "split_labels page_dash"),
+    _case("02_dash_thousands_2019", "txtspace", "2019", 2020, "淄博市周村区发展和改革局", 1202,
+          "blank_markers dash_blanks thousands", big=True),
 )

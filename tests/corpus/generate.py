@@ -3,7 +3,8 @@
 For every case in ``cases.CASES``: seeded values → value variants → document → the format's
 renderer → ``tests/data/corpus/sources/<case>.<ext>``, and the golden JSON from the same values
 → ``tests/data/corpus/golden/<case>.json``. The real samples are copied with their hand-typed
-goldens (``real.py``). PDF/.doc/.rtf need LibreOffice here, and only here.
+goldens (``real.py``). PDF/.doc/.rtf/txtlayout need LibreOffice here, and only here;
+txtlayout also needs poppler's ``pdftotext`` (the tests read the committed text).
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from pathlib import Path
 from . import variants as value_variants
 from .cases import CASES
 from .content import APPEAL_GROUPS, APPEAL_PARTS, APPLICANTS, OUTCOMES, Values, generate, golden
-from .office import check_pdf, convert
+from .office import check_pdf, convert, pdf_text
 from .real import REAL, SAMPLES
 from .render_docx import render_docx
 from .render_html import render_html
+from .render_lines import render_space, render_tsv
+from .render_md import render_md
 from .render_text import render_text
 from .report import Case, build, extra_rows, style_for
 
@@ -55,6 +58,18 @@ def render(case: Case) -> tuple[bytes, dict]:
         data = render_html(doc, case)
     elif case.fmt in ("txttab", "txtpara"):
         data = render_text(doc, case, case.fmt[3:])
+    elif case.fmt == "txtnoblank":
+        data = render_text(doc, case, "para" if "para" in case.variants else "tab", noblank=True)
+    elif case.fmt == "md":
+        data = render_md(doc, case)
+    elif case.fmt == "txttsv":
+        data = render_tsv(doc, case)
+    elif case.fmt == "txtspace":
+        data = render_space(doc, case)
+    elif case.fmt == "txtlayout":
+        pdf = convert(render_docx(doc, case), "pdf", profile=case.seed)
+        check_pdf(pdf)
+        data = pdf_text(pdf, layout="pdftotext_plain" not in case.variants)
     else:
         data = render_docx(doc, case)
         if case.fmt != "docx":

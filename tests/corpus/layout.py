@@ -240,3 +240,36 @@ def grid_positions(table: Table) -> list[tuple[int, int, Cell]]:
                     taken.add((r + dr, c + dc))
             c += cell.colspan
     return placed
+
+
+
+
+def grid_origins(table: Table) -> list[list[tuple[int, int, Cell] | None]]:
+    """The table as a full grid: at each position the covering cell and the row and column it
+    starts in (None where no cell is, e.g. before a row that starts late)."""
+    grid: list[list[tuple[int, int, Cell] | None]] = [[None] * len(table.widths) for _ in table.rows]
+    for r, c, cell in grid_positions(table):
+        for dr in range(cell.rowspan):
+            for dc in range(cell.colspan):
+                grid[r + dr][c + dc] = (r, c, cell)
+    return grid
+
+
+def grid_text(table: Table, merged: str = "empty", first_row: int = 0) -> list[list[str]]:
+    """Rows ``first_row…`` of the table as a grid of cell texts, as a spreadsheet or a
+    PDF-to-Markdown tool sees it: a merged cell's text at its first grid position and, at the
+    other positions it covers, "" (``merged="empty"``) or the same text again
+    (``merged="repeat"``, as docling and pandas.read_html print merges). A merged cell that
+    started above ``first_row`` (on an earlier page) is "" there: its text is not on this page."""
+    rows = []
+    for r, line in enumerate(grid_origins(table)[first_row:], start=first_row):
+        texts = []
+        for c, slot in enumerate(line):
+            if slot is None:
+                texts.append("")
+                continue
+            r0, c0, cell = slot
+            shown = (r0, c0) == (r, c) or (merged == "repeat" and r0 >= first_row)
+            texts.append(cell.text if shown else "")
+        rows.append(texts)
+    return rows

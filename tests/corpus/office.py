@@ -1,4 +1,5 @@
-"""PDF, .doc and .rtf made from the generated .docx by LibreOffice, as agencies export them.
+"""PDF, .doc and .rtf made from the generated .docx by LibreOffice, as agencies export them,
+and the text poppler's ``pdftotext`` prints from such a PDF.
 
 Needed only at generation time; each conversion uses its own LibreOffice profile."""
 
@@ -42,3 +43,14 @@ def check_pdf(pdf: bytes) -> None:
     missing = [label for label in _MUST_SHOW if label not in flat]
     if missing:
         raise SystemExit(f"LibreOffice's PDF lost table rows: {missing}")
+
+
+def pdf_text(pdf: bytes, layout: bool) -> bytes:
+    """What ``pdftotext [-layout] report.pdf`` writes (UTF-8, a form feed after every page)."""
+    if shutil.which("pdftotext") is None:
+        raise SystemExit("generating txtlayout cases needs poppler's pdftotext on the PATH")
+    with tempfile.TemporaryDirectory(prefix="corpus-pdftext-") as tmp:
+        path = Path(tmp) / "report.pdf"
+        path.write_bytes(pdf)
+        command = ["pdftotext", *(["-layout"] if layout else []), "-enc", "UTF-8", str(path), "-"]
+        return subprocess.run(command, check=True, capture_output=True).stdout

@@ -117,6 +117,22 @@ def _page_setup(document) -> None:
     props.revision = 1
 
 
+def _page_numbers(document, variants: frozenset[str]) -> None:
+    """A centred page number in the footer: "- 3 -" (page_dash) or "第3页" (page_cn)."""
+    before, after = ("- ", " -") if "page_dash" in variants else ("第", "页")
+    p = document.sections[0].footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(p.add_run(before), "宋体", 10.5)
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    p._p.append(field)
+    number = p.add_run("1")
+    _font(number, "宋体", 10.5)
+    p._p.remove(number._r)
+    field.append(number._r)
+    _font(p.add_run(after), "宋体", 10.5)
+
+
 def _fixed_zip(data: bytes) -> bytes:
     """The same bytes on every run: fixed timestamps in the zip."""
     out = io.BytesIO()
@@ -132,6 +148,8 @@ def render_docx(doc: Doc, case: Case) -> bytes:
     """The report as a .docx file's bytes."""
     document = Document()
     _page_setup(document)
+    if case.variants & {"page_dash", "page_cn"}:
+        _page_numbers(document, case.variants)
     for block in doc.blocks:
         if isinstance(block, Table):
             _add_table(document, block, "repeat_header" in case.variants)

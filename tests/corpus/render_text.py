@@ -40,8 +40,12 @@ def _para_table(table: Table) -> list[str]:
     return [cell.text for cells in table.rows for cell in cells if cell.text]
 
 
-def render_text(doc: Doc, case: Case, layout: str) -> bytes:
-    """The report as a text file's bytes (UTF-8, or GB18030 with CRLF when the case says so)."""
+def render_text(doc: Doc, case: Case, layout: str, noblank: bool = False) -> bytes:
+    """The report as a text file's bytes (UTF-8, or GB18030 with CRLF when the case says so).
+
+    ``noblank``: Word's "save as text" of the same document, where the paragraph after a table
+    (the next section's heading) follows the table's last cell with no blank line between;
+    with the variant ``no_blank_lines`` the dump has no blank line at all."""
     lines: list[str] = []
     if doc.breadcrumb:
         lines += [doc.breadcrumb, ""] if layout == "para" else [doc.breadcrumb]
@@ -52,8 +56,12 @@ def render_text(doc: Doc, case: Case, layout: str) -> bytes:
             else:
                 for text in _para_table(block):
                     lines += [text, ""]
+            while noblank and lines[-1] == "":
+                lines.pop()
             continue
         lines += _para_lines(block, layout)
+    if "no_blank_lines" in case.variants:
+        lines = [line for line in lines if line]
     text = "\n".join(lines) + "\n"
     if "crlf" in case.variants:
         text = text.replace("\n", "\r\n")

@@ -14,7 +14,7 @@ class Case:
     """A case description: who reports, for which year, on which form, in which format."""
 
     name: str
-    fmt: str  # html, docx, txttab, txtpara, pdf, doc, rtf
+    fmt: str  # html, docx, txttab, txtpara, pdf, doc, rtf, md, txtlayout, txttsv, txtnoblank, txtspace
     edition: str
     year: int
     agency: str
@@ -23,10 +23,13 @@ class Case:
     scale: int = 3  # how many requests an applicant column sees
     big: bool = False  # a city: table 二 counts in the thousands
     point: str = "．"
+    suffix: str | None = None  # the file's extension when not the format's own (Markdown as .txt)
 
     @property
     def ext(self) -> str:
-        return {"txttab": "txt", "txtpara": "txt"}.get(self.fmt, self.fmt)
+        if self.suffix:
+            return self.suffix
+        return "txt" if self.fmt.startswith("txt") else self.fmt
 
 
 def _n(value: Number) -> int:
@@ -140,6 +143,8 @@ def build(case: Case, values: Values, printed: Printed, style: Style) -> Doc:
     doc.blocks += [Para(_intro(case)), Para("一、总体情况", "heading"), *(Para(t) for t in overview)]
     doc.blocks += [Para("二、主动公开政府信息情况", "heading"),
                    active_table(case.edition, values, printed, style)]
+    if "note_star" in case.variants:  # a footnote under table 二, as some reports print one
+        doc.blocks.append(Para("*注：表中数据的统计期限为本年度1月1日至12月31日。"))
     doc.blocks += [Para("三、收到和处理政府信息公开申请情况", "heading"),
                    requests_table(case.edition, values, printed, style)]
     doc.blocks += [Para("四、政府信息公开行政复议、行政诉讼情况", "heading"),

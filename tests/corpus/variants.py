@@ -1,4 +1,5 @@
-"""How a case prints its numbers: blank markers, units, signs, separators, full-width digits.
+"""How a case prints its numbers: blank markers (blank_empty: all of them ""), units, signs,
+separators, full-width digits.
 
 Each variant changes the printed text of some cells and, where it leaves a cell blank, the
 value itself (None): the golden JSON is derived from the values after this step.
@@ -50,6 +51,8 @@ def apply(values: Values, edition: str, variants: frozenset[str], seed: int) -> 
             printed.text[("requests", row, column)] = dash
     if "blank_markers" in variants:
         markers = BLANK_MARKERS[1:] if dash else BLANK_MARKERS
+        if "blank_empty" in variants:  # every blank cell printed as nothing at all
+            markers = ("",)
         _blank_markers(values, edition, printed, rng, markers)
     for table, row, column in all_cells(values, edition):
         value = lookup(values, table, row, column)

@@ -65,7 +65,8 @@ def read_markdown(data: bytes, source: str) -> Document:
             while end < len(lines) and "|" in lines[end] and lines[end].strip():
                 end += 1
             for number in (index, *range(index + 2, end)):
-                blocks.extend(_pipe_row(lines[number], number + 1))
+                if not _SEPARATOR.match(lines[number]):  # a separator row again, mid-table
+                    blocks.extend(_pipe_row(lines[number], number + 1))
             index = end
             plain_from = end + 1
             continue

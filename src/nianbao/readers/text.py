@@ -15,12 +15,14 @@ Form feeds (page breaks) are line breaks.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ..decode import decode_text, looks_binary
 from ..document import Document, Paragraph
 from ..errors import UnreadableInput
 from ..numbers import is_value_text
+from ..spec import load_spec
 
 __all__ = ["read_text", "split_fields"]
 
@@ -103,6 +105,8 @@ def split_fields(line: str) -> list[tuple[int, str]]:
     two or more spaces do, and numbers separated by single spaces are fields of their own
     ("行政许可 447228", "5 0 0 0"). A line that is running text stays one field.
     """
+    if _page_marker(line.strip()):
+        return [(len(line) - len(line.lstrip()), line.strip())]  # "— 5 —" is one piece
     if "\t" in line.strip("\t "):
         return _excel_fields(line)
     if line.count("|") >= 2:
@@ -128,6 +132,16 @@ def _separated(line: str, separator: str, offset: int = 0) -> list[tuple[int, st
         fields.append((at + len(part) - len(part.lstrip(" \u3000\u00a0")), stripped))
         at += len(part) + len(separator)
     return fields
+
+
+@functools.cache
+def _page_marker_pattern() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in load_spec().page_markers))
+
+
+def _page_marker(text: str) -> bool:
+    """A page number line ("- 3 -", "第1页"): page furniture, never a row of numbers."""
+    return bool(text) and len(text) <= 20 and bool(_page_marker_pattern().match(text))
 
 
 def _excel_fields(text: str) -> list[tuple[int, str]]:

@@ -166,6 +166,9 @@ class Spec:
     page_markers: tuple[str, ...]
     placeholders: tuple[str, ...]
     document: Mapping[str, tuple[str, ...]]
+    # A printed row label at least this similar (0–1) to the form's label at its place is
+    # read as that row, with a warning (report.label_misprint).
+    misprint_similarity: float
 
     def edition(self, key: str) -> Edition:
         return self.editions[key]
@@ -282,6 +285,7 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
         page_markers=tuple(norm["page_markers"]),
         placeholders=tuple(norm["placeholders"]),
         document=MappingProxyType({k: tuple(v) for k, v in raw["document"].items()}),
+        misprint_similarity=float(raw["matching"]["misprint_similarity"]),
     )
 
 
