@@ -500,15 +500,19 @@ def _rows_from_lines(
             lower = order[last] if last else -1
             above = _fragments([t for t in reversed(items[:at])], consumed)[::-1]
             below = _fragments(items[at + 1:], consumed)
-            found = _resolve_line(item, above, below, index, lambda k: lower < order[k] < upper)
+            found = _resolve_line(item, above, below, index,
+                                  lambda k, lower=lower, upper=upper: lower < order[k] < upper)
             if found is None and item.labels:
                 key = near_row(table, index, "".join(t.text for t in item.labels), candidates)
                 found, misprint = (None, False) if key is None else ((key, item.labels), True)
         unmapped.extend(Unmapped(t.where, f"多出的数值：{t.text}") for t in item.stray)
         if found is None:
             leftovers.extend((at, t) for t in item.labels)
-            if single is not None and not item.labels and not any(c.row == single.key for c in candidates):
+            ones = next((c for c in candidates if c.row == single.key), None) if single else None
+            if single is not None and not item.labels and ones is None:
                 candidates.append(RowCandidate(single.key, item.values, None, "", item.values[0].where))
+            elif ones is not None and not item.labels and len(ones.values) < len(single.columns):
+                ones.values += item.values  # a one-row table printed in parts (行政复议 | 行政诉讼 …)
             else:
                 runs.append((len(candidates), item.values))
             continue
@@ -553,6 +557,9 @@ def _lines_in_order(
     for (start, low), (end, high) in itertools.pairwise(anchors):
         lines = [at for at in range(start + 1, end) if isinstance(items[at], _ValueLine)]
         rows = [r for r in table.rows[low + 1:high] if r.label]
+        if len(lines) > len(rows):  # a stray number ("1" left of a cut label) is not a row
+            widths = {len(r.columns) for r in rows}
+            lines = [at for at in lines if sum(bool(v.text) for v in items[at].values) in widths]
         if not lines or len(lines) != len(rows) or high <= low:
             continue
         fits = []
@@ -676,7 +683,9 @@ def _place_leftovers(candidates: list[RowCandidate], leftovers: list[Paragraph],
     return unmapped
 
 
-def _align_by_columns(table: Table, candidates: list[RowCandidate], headers: list[list[Paragraph]]) -> None:
+def _align_by_columns(
+    table: Table, candidates: list[RowCandidate], headers: list[list[Paragraph]]
+) -> None:
     """A row printed with fewer numbers than columns, its blanks printed as nothing: each
     number goes to the column whose numbers, on the complete rows, stand nearest to it (or
     whose header, on a header line with a field for every column: a one-row table)."""
@@ -780,7 +789,9 @@ def _fill_gaps(
             for row in empty:
                 _give(candidates, row.key, numbers[at:at + len(row.columns)])
                 at += len(row.columns)
-        elif len(lines) == len(empty) and all(len(n) <= len(r.columns) for n, r in zip(lines, empty, strict=True)):
+        elif len(lines) == len(empty) and all(
+            len(n) <= len(r.columns) for n, r in zip(lines, empty, strict=True)
+        ):
             for row, line in zip(empty, lines, strict=True):
                 _give(candidates, row.key, line)
         else:

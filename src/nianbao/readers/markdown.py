@@ -28,6 +28,7 @@ _BREAK = re.compile(r"<br\s*/?>", re.I)
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_HTML_TABLE = re.compile(r"\s*<(?:html|body|div|table)\b.*<table\b|\s*<table\b", re.I)
 _TAG = re.compile(r"</?(?:span|font|b|strong|i|em|u|sup|sub|p|div)\b[^>]*>", re.I)
 
 
@@ -70,7 +71,7 @@ def read_markdown(data: bytes, source: str) -> Document:
             index = end
             plain_from = end + 1
             continue
-        if re.match(r"\s*<table\b", line, re.I):
+        if _HTML_TABLE.match(line):
             flush(index)
             end = index
             while end < len(lines) and not re.search(r"</table\s*>", lines[end], re.I):
