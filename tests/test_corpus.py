@@ -34,6 +34,9 @@ def _params() -> list:
         marks = []
         if path.suffix in NEEDS_LIBREOFFICE and shutil.which("soffice") is None and not os.environ.get("CI"):
             marks.append(pytest.mark.skip(reason=f"{path.suffix} needs LibreOffice (soffice), not installed"))
+        xfail = json.loads((GOLDEN / f"{path.stem}.json").read_text("utf-8")).get("xfail")
+        if xfail:  # a layout that does not say where a number belongs: named, and must fail
+            marks.append(pytest.mark.xfail(reason=f"{xfail['cell']}: {xfail['reason']}", strict=True))
         params.append(pytest.param(path, id=path.name, marks=marks))
     return params
 

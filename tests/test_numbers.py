@@ -28,3 +28,21 @@ def test_not_a_number(text: str) -> None:
     with pytest.raises(NotANumber):
         parse_number(text)
     assert not is_value_text(text)
+
+
+@pytest.mark.parametrize("text", ["1 2", "1 234", "１ ２", "1\u3000234", "1\t0", "1\u200912", "12 3件"])
+def test_digits_apart_are_not_one_number(text: str) -> None:
+    # "1 2" is two numbers run into one cell, not 12; a space grouping thousands is ambiguous.
+    with pytest.raises(NotANumber):
+        parse_number(text)
+    assert not is_value_text(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("1\u2009234", 1234), ("1\u202f234\u202f567", 1234567), ("12 件", 12), (" 7\u3000", 7),
+     ("1, 234", 1234)],
+)
+def test_spaces_that_do_not_split_digits(text: str, expected: int) -> None:
+    # thin spaces grouping thousands (GB/T 15835), a space before the unit or around the number
+    assert parse_number(text) == expected

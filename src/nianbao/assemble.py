@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from .document import Block, Document, Grid, Paragraph
-from .errors import UnreadableInput
+from .errors import NOTHING_READ, UnreadableInput
 from .labels import core, fold, label_index, numbering
 from .legacy import legacy_rows
 from .matching import fill, grid_score, grid_tokens, rows_from_grid, rows_from_text
@@ -329,7 +329,8 @@ def _year_from_text(units: list[Paragraph], spec: Spec) -> int | None:
 
 
 def assemble(doc: Document, spec: Spec | None = None) -> Report:
-    """Turn a Document into a Report; UnreadableInput when it holds no report table."""
+    """Turn a Document into a Report; UnreadableInput when it holds no report table, or
+    when not one cell of its tables could be read (a blank form's blank cells count)."""
     spec = spec or load_spec()
     units, unmapped = _clean(doc, spec)
     units = _free_headings(units, spec)
@@ -374,6 +375,10 @@ def assemble(doc: Document, spec: Spec | None = None) -> Report:
     for key, rows in list(report.tables.items()):
         if not any(cell.where for columns in rows.values() for cell in columns.values()):
             del report.tables[key]  # SPEC: tables the report does not have are absent
+    if edition.tables.keys() <= {"legacy"} and not report.legacy:
+        report.legacy = None  # a 统计表 caption without a single row read
+    if not report.has_tables():
+        raise UnreadableInput(doc.source, NOTHING_READ)
     report.narrative = {k: "\n".join(v) for k, v in narrative.items() if v}
     report.unmapped = unmapped
     return report

@@ -154,7 +154,7 @@ _VALIDATE_HELP = """\
   nianbao validate 2022年报.xlsx --previous 2021年报.xlsx   （再核对上年结转数）
   nianbao validate 报告/*.txt --format json
 
-退出码：0 没有错误（可以有警告），1 发现错误，2 有文件读不了。
+退出码：0 没有错误（可以有警告），1 发现错误，2 有文件读不了（包括没有读到任何表格数值的文件）。
 """
 _SEVERITY = {"error": "错误", "warning": "警告"}
 
@@ -203,6 +203,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
         except NianbaoError as exc:
             unreadable += 1
             print(f"✗ {exc}", file=sys.stderr)
+            if args.format == "json":  # never silent, never valid: the reason, as data
+                data = {"valid": False, "unreadable": getattr(exc, "reason", str(exc)), "findings": []}
+                if len(args.files) > 1:
+                    data = {"source": source.name, **data}
+                sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
             continue
         last_year = previous
         years = (report.meta.year, previous.meta.year if previous else None)

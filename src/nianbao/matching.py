@@ -180,7 +180,8 @@ def fill(
             try:
                 value = parse_number(tok.text, money=column.is_money)
             except NotANumber:
-                unmapped.append(Unmapped(tok.where, tok.text))
+                # Text in a count cell (待核实, "1 2"): placed at its cell, blank, its text kept;
+                # the validator names it (report.not_a_number).
                 value = None
             cells[cand.row][key] = Cell(value, tok.text, tok.where, cand.label if cand.misprint else "")
     return unmapped
@@ -223,7 +224,14 @@ def _columns_by_label(table: Table) -> dict[str, list[tuple[str, tuple[str, ...]
 
 
 def _column_map(table: Table, header_rows: list[tuple[GridCell, ...]]) -> dict[int, str]:
+    """Grid column → column key, from the header texts above each grid column.
+
+    A column is left out when the header prints the parent of its label (法人或其他组织 above
+    商业企业 …) but not above it: the merged header cells are misaligned with the labels under
+    them (a colspan one short, a rowspan missing), so the labels' positions cannot be trusted.
+    The rows then fall back to the form's order, or keep their values in ``unmapped``."""
     width = max(len(r) for r in header_rows)
+    printed = {core(c.text) for row in header_rows for c in row if c.text.strip()}
     mapping = {}
     for c in range(width):
         texts: list[str] = []
@@ -233,8 +241,13 @@ def _column_map(table: Table, header_rows: list[tuple[GridCell, ...]]) -> dict[i
                 seen.add(row[c].origin)
                 texts.append(row[c].text)
         key = _column_for(table, texts) if texts else None
-        if key is not None:
-            mapping[c] = key
+        if key is None:
+            continue
+        parents = [core(p) for p in table.column(key).path[:-1]]
+        above = {core(t) for t in texts}
+        if parents and parents[-1] in printed and parents[-1] not in above:
+            continue
+        mapping[c] = key
     return mapping
 
 
@@ -267,6 +280,12 @@ def rows_from_grid(
         if header:
             column_map = _column_map(table, header) or column_map
             header = []
+        # Text standing where values stand (待核实, "1 2") is a value written as text, not a label.
+        textual = _textual_values(labels, column_map, index)
+        if textual:
+            labels = [c for c in labels if c not in textual]
+            numbers = numbers + textual
+            targets = [index.lookup(c.text, rows_first=True) for c in labels]
         row_key = next((t.key for t in reversed(targets) if t is not None and t.kind == "row"), None)
         if row_key is None and len(labels) > 1:
             joined = index.lookup("".join(c.text for c in labels), rows_first=True)
@@ -315,6 +334,15 @@ def rows_from_grid(
                     continue
                 seen.add((cells[c].origin, key))
                 by_key.setdefault(key, []).append(cells[c])
+            used = {c.origin for placed in by_key.values() for c in placed}
+            strays = [c for c in _distinct(cells) if c in numbers and c.origin not in used]
+            in_order = _one_per_column(others, len(row_columns))
+            if strays and in_order is not None:
+                # A value under no column (a merged header cell wider than its labels): the
+                # row has one value per form column, so the form's order places them all.
+                candidates.append(RowCandidate(
+                    row_key, [Paragraph(v.text, v.where, True) for v in in_order], None, label, where))
+                continue
             keys = tuple(k for k in row_columns if k in by_key)
             values = []
             for key in keys:
@@ -322,15 +350,51 @@ def rows_from_grid(
                 values.append(filled[0])
                 for extra in filled[1:]:
                     unmapped.append(Unmapped(extra.where, f"多出的数值：{extra.text}"))
+            name = label or table.row(row_key).label
+            unmapped.extend(Unmapped(c.where, f"“{name}”一行中表头未对应到栏目的数值：{c.text}")
+                            for c in strays)
             candidates.append(RowCandidate(
                 row_key, [Paragraph(v.text, v.where, True) for v in values], keys, label, where))
         else:
-            trailing = [c for c in _distinct(cells) if c not in labels][-len(row_columns):]
+            trailing = [c for c in _distinct(cells) if c not in labels]
+            # No header: text right of the row's first number is a value written as text when
+            # the row then has exactly one value per column (else it is a note beside the row).
+            first = min((c.origin[1] for c in trailing if _is_number(c.text)), default=None)
+            with_text = [c for c in _distinct(cells) if c in trailing or (
+                first is not None and c.origin[1] > first and index.lookup(c.text) is None)]
+            # Blank cells at the right edge beyond the row's columns pad it to a wider row.
+            chosen = _one_per_column(with_text, len(row_columns))
+            if chosen is None:
+                chosen = _one_per_column(trailing, len(row_columns))
+            trailing = chosen if chosen is not None else trailing[-len(row_columns):]
             candidates.append(RowCandidate(
                 row_key, [Paragraph(v.text, v.where, True) for v in trailing], None, label, where))
         candidates[-1].misprint = misprint
     carry = {width - 1 - c: key for c, key in column_map.items()} if column_map else None
     return candidates, unmapped, carry
+
+
+def _textual_values(labels: list[GridCell], column_map: dict[int, str] | None,
+                    index: LabelIndex) -> list[GridCell]:
+    """Label-like cells that are values written as text: no label of the table, starting in
+    the value columns (at or right of the first column the header maps)."""
+    if not column_map:
+        return []
+    first_value = min(column_map)
+    result = []
+    for cell in labels:
+        if cell.origin[1] >= first_value and index.lookup(cell.text) is None and cell not in result:
+            result.append(cell)
+    return result
+
+
+def _one_per_column(others: list[GridCell], count: int) -> list[GridCell] | None:
+    """A row's value cells when there is exactly one per form column (blank cells at the right
+    edge beyond them, which a wider header pads the row with, aside); else None."""
+    values = list(others)
+    while len(values) > count and not values[-1].text.strip():
+        values.pop()
+    return values if len(values) == count else None
 
 
 def _distinct(cells: tuple[GridCell, ...]) -> list[GridCell]:

@@ -88,6 +88,11 @@ class Report:
         edition = self.edition_spec(spec)
         return [k for k, t in edition.tables.items() if t.layout != "indicators" and k not in self.tables]
 
+    def has_tables(self) -> bool:
+        """True when at least one table was read: a cell placed (blank ones too, as in a blank
+        form) or a 统计表 present. A report without any is unreadable, never valid."""
+        return bool(self.tables) or self.legacy is not None
+
     def value(self, table: str, row: str, column: str) -> Number | None:
         """The number in one cell (None when blank)."""
         return self.tables[table][row][column].value

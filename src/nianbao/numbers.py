@@ -1,4 +1,12 @@
-"""Reading numbers as reports write them: 1件, 26.8万元, 251000元, +1036, 1,234, １２."""
+"""Reading numbers as reports write them: 1件, 26.8万元, 251000元, +1036, 1,234, １２.
+
+Spaces between two digits are not ignored: "1 2" is two numbers run into one cell (two
+adjacent cells of a PDF or a pasted row), not 12, so it is not a number. Reports group
+thousands with commas ("1,234"); the only space grouping read is the typographic thin space
+of GB/T 15835 (U+2009 or U+202F) before groups of exactly three digits ("1\u2009234" is 1234).
+An ordinary space, a full-width space or a tab between digits ("1 234") stays ambiguous and is
+not read as a number: the validator names the cell (``report.not_a_number``).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +20,10 @@ from .spec import Spec, load_spec
 __all__ = ["NotANumber", "is_value_text", "parse_number"]
 
 _SPACE = re.compile(r"\s+")
+# Thin spaces grouping thousands (GB/T 15835 千分空): 1\u2009234, 12\u202f345\u202f678.
+_THIN_GROUPS = re.compile(r"(?<=\d)[\u2009\u202f](?=\d{3}(?!\d))")
+# After NFKC: any whitespace left between two digits ("1 2", "1\u3000234").
+_SPLIT_DIGITS = re.compile(r"\d\s+(?=\d)")
 _NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(万元|元|万|[^\d.,+-]{1,2})?$")
 _COUNT_UNITS = frozenset("件 条 次 个 篇 人 项 份 期 家 场 天 人次 件次 个次 宗 起".split())
 
@@ -20,8 +32,12 @@ class NotANumber(ValueError):
     """The text of a value cell is neither a number nor a blank marker."""
 
 
-def _clean(text: str) -> str:
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
+def _clean(text: str) -> str | None:
+    """The text without spaces, in half-width form; None when spaces separate digits."""
+    text = unicodedata.normalize("NFKC", _THIN_GROUPS.sub("", text))
+    if _SPLIT_DIGITS.search(text):
+        return None
+    return _SPACE.sub("", text)
 
 
 def parse_number(text: str, money: bool = False, spec: Spec | None = None) -> int | float | None:
@@ -49,6 +65,8 @@ def _parse(text: str, money: bool, spec: Spec) -> object:
 
 def _parse_uncached(text: str, money: bool, spec: Spec) -> int | float | None:
     cleaned = _clean(text)
+    if cleaned is None:
+        raise NotANumber(text)
     if cleaned in spec.blank_markers or text.strip() in spec.blank_markers:
         return None
     m = _NUMBER.match(cleaned)

@@ -20,10 +20,10 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import __version__
-from .errors import UnreadableInput
+from .errors import NOTHING_READ, UnreadableInput
 from .layout import TableLayout, defined_name, table_layout
 from .model import Cell, LegacyRow, Meta, Report, Unmapped
-from .numbers import NotANumber, parse_number
+from .numbers import NotANumber, is_value_text, parse_number
 from .spec import Spec, load_spec
 
 __all__ = [
@@ -263,7 +263,10 @@ def write_workbook(report: Report, path: str | Path | None = None, spec: Spec | 
             for col_key, cell in columns.items():
                 name = defined_name(table_key, row_key, col_key)
                 ws, address = _destination(wb, name)
-                ws[address].value = cell.value
+                if cell.value is None and cell.raw.strip() and not is_value_text(cell.raw):
+                    _set_text(ws[address], cell.raw.strip())  # 待核实: the clerk sees what was printed
+                else:
+                    ws[address].value = cell.value
                 if cell.raw or cell.where:
                     provenance.append((name, cell.raw, cell.where))
     if report.legacy is not None:
@@ -401,13 +404,14 @@ def report_from_workbook(wb: Workbook, where: str = "", spec: Spec | None = None
                     continue
                 ws, address = dest
                 raw_value = ws[address].value
-                value, ok = _number(raw_value, table.column(col_key).is_money)
-                if not ok:
-                    unmapped.append(Unmapped(f"{ws.title}!{address}", str(raw_value)))
+                # Text in a value cell stays the cell's text (the validator names it).
+                value, _ = _number(raw_value, table.column(col_key).is_money)
                 columns[col_key] = _with_provenance(value, provenance.get(name), ws.title, address,
                                                     raw_value, table.column(col_key).is_money)
     if "legacy" in edition.tables:
         report.legacy = _read_legacy(wb, spec, provenance)
+    if not report.has_tables():
+        raise UnreadableInput(where, f"{NOTHING_READ}；工作簿的“缺少的表格”列出了全部表格")
     report.narrative = _read_narrative(wb, spec)
     report.unmapped = unmapped
     return report
@@ -444,7 +448,8 @@ def _with_provenance(value: Any, stored: tuple[str, str] | None, sheet: str, add
             if parse_number(raw, money=money) == value:
                 return Cell(value, raw, where)
         except NotANumber:
-            pass
+            if value is None and raw_value is not None and str(raw_value).strip() == raw.strip():
+                return Cell(None, raw, where)  # text the source printed, left as it was
     if value is None and raw_value is None:
         return Cell()
     return Cell(value, "" if raw_value is None else str(raw_value), f"{sheet}!{address}")

@@ -32,6 +32,15 @@ def _case(name: str, fmt: str, edition: str, year: int, agency: str, seed: int, 
     return Case(f"{fmt}_{name}", fmt, edition, year, agency, seed, frozenset(variants.split()), **kw)
 
 
+# Plain pdftotext prints table 三's numbers column by column after all its row labels, the first
+# row's numbers mixed into the header: nothing in the text says which row a number is in.
+PLAIN_PDFTOTEXT = (
+    "requests.new_received.natural_person",
+    "plain pdftotext (without -layout) prints table 三's numbers column by column after all the row "
+    "labels, with the first row's numbers mixed into the header: neither the text's order nor line "
+    "positions say which row a number belongs to",
+)
+
 CASES: tuple[Case, ...] = (
     # web pages
     _case("01_city_shift_2021", "html", "2021", 2023, "临沂市兰山区人民政府", 101,
@@ -122,9 +131,9 @@ CASES: tuple[Case, ...] = (
     _case("03_split_repeat_units_2021", "txtlayout", "2021", 2023, "德州市德城区水利局", 903,
           "long_overview repeat_header page_dash late_total units", scale=8),
     _case("04_plain_2019", "txtlayout", "2019", 2019, "聊城市阳谷县司法局", 904,
-          "pdftotext_plain page_dash split_labels"),
+          "pdftotext_plain page_dash split_labels", xfail=PLAIN_PDFTOTEXT),
     _case("05_plain_blank_2021", "txtlayout", "2021", 2022, "菏泽市定陶区民政局", 905,
-          "pdftotext_plain blank_markers dash_blanks page_cn"),
+          "pdftotext_plain blank_markers dash_blanks page_cn", xfail=PLAIN_PDFTOTEXT),
     # tables pasted as tab-separated text (render_lines.render_tsv)
     _case("01_excel_quoted_2021", "txttsv", "2021", 2023, "滨州市滨城区审计局", 1001,
           "tsv_excel crlf split_labels wrap_headers blank_markers blank_empty"),

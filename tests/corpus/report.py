@@ -24,6 +24,8 @@ class Case:
     big: bool = False  # a city: table 二 counts in the thousands
     point: str = "．"
     suffix: str | None = None  # the file's extension when not the format's own (Markdown as .txt)
+    # A layout that does not say where some number belongs: (cell, reason); the test must fail.
+    xfail: tuple[str, str] | None = None
 
     @property
     def ext(self) -> str:

@@ -202,9 +202,23 @@ class _CellRule(RuleCheck):
             else:
                 table = ctx.table(report, item["table"])
                 where, cell = cell_name(table, row, column), table_layout(table).reference(row, column)
-            message = render(self.rule, where=where, actual=format_number(item["value"]))
-            yield report, self.finding(item["table"], row, column, cell, None,
-                                       json_number(item["value"]), message)
+            shown, actual = self.actual(item)
+            message = render(self.rule, where=where, actual=shown)
+            yield report, self.finding(item["table"], row, column, cell, None, actual, message)
+
+    def actual(self, item: dict) -> tuple[str, object]:
+        """What the cell holds: as the message shows it, and as the finding carries it."""
+        return format_number(item["value"]), json_number(item["value"])
+
+
+class NotANumber(_CellRule):
+    """A count cell holding text (待核实, "1 2"): blank in the data, its text kept and named."""
+
+    def holds(self, df: pd.DataFrame) -> pd.Series:
+        return _answer(df, pd.isna(_a(df, "text")))
+
+    def actual(self, item: dict) -> tuple[str, object]:
+        return item["text"], item["text"]
 
 
 class NonNegative(_CellRule):
@@ -447,6 +461,7 @@ KINDS: dict[str, type[RuleCheck]] = {
     "rows_equal": RowsEqual,
     "columns_equal": ColumnsEqual,
     "columns_le": ColumnsLe,
+    "not_a_number": NotANumber,
     "non_negative": NonNegative,
     "integer": Integer,
     "legacy_children": LegacyChildren,

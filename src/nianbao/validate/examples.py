@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import Cell, LegacyRow, Meta, Report
+from ..numbers import NotANumber, parse_number
 from ..spec import Rule, Spec, load_spec
 
 __all__ = ["Example", "example"]
@@ -24,7 +25,18 @@ class Example:
 
 
 def _value(value: Any) -> int | float | None:
-    return None if value == "" else value
+    return None if value == "" else _cell(value).value
+
+
+def _cell(value: Any) -> Cell:
+    """An example's cell: a number, or the text a source printed (read as a cell's text is:
+    "1件" is 1, "—" is blank, "待核实" is no number and stays as the cell's text)."""
+    if not isinstance(value, str):
+        return Cell(value, str(value))
+    try:
+        return Cell(parse_number(value), value)
+    except NotANumber:
+        return Cell(None, value)
 
 
 def _report(raw: Mapping[str, Any], spec: Spec, source: str) -> Report:
@@ -33,9 +45,9 @@ def _report(raw: Mapping[str, Any], spec: Spec, source: str) -> Report:
     report = Report.blank(Meta(agency="示例单位", year=year, edition=edition, source=source), spec)
     for key, value in raw.get("cells", {}).items():
         table, row, column = key.split(".")
-        report.tables[table][row][column] = Cell(_value(value))
+        report.tables[table][row][column] = _cell(value)
     if raw.get("legacy"):
-        report.legacy = [LegacyRow(code, label, unit or None, _value(value))
+        report.legacy = [LegacyRow(code, label, unit or None, _value(value), _cell(value).raw)
                          for code, label, unit, value in raw["legacy"]]
     if raw.get("narrative"):
         report.narrative = {"overview": raw["narrative"]}
@@ -53,11 +65,11 @@ def example(rule: Rule | str, failing: bool, spec: Spec | None = None) -> Exampl
         change = raw["fail"]
         for key, value in change.get("cells", {}).items():
             table, row, column = key.split(".")
-            report.tables[table][row][column] = Cell(_value(value))
+            report.tables[table][row][column] = _cell(value)
         codes = change.get("legacy", {})
         for row in report.legacy or ():
             if row.code in codes:
-                row.value = _value(codes[row.code])
+                row.value, row.raw = _value(codes[row.code]), _cell(codes[row.code]).raw
         if "narrative" in change:
             report.narrative = {"overview": change["narrative"]}
         if "year" in change:

@@ -4,7 +4,8 @@ Every frame has a flat RangeIndex and a ``report`` column (the report's position
 batch), so one report and ten thousand are validated by the same code. Blank cells are NaN:
 the checks count them as 0, the findings still say they were blank.
 
-- ``cells``: one row per value cell of every table (and 统计表 row): integer, non-negative.
+- ``cells``: one row per value cell of every table (and 统计表 row): integer, non-negative,
+  and ``text``: the source's text of a cell that holds text instead of a number (else None).
 - ``<table>.by_row``: one row per report and row key, one column per column key.
 - ``<table>.by_column``: one row per report and column key, one column per row key.
 - ``legacy``: one row per 统计表 row, with its parent's and its children's figures.
@@ -24,6 +25,7 @@ import pandas as pd
 
 from ..labels import fold
 from ..model import Report
+from ..numbers import is_value_text
 from ..spec import Spec
 
 __all__ = ["MATRIX_TABLES", "TableShape", "build_frames", "table_shape"]
@@ -80,11 +82,20 @@ class _Values:
     editions: np.ndarray
     values: np.ndarray
     exists: np.ndarray
+    texts: dict[int, str]  # flat index into values → the text of a cell that is not a number
+
+
+def not_a_number(value: object, raw: str) -> str | None:
+    """The text of a cell that holds text instead of a number (待核实, "1 2"), else None."""
+    if value is not None or not raw.strip() or is_value_text(raw):
+        return None
+    return raw.strip()
 
 
 def _values(reports: Sequence[Report | None], shape: TableShape) -> _Values:
     positions, editions = [], []
     flat, numbers = [], []  # index into values.reshape(-1), and the number there
+    texts: dict[int, str] = {}
     row_index, column_index = shape.row_index, shape.column_index
     nr, nc = len(shape.rows), len(shape.columns)
     for i, report in enumerate(reports):
@@ -101,14 +112,21 @@ def _values(reports: Sequence[Report | None], shape: TableShape) -> _Values:
             base = (k * nr + r) * nc
             for column_key, cell in columns.items():
                 value = cell.value
-                if value is not None and column_key in column_index:
+                if column_key not in column_index:
+                    continue
+                if value is not None:
                     flat.append(base + column_index[column_key])
                     numbers.append(value)
+                elif cell.raw:
+                    text = not_a_number(value, cell.raw)
+                    if text is not None:
+                        texts[base + column_index[column_key]] = text
     values = np.full((len(positions), nr, nc), np.nan)
     values.reshape(-1)[flat] = numbers
     exists = (np.stack([shape.exists[e] for e in editions]) if editions
               else np.zeros(values.shape, dtype=bool))
-    return _Values(np.array(positions, dtype=np.int64), np.array(editions, dtype=object), values, exists)
+    return _Values(np.array(positions, dtype=np.int64), np.array(editions, dtype=object), values, exists,
+                   texts)
 
 
 def _frame(columns: dict[str, np.ndarray], keep: np.ndarray | None = None) -> pd.DataFrame:
@@ -140,6 +158,11 @@ def _by_column(v: _Values, shape: TableShape) -> pd.DataFrame:
 def _cells(v: _Values, shape: TableShape) -> dict[str, np.ndarray]:
     k, r, c = np.nonzero(v.exists)
     columns = np.array(shape.columns, dtype=object)
+    text = np.full(len(k), None, dtype=object)
+    if v.texts:
+        flat = (k * len(shape.rows) + r) * len(shape.columns) + c
+        for i in np.flatnonzero(np.isin(flat, list(v.texts))):
+            text[i] = v.texts[int(flat[i])]
     return {
         "report": v.reports[k],
         "table": np.full(len(k), shape.key, dtype=object),
@@ -148,6 +171,7 @@ def _cells(v: _Values, shape: TableShape) -> dict[str, np.ndarray]:
         "value": v.values[k, r, c],
         "money": np.isin(columns[c], list(shape.money)),
         "position": np.full(len(k), -1, dtype=np.int64),
+        "text": text,
     }
 
 
@@ -229,6 +253,7 @@ def _legacy(reports: Sequence[Report], spec: Spec) -> pd.DataFrame:
         "label": np.array([row.label for _, _, row in rows], dtype=object),
         "unit": unit,
         "value": value,
+        "text": np.array([not_a_number(row.value, row.raw) for _, _, row in rows], dtype=object),
         "money": np.isin(unit, list(money_units)),
         "parent": parent_code,
         "among": among,
@@ -257,6 +282,7 @@ def _legacy_cells(lg: pd.DataFrame) -> dict[str, np.ndarray]:
         "value": lg["value"].to_numpy(),
         "money": lg["money"].to_numpy(),
         "position": lg["position"].to_numpy(),
+        "text": lg["text"].to_numpy(),
     }
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from ..errors import NOTHING_READ, UnreadableInput
 from ..model import Report
 from ..spec import Spec, load_spec
 from .checks import Context, RuleCheck, frame_schema, rule_checks
@@ -50,10 +51,14 @@ def _findings(cases: pd.DataFrame, df: pd.DataFrame, checks: Mapping[str, RuleCh
 def validate_many(reports: Sequence[Report], previous: Sequence[Report | None] | None = None,
                   spec: Spec | None = None) -> list[ValidationReport]:
     """Validate many reports at once, stacked in the same frames; ``previous[i]`` is last
-    year's report of ``reports[i]`` (or None)."""
+    year's report of ``reports[i]`` (or None). A report without any table (nothing was read)
+    raises UnreadableInput: the readers refuse such sources, so only a hand-made Report can."""
     spec = spec or load_spec()
     if previous is not None and len(previous) != len(reports):
         raise ValueError("previous must have one entry (or None) per report")
+    for report in reports:
+        if not report.has_tables():  # nothing read is not valid: it cannot be validated
+            raise UnreadableInput(report.meta.source or "", NOTHING_READ)
     frames = build_frames(reports, spec, previous)
     ctx = Context(spec, reports)
     found: list[list[Finding]] = [[] for _ in reports]
@@ -71,7 +76,8 @@ def validate_many(reports: Sequence[Report], previous: Sequence[Report | None] |
 
 
 def validate(report: Report, previous: Report | None = None, spec: Spec | None = None) -> ValidationReport:
-    """Validate one report (against last year's, when given)."""
+    """Validate one report (against last year's, when given); UnreadableInput when the
+    report holds no table at all."""
     return validate_many([report], None if previous is None else [previous], spec)[0]
 
 
