@@ -137,6 +137,11 @@ CASES = [
     # the year in brackets after the title
     pytest.param(["淮安市洪泽区人民政府政府信息公开工作年度报告（2021年度）"], None, (),
                  "淮安市洪泽区人民政府", 2021, id="year-after"),
+    # pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202202/t20220208_80613.htm as a collector saved it
+    # (tests/data/real/txt_pingtan_2021.txt): labelled fields, 年度 after the year, published 2022
+    pytest.param(["标题: 平潭综合实验区2021年度政府信息公开工作年度报告", "发布时间: 2022-02-08 16:34",
+                  "文号:", "发布机构:", "栏目: 政府信息公开年报"], None, (),
+                 "平潭综合实验区", 2021, id="collector-fields"),
     # seed 003 (杨陵区): a breadcrumb ending in 正文 above the title
     pytest.param(["首页/ 政府信息公开 / 政府信息公开年报 / 部门信息公开年报 / 正文",
                   "杨陵区招商服务二局2019年政府信息公开工作年度报告"], None, (),

@@ -24,7 +24,7 @@ __all__ = ["PageFacts", "TitleParts", "agency_in_sentence", "is_page_noise", "lo
 
 # The report year: "2021年", "2021 年度", "【2021年】"; not a date ("2022年1月20日").
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?(?!\s*\d{1,2}\s*月)")
-_SENTENCE = re.compile(r"[。；;！？!?，,、]")
+_SENTENCE = re.compile(r"[。；;！？!?，,、:：]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SPACE = re.compile(r"\s+")
 # "（以下简称区政府办公室）" after a name in running text
