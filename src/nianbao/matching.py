@@ -502,14 +502,22 @@ _SAME_COLUMN = 3
 
 
 def _split_line(fields: list[Paragraph]) -> _ValueLine | None:
-    """A line's label and value fields, or None when the line holds no number."""
-    last_label = max((i for i, t in enumerate(fields) if t.text and not is_value_text(t.text)),
-                     default=-1)
-    values = fields[last_label + 1:]
-    if not any(t.text for t in values):
+    """A line's label and value fields, or None when the line holds no number.
+
+    The label is the fields before the first value field that follows one (an empty field
+    before the label is a merged label cell left empty); from there on every field is a
+    value, text included ("待核实" in a count cell is a cell that is not a number)."""
+    first_label = next((i for i, t in enumerate(fields) if t.text and not is_value_text(t.text)), None)
+    if first_label is None:
+        labels, values, stray = [], list(fields), []
+    else:
+        start = next((i for i in range(first_label, len(fields)) if is_value_text(fields[i].text)),
+                     len(fields))
+        labels = [t for t in fields[:start] if t.text and not is_value_text(t.text)]
+        stray = [t for t in fields[:start] if t.text and is_value_text(t.text)]
+        values = fields[start:]
+    if not any(_has_digit(t.text) and is_value_text(t.text) for t in values):
         return None
-    labels = [t for t in fields[:last_label + 1] if t.text and not is_value_text(t.text)]
-    stray = [t for t in fields[:last_label + 1] if t.text and is_value_text(t.text)]
     return _ValueLine(labels, values, stray)
 
 
@@ -582,6 +590,10 @@ def _rows_from_lines(
             continue
         key, used = found
         consumed.update(id(t) for t in used)
+        # Text right of the row's label is a value that is not a number ("规章 | 待核实 | 0 | 3").
+        last_used = max((i for i, t in enumerate(item.labels) if t in used), default=len(item.labels))
+        texts = item.labels[last_used + 1:]
+        item = _ValueLine(item.labels[:last_used + 1], [*texts, *item.values], item.stray)
         leftovers.extend((at, t) for t in item.labels if t not in used)
         label = "".join(t.text for t in sorted(used, key=lambda t: (t.line, t.column)))
         columns, values = _by_header(table, key, header, item.values)
