@@ -124,7 +124,8 @@ def evaluate(group: str, pairs: list[tuple[Path, Path]], repeat: int) -> list[st
                     wrong.append(f"{path.name}: unmapped: {needle!r} not kept")
             exact[fmt] += len(wrong) == before
     print(f"\n{group} reports")
-    print(f"{'format':<10} {'cases':>5} {'exact':>5} {'cells right/total':>20} {'accuracy':>9} {'median ms':>10}")
+    print(f"{'format':<10} {'cases':>5} {'exact':>5} {'cells right/total':>20} {'accuracy':>9} "
+          f"{'median ms':>10}")
     for fmt in sorted(by_format):
         ms = statistics.median(times[fmt]) * 1000 if times[fmt] else float("nan")
         ratio = f"{right[fmt]}/{total[fmt]}"

@@ -209,7 +209,7 @@ def build_template(edition_key: str, spec: Spec | None = None) -> Workbook:
     text_ws.page_setup.orientation = "portrait"
 
     source_ws = wb.create_sheet(spec.sheets["provenance"])
-    for c, text in enumerate(("名称", "原文", "位置"), start=1):
+    for c, text in enumerate(("名称", "原文", "位置", "原标签"), start=1):
         _set_text(source_ws.cell(1, c), text)
     source_ws.sheet_state = "hidden"
     wb.active = 0
@@ -238,7 +238,7 @@ def write_workbook(report: Report, path: str | Path | None = None, spec: Spec | 
     spec = spec or load_spec()
     edition = report.meta.edition or "2021"
     wb = _load_template(edition, spec)
-    provenance: list[tuple[str, str, str]] = []
+    provenance: list[tuple[str, ...]] = []
     for f in spec.meta_fields:
         value = getattr(report.meta, f.key)
         ws, address = _destination(wb, f"meta.{f.key}")
@@ -268,7 +268,7 @@ def write_workbook(report: Report, path: str | Path | None = None, spec: Spec | 
                 else:
                     ws[address].value = cell.value
                 if cell.raw or cell.where:
-                    provenance.append((name, cell.raw, cell.where))
+                    provenance.append((name, cell.raw, cell.where, *((cell.label,) if cell.label else ())))
     if report.legacy is not None:
         provenance += _write_legacy(wb, spec.sheets["legacy"], report.legacy)
     _write_narrative(wb, report.narrative)
@@ -439,29 +439,31 @@ def report_from_values(sheets: dict[str, list[list[Any]]], names: dict[str, str]
     return report_from_workbook(wb, where, spec)
 
 
-def _with_provenance(value: Any, stored: tuple[str, str] | None, sheet: str, address: str,
+def _with_provenance(value: Any, stored: tuple[str, str, str] | None, sheet: str, address: str,
                      raw_value: Any, money: bool) -> Cell:
     """Keep the source's raw text and place while the clerk has not changed the number."""
     if stored is not None:
-        raw, where = stored
+        raw, where, label = stored
         try:
             if parse_number(raw, money=money) == value:
-                return Cell(value, raw, where)
+                return Cell(value, raw, where, label)
         except NotANumber:
             if value is None and raw_value is not None and str(raw_value).strip() == raw.strip():
-                return Cell(None, raw, where)  # text the source printed, left as it was
+                return Cell(None, raw, where, label)  # text the source printed, left as it was
     if value is None and raw_value is None:
         return Cell()
     return Cell(value, "" if raw_value is None else str(raw_value), f"{sheet}!{address}")
 
 
-def _read_provenance(wb: Workbook, spec: Spec) -> dict[str, tuple[str, str]]:
+def _read_provenance(wb: Workbook, spec: Spec) -> dict[str, tuple[str, str, str]]:
+    """Name → (raw text, where it stood, the row's label as printed when not the form's)."""
     if spec.sheets["provenance"] not in wb.sheetnames:
         return {}
     ws = wb[spec.sheets["provenance"]]
+    text = lambda v: "" if v is None else str(v)  # noqa: E731
     return {
-        str(name): ("" if raw is None else str(raw), "" if where is None else str(where))
-        for name, raw, where in ws.iter_rows(min_row=2, max_col=3, values_only=True)
+        str(name): (text(raw), text(where), text(label))
+        for name, raw, where, label in ws.iter_rows(min_row=2, max_col=4, values_only=True)
         if name
     }
 
@@ -479,7 +481,7 @@ def _read_unmapped(wb: Workbook) -> list[Unmapped]:
     return result
 
 
-def _read_legacy(wb: Workbook, spec: Spec, provenance: dict[str, tuple[str, str]]) -> list[LegacyRow]:
+def _read_legacy(wb: Workbook, spec: Spec, provenance: dict[str, tuple[str, str, str]]) -> list[LegacyRow]:
     ws = wb[spec.sheets["legacy"]]
     money = set(spec.edition("legacy").table("legacy").money_units)
     names = {}
@@ -496,7 +498,7 @@ def _read_legacy(wb: Workbook, spec: Spec, provenance: dict[str, tuple[str, str]
             continue
         unit = None if unit in (None, "") else str(unit)
         number, _ = _number(value, unit in money)
-        raw, where = provenance.get(names.get(r, ""), ("", ""))
+        raw, where, _ = provenance.get(names.get(r, ""), ("", "", ""))
         try:
             if parse_number(raw, money=unit in money) != number:
                 raw, where = ("" if value is None else str(value)), f"{ws.title}!D{r}"

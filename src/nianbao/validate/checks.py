@@ -221,6 +221,17 @@ class NotANumber(_CellRule):
         return item["text"], item["text"]
 
 
+class LabelMisprint(_CellRule):
+    """A row whose printed label is a misprint of the form's (read as that row): named once,
+    at the row's first cell, with the label as printed."""
+
+    def holds(self, df: pd.DataFrame) -> pd.Series:
+        return _answer(df, pd.isna(_a(df, "printed_label")))
+
+    def actual(self, item: dict) -> tuple[str, object]:
+        return item["printed_label"], item["printed_label"]
+
+
 class NonNegative(_CellRule):
     def holds(self, df: pd.DataFrame) -> pd.Series:
         exempt = np.isin(_a(df, "column"), list(self.params.get("except_columns", ())))
@@ -462,6 +473,7 @@ KINDS: dict[str, type[RuleCheck]] = {
     "columns_equal": ColumnsEqual,
     "columns_le": ColumnsLe,
     "not_a_number": NotANumber,
+    "label_misprint": LabelMisprint,
     "non_negative": NonNegative,
     "integer": Integer,
     "legacy_children": LegacyChildren,

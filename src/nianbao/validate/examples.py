@@ -66,6 +66,10 @@ def example(rule: Rule | str, failing: bool, spec: Spec | None = None) -> Exampl
         for key, value in change.get("cells", {}).items():
             table, row, column = key.split(".")
             report.tables[table][row][column] = _cell(value)
+        for key, printed in change.get("labels", {}).items():  # a row's label as printed
+            table, row = key.split(".")
+            for cell in report.tables[table][row].values():
+                cell.label = printed
         codes = change.get("legacy", {})
         for row in report.legacy or ():
             if row.code in codes:

@@ -83,6 +83,8 @@ class _Values:
     values: np.ndarray
     exists: np.ndarray
     texts: dict[int, str]  # flat index into values → the text of a cell that is not a number
+    # flat index of a row's first cell → the row's label as printed, when it is a misprint
+    misprints: dict[int, str]
 
 
 def not_a_number(value: object, raw: str) -> str | None:
@@ -96,6 +98,7 @@ def _values(reports: Sequence[Report | None], shape: TableShape) -> _Values:
     positions, editions = [], []
     flat, numbers = [], []  # index into values.reshape(-1), and the number there
     texts: dict[int, str] = {}
+    misprints: dict[int, str] = {}
     row_index, column_index = shape.row_index, shape.column_index
     nr, nc = len(shape.rows), len(shape.columns)
     for i, report in enumerate(reports):
@@ -114,6 +117,8 @@ def _values(reports: Sequence[Report | None], shape: TableShape) -> _Values:
                 value = cell.value
                 if column_key not in column_index:
                     continue
+                if cell.label and not any(base <= i < base + nc for i in misprints):
+                    misprints[base + column_index[column_key]] = cell.label
                 if value is not None:
                     flat.append(base + column_index[column_key])
                     numbers.append(value)
@@ -126,7 +131,7 @@ def _values(reports: Sequence[Report | None], shape: TableShape) -> _Values:
     exists = (np.stack([shape.exists[e] for e in editions]) if editions
               else np.zeros(values.shape, dtype=bool))
     return _Values(np.array(positions, dtype=np.int64), np.array(editions, dtype=object), values, exists,
-                   texts)
+                   texts, misprints)
 
 
 def _frame(columns: dict[str, np.ndarray], keep: np.ndarray | None = None) -> pd.DataFrame:
@@ -159,10 +164,12 @@ def _cells(v: _Values, shape: TableShape) -> dict[str, np.ndarray]:
     k, r, c = np.nonzero(v.exists)
     columns = np.array(shape.columns, dtype=object)
     text = np.full(len(k), None, dtype=object)
-    if v.texts:
-        flat = (k * len(shape.rows) + r) * len(shape.columns) + c
-        for i in np.flatnonzero(np.isin(flat, list(v.texts))):
-            text[i] = v.texts[int(flat[i])]
+    printed = np.full(len(k), None, dtype=object)
+    flat = (k * len(shape.rows) + r) * len(shape.columns) + c
+    for found, column in ((v.texts, text), (v.misprints, printed)):
+        if found:
+            for i in np.flatnonzero(np.isin(flat, list(found))):
+                column[i] = found[int(flat[i])]
     return {
         "report": v.reports[k],
         "table": np.full(len(k), shape.key, dtype=object),
@@ -172,6 +179,7 @@ def _cells(v: _Values, shape: TableShape) -> dict[str, np.ndarray]:
         "money": np.isin(columns[c], list(shape.money)),
         "position": np.full(len(k), -1, dtype=np.int64),
         "text": text,
+        "printed_label": printed,
     }
 
 
@@ -283,6 +291,7 @@ def _legacy_cells(lg: pd.DataFrame) -> dict[str, np.ndarray]:
         "money": lg["money"].to_numpy(),
         "position": lg["position"].to_numpy(),
         "text": lg["text"].to_numpy(),
+        "printed_label": np.full(n, None, dtype=object),
     }
 
 
