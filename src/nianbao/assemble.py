@@ -12,12 +12,22 @@ from .errors import NOTHING_READ, UnreadableInput
 from .labels import core, fold, label_index, numbering
 from .legacy import legacy_rows
 from .matching import fill, grid_score, grid_tokens, rows_from_grid, rows_from_text
+from .metadata import (
+    PageFacts,
+    is_page_noise,
+    looks_like_agency,
+    parse_title,
+    plain,
+    valid_agency,
+    year_in,
+)
 from .model import Meta, Report, Unmapped
 from .spec import Edition, Spec, load_spec
 
 __all__ = ["assemble", "detect_edition"]
 
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+# A year, not the year of a date ("2022年1月20日")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[年.\-/]\s*(\d{1,2})\s*(?:[月.\-/]\s*(?:(\d{1,2})\s*日?)?)?")
 _SENTENCE = re.compile(r"[。；;！？]")
 # Page chrome: a breadcrumb ("首页/ 政府信息公开 / 正文", "当前位置：首页 > …").
@@ -41,10 +51,6 @@ def _clean(doc: Document, spec: Spec) -> tuple[list[Block], list[Unmapped]]:
     placeholders = [re.compile(p) for p in spec.placeholders]
     units: list[Block] = []
     unmapped = [Unmapped(where, text) for where, text in doc.skipped]
-    if doc.title and not any(
-        isinstance(b, Paragraph) and fold(doc.title) in fold(b.text) for b in doc.blocks[:8]
-    ):
-        units.append(Paragraph(doc.title.strip(), "标题"))
     for block in doc.blocks:
         if isinstance(block, Grid):
             units.append(block)
@@ -170,75 +176,117 @@ def _sections(units: list[Paragraph], spec: Spec) -> list[_Section]:
 
 
 def _meta_from_preamble(
-    preamble: list[Paragraph], all_units: list[Paragraph], source: str, spec: Spec
-) -> tuple[Meta, list[Paragraph], list[Unmapped]]:
-    """Agency and year from the title lines; returns the meta, the body paragraphs left,
-    and page chrome (breadcrumbs) that belongs nowhere."""
+    preamble: list[Block], all_units: list[Paragraph], source: str, spec: Spec,
+    page: Document | None = None,
+) -> tuple[Meta, list[Block], list[Unmapped]]:
+    """Agency and year from the title lines, or else from what the page says about itself
+    (``<h1>``, ``<title>``, meta tags, an info table, 来源：…); returns the meta, the body left,
+    and page chrome (breadcrumbs, 正文, 字号：大 中 小, 发布时间：…) that belongs nowhere."""
     meta = Meta(source=source)
     unmapped: list[Unmapped] = []
-    title_words = spec.document["title_words"]
-    title_at = None
-    title_lines = 1
-    title = ""
+    found = PageFacts()
+    if page is not None:
+        found.read_head(page, spec)
 
     def is_title(text: str) -> bool:
-        return bool(_YEAR.search(text)) and any(w in text for w in title_words) and len(text) <= 60
+        text = plain(text)
+        return (year_in(text) is not None and len(text) <= 60 and not re.search(r"[。，,]|[:：]$", text)
+                and any(w in fold(text, spec) for w in _title_words(spec)))
 
     def is_line(unit: Block) -> bool:
-        return isinstance(unit, Paragraph) and not unit.cell and not _SENTENCE.search(unit.text)
+        return (isinstance(unit, Paragraph) and not unit.cell and not _SENTENCE.search(unit.text)
+                and not _CHROME.search(unit.text) and not is_page_noise(unit.text, spec))
 
-    for i, unit in enumerate(preamble[:8]):
-        if isinstance(unit, Grid) or unit.cell:
+    def is_chrome(unit: Paragraph) -> bool:
+        if _CHROME.search(unit.text) and not _SENTENCE.search(unit.text):
+            return True
+        return is_page_noise(unit.text, spec)
+
+    title_at, title_lines, title = None, 1, ""
+    for i, unit in enumerate(preamble[:12]):
+        if isinstance(unit, Grid):
+            found.read_info_grid(unit, spec)  # 名称 | …  发布机构 | …
+            continue
+        if unit.cell:
             break
+        if is_chrome(unit):
+            continue
         if is_title(unit.text):
-            title_at, title = i, unit.text
+            title_at, title = i, plain(unit.text)
             break
-        # A centred title wrapped over two lines: "…2019年政府信息公" / "开工作年度报告"
+        # A centred title wrapped over two lines: "2025 年上海市人民政府办公厅政府信息公开" / "工作年度报告"
         following = preamble[i + 1] if i + 1 < len(preamble) else None
         if (following is not None and is_line(unit) and is_line(following)
-                and not _CHROME.search(unit.text) and not is_title(following.text)
-                and is_title(unit.text + following.text)):
-            title_at, title, title_lines = i, unit.text + following.text, 2
+                and not is_title(following.text) and is_title(plain(unit.text) + plain(following.text))):
+            title_at, title, title_lines = i, plain(unit.text) + plain(following.text), 2
             break
     if title_at is None:
         body = list(preamble)
-        while (body and isinstance(body[0], Paragraph) and _CHROME.search(body[0].text)
-               and not _SENTENCE.search(body[0].text)):
+        while body and isinstance(body[0], Paragraph) and not body[0].cell and is_chrome(body[0]):
+            found.read_chrome_line(body[0].text, spec)
             unmapped.append(Unmapped(body[0].where, body[0].text))
             body.pop(0)
-        return meta, body, unmapped
-    meta.year = int(_YEAR.search(title).group(1))
-    agency = _agency_from_title(title, spec)
-    head = preamble[:title_at]
-    for unit in head:
-        if _CHROME.search(unit.text):
-            unmapped.append(Unmapped(unit.where, unit.text))
-    names = [u.text.strip() for u in head
-             if not _CHROME.search(u.text) and len(u.text) <= 30 and not _SENTENCE.search(u.text)]
-    if not agency and names:
-        agency = names[-1]
+        # No title line: a first line that is only a name ("浑南区国资局") names the agency.
+        if (body and isinstance(body[0], Paragraph) and not body[0].cell
+                and looks_like_agency(body[0].text, spec)):
+            found.names.append(plain(body[0].text))
+            body.pop(0)
+    else:
+        head = preamble[:title_at]
+        body = [u for u in head if isinstance(u, Grid)]  # an info table stays where it was read
+        for unit in head:
+            if isinstance(unit, Grid):
+                continue
+            if is_chrome(unit):
+                found.read_chrome_line(unit.text, spec)
+                unmapped.append(Unmapped(unit.where, unit.text))
+            elif valid_agency(plain(unit.text), spec) and not _SENTENCE.search(unit.text):
+                found.names.append(plain(unit.text))  # "淄川区招商局" above "2020年…年度报告"
+            else:
+                unmapped.append(Unmapped(unit.where, unit.text))
+        rest = list(preamble[title_at + title_lines:])
+        while rest and isinstance(rest[0], Paragraph) and not rest[0].cell and is_chrome(rest[0]):
+            found.read_chrome_line(rest[0].text, spec)  # "字号：大 中 小" under the title
+            unmapped.append(Unmapped(rest[0].where, rest[0].text))
+            rest.pop(0)
+        body += rest
+        found.report_title = title
+    found.read_opening([u.text for u in body[:6] if isinstance(u, Paragraph) and not u.cell], spec)
+    meta.year, agency = found.decide(spec)
     if agency:
-        agency = _complete_agency(agency, all_units, spec)
+        agency = _complete_agency(agency, all_units, spec, found.full_names(spec))
     meta.agency = agency or None
-    return meta, preamble[title_at + title_lines:], unmapped
+    return meta, body, unmapped
+
+
+@functools.cache
+def _title_words(spec: Spec) -> tuple[str, ...]:
+    return tuple(fold(w, spec) for w in spec.document["title_words"])
 
 
 def _agency_from_title(title: str, spec: Spec) -> str:
-    before = _YEAR.split(re.sub(r"\s+", "", title), maxsplit=1)[0]
-    for noise in spec.document["agency_noise"]:
-        if before.endswith(noise):
-            before = before[: -len(noise)]
-    return before.strip("《》“”\"")
+    """The agency a title names, or ""."""
+    return parse_title(title, spec).agency or ""
 
 
-def _complete_agency(agency: str, units: list[Paragraph], spec: Spec) -> str:
-    """"区招商局" → "周村区招商局" when the text names the agency in full in a document
-    title such as 《周村区招商局媒体信息发布管理制度》."""
+def _complete_agency(agency: str, units: list[Paragraph], spec: Spec, known: list[str] = ()) -> str:
+    """"区招商局" → "周村区招商局" when the page names the agency in full (来源：深圳市福田区…,
+    the site's name) or the text does in a document title such as 《周村区招商局媒体信息发布管理制度》."""
     if not agency.startswith(tuple(spec.document["partial_agency_prefixes"])):
         return agency
+    fuller = [name for name in known if name.endswith(agency) and len(name) > len(agency)]
+    if fuller:
+        return fuller[0]
     pattern = re.compile(r"《([\u4e00-\u9fff]{1,8}?)" + re.escape(agency))
     found = Counter(m.group(1) + agency for u in units for m in pattern.finditer(u.text))
-    return found.most_common(1)[0][0] if found else agency
+    if found:
+        return found.most_common(1)[0][0]
+    # "区财政局" on the site of 淮安市洪泽区人民政府: the district is the site's
+    for name in known:
+        region = name.removesuffix("人民政府").removesuffix("政府")
+        if region != name and len(region) > 1 and region.endswith(agency[0]):
+            return region + agency[1:]
+    return agency
 
 
 def _date(text: str) -> str | None:
@@ -268,12 +316,15 @@ def _published(units: list[Paragraph], spec: Spec) -> str | None:
     return None
 
 
-def _year_from_text(units: list[Paragraph]) -> int | None:
+def _year_from_text(units: list[Paragraph], spec: Spec) -> int | None:
+    """The statistics period's year (统计期限自2020年1月1日…), or the year the opening lines name
+    most; page chrome (发布时间：2022年1月20日) and dates do not count."""
     for unit in units:
         m = _PERIOD.search(unit.text)
         if m:
             return int(m.group(1))
-    years = Counter(int(m.group(1)) for u in units[:20] for m in _YEAR.finditer(u.text))
+    years = Counter(int(m.group(1)) for u in units[:20] if not is_page_noise(u.text, spec)
+                    for m in _YEAR.finditer(u.text))
     return years.most_common(1)[0][0] if years else None
 
 
@@ -288,11 +339,11 @@ def assemble(doc: Document, spec: Spec | None = None) -> Report:
         raise UnreadableInput(doc.source, "没有找到年报表格（主动公开、依申请公开、行政复议诉讼表或统计表）")
     paragraphs = [u for u in units if isinstance(u, Paragraph)]
     sections = _sections(units, spec)
-    meta, body, chrome = _meta_from_preamble(sections[0].units, paragraphs, doc.source, spec)
+    meta, body, chrome = _meta_from_preamble(sections[0].units, paragraphs, doc.source, spec, doc)
     unmapped.extend(chrome)
     meta.edition = edition_key
     if meta.year is None:
-        meta.year = _year_from_text(paragraphs)
+        meta.year = _year_from_text(paragraphs, spec)
     meta.published = _published(paragraphs, spec)
     report = Report.blank(meta, spec)
     edition = spec.edition(edition_key)

@@ -170,6 +170,18 @@ def _print_text(name: str, result: object) -> None:
         print(f"  {_SEVERITY[f.severity]}  {f.cell or '—'}  {f.message}")
 
 
+def _state_agency_pairing(current: str | None, previous: str | None, previous_name: str) -> None:
+    """Say how this year's report was paired with last year's when their agencies read apart."""
+    from .agency import match_note, same_agency
+
+    note = match_note(current, previous)
+    if note:
+        print(f"  {note}", file=sys.stderr)
+    elif current and previous and not same_agency(current, previous):
+        print(f"! {previous_name} 的填报单位是“{previous}”，本报告是“{current}”，名称不一致；"
+              "仍按指定的上年报告核对", file=sys.stderr)
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from .validate import annotate_workbook, is_workbook, read_for_validation, validate
 
@@ -203,6 +215,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"! {Path(args.previous).name} 是{previous.meta.year}年度的报告，不是"
                   f"{report.meta.year - 1}年度的，未做跨年度核对", file=sys.stderr)
             last_year = None
+        if last_year is not None:
+            _state_agency_pairing(report.meta.agency, previous.meta.agency, Path(args.previous).name)
         result = validate(report, last_year)
         errors += not result.valid
         if args.format == "json":
@@ -273,6 +287,9 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
     for dup in result.duplicates:
         copies = len(dup.dropped) + 1
         print(f"  重复报送：{dup.agency}（{copies} 份，采用 {dup.kept.path.name}）", file=sys.stderr)
+    for d in result.members:
+        if d.previous_match:
+            print(f"  上年报告：{d.previous_match}", file=sys.stderr)
     if exported:
         print(f"✓ {exported}", file=sys.stderr)
     if result.unreadable:

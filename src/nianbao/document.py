@@ -54,5 +54,8 @@ class Document:
     source: str
     blocks: tuple[Block, ...]
     title: str | None = None
+    # What a web page says about itself besides the title: named <meta> tags (ArticleTitle,
+    # SiteName, ColumnName, ContentSource …) and its <h1> headings, as (name, text) pairs.
+    head: tuple[tuple[str, str], ...] = ()
     # Content the reader saw but does not read (a text box, an image): (where, text).
     skipped: tuple[tuple[str, str], ...] = ()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..agency import match_note, same_agency
 from ..api import save_atomically
 from ..model import Cell, Meta, Report
 from ..spec import Spec, load_spec
@@ -38,6 +39,9 @@ class Department:
     validation: ValidationReport = field(default_factory=ValidationReport, repr=False)
     previous: Report | None = field(default=None, repr=False)
     previous_path: Path | None = None
+    # How last year's report was paired when it names the agency differently:
+    # 按“洪泽区人民政府”与上年报告的“淮安市洪泽区人民政府”匹配…
+    previous_match: str | None = None
 
     @property
     def agency(self) -> str:
@@ -244,6 +248,16 @@ def _previous_reports(previous: str | Path, year: int | None, output: Path,
     return {d.key: d for d in kept}
 
 
+def _last_year_of(d: Department, last_year: dict[str, Department]) -> Department | None:
+    """Last year's report of ``d``'s agency: the same name, or else the one report whose name
+    is the same agency with or without its region (淮安市洪泽区人民政府 / 洪泽区人民政府)."""
+    found = last_year.get(d.key)
+    if found is not None or not d.report.meta.agency:
+        return found
+    matches = [p for p in last_year.values() if same_agency(d.report.meta.agency, p.report.meta.agency)]
+    return matches[0] if len(matches) == 1 else None
+
+
 def _changes(members: Sequence[Department], spec: Spec) -> list[Change]:
     """The largest differences from last year, over the cells both years' editions have."""
     pairs = [d for d in members if d.previous is not None and d.edition != "legacy"]
@@ -303,9 +317,10 @@ def consolidate(inputs: Sequence[str | Path], output: str | Path, *, roster: str
         result.previous_year = None if result.year is None else result.year - 1
         last_year = _previous_reports(previous, result.year, output, None)
         for d in result.members:
-            found = last_year.get(d.key)
+            found = _last_year_of(d, last_year)
             if found is not None:
                 d.previous, d.previous_path = found.report, found.path
+                d.previous_match = match_note(d.report.meta.agency, found.report.meta.agency)
     _validate(result, departments, spec)
 
     result.edition = _summary_edition(result.members, result.year, spec)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from ..agency import agency_key
 from ..errors import UnreadableInput
 
 __all__ = ["REPORT_SUFFIXES", "agency_key", "expand_inputs", "read_roster"]
@@ -16,13 +16,7 @@ __all__ = ["REPORT_SUFFIXES", "agency_key", "expand_inputs", "read_roster"]
 REPORT_SUFFIXES = frozenset({".xlsx", ".xlsm", ".txt", ".html", ".htm", ".docx", ".doc", ".wps",
                              ".rtf", ".pdf"})
 _BACKUP = re.compile(r"\.bak\d*$")  # 年报.bak.xlsx, 年报.bak2.xlsx: our own backups
-_SPACE = re.compile(r"\s+")
 _ROSTER_HEADERS = ("填报单位", "单位名称", "单位", "部门名称", "部门", "名称", "机关名称")
-
-
-def agency_key(name: str | None) -> str:
-    """How two spellings of one agency's name compare: NFKC, no whitespace."""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", name or ""))
 
 
 def _is_report_file(path: Path) -> bool:

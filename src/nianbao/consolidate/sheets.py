@@ -648,6 +648,11 @@ def _years_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
     ws.freeze_panes = "B4"
     ws.auto_filter.ref = f"A3:{get_column_letter(width)}{max(r - 1, 3)}"
     top = r + 1
+    matched = [(d.agency, d.previous.meta.agency, d.previous_match) for d in result.members
+               if d.previous is not None and d.previous_match]
+    if matched:
+        top = _section(grid, top, f"名称写法不同、按同一单位匹配的上年报告（{len(matched)} 个）",
+                       ("填报单位", "上年报告中的名称", "说明"), matched)
     rows = []
     for ch in result.changes:
         rate = (f"{ch.difference / ch.previous:+.0%}" if ch.previous else "—")

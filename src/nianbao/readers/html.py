@@ -115,6 +115,23 @@ def _owner_table(el: etree._Element) -> etree._Element | None:
     return parent
 
 
+def _page_head(root: etree._Element) -> tuple[tuple[str, str], ...]:
+    """What the page says about itself: named <meta> tags (government CMSs print ArticleTitle,
+    SiteName, ColumnName, ContentSource) and the <h1> headings outside the page chrome."""
+    pairs = []
+    for el in root.iter("meta"):
+        name, content = el.get("name"), el.get("content")
+        if name and content and content.strip():
+            pairs.append((name.strip(), _SPACES.sub(" ", content).strip()))
+    for el in root.iter("h1"):
+        if _is_chrome(el) or any(_is_chrome(a) for a in el.iterancestors()):
+            continue
+        text = _SPACES.sub(" ", _cell_text(el).replace("\n", " ")).strip()
+        if text:
+            pairs.append(("h1", text))
+    return tuple(pairs)
+
+
 def read_html(data: bytes, source: str) -> Document:
     """Paragraphs and table grids of a web page, in reading order."""
     try:
@@ -162,7 +179,7 @@ def read_html(data: bytes, source: str) -> Document:
     body = root.find(".//body")
     walk(body if body is not None else root)
     flush()
-    return Document(source=source, blocks=tuple(blocks), title=title)
+    return Document(source=source, blocks=tuple(blocks), title=title, head=_page_head(root))
 
 
 def table_grids(markup: str, first: int = 1) -> list[Grid]:
