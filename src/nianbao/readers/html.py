@@ -49,7 +49,9 @@ def _cell_text(el: etree._Element) -> str:
     parts: list[str] = []
 
     def walk(node: etree._Element) -> None:
-        tag = node.tag if isinstance(node.tag, str) else ""
+        if not isinstance(node.tag, str):
+            return  # a comment or processing instruction: not text of the page (its tail is)
+        tag = node.tag
         if tag in _SKIP_TAGS:
             return
         if tag == "br" or tag in _BLOCK:
@@ -154,7 +156,9 @@ def read_html(data: bytes, source: str) -> Document:
                 blocks.append(Paragraph(piece, f"第{counter['paragraph']}段"))
 
     def walk(node: etree._Element) -> None:
-        tag = node.tag if isinstance(node.tag, str) else ""
+        if not isinstance(node.tag, str):
+            return  # a comment or processing instruction: not text of the page (its tail is)
+        tag = node.tag
         if tag in _SKIP_TAGS or _is_chrome(node):
             return
         if tag == "table" and node.find(".//table") is None:
