@@ -213,6 +213,13 @@ def _meta_from_preamble(
             continue
         if is_title(unit.text):
             title_at, title = i, plain(unit.text)
+            # A page saved with a header block ("标题：…-沭阳县发改局", 单位：…, 来源：…) prints
+            # the title again above the text: the last title line is where the text starts.
+            again = [j for j in range(i + 1, min(len(preamble), 12))
+                     if isinstance(preamble[j], Paragraph) and not preamble[j].cell
+                     and is_title(preamble[j].text) and plain(preamble[j].text) in title]
+            if again:
+                title_at, title = again[-1], plain(preamble[again[-1]].text)
             break
         # A centred title wrapped over two lines: "2025 年上海市人民政府办公厅政府信息公开" / "工作年度报告"
         following = preamble[i + 1] if i + 1 < len(preamble) else None
