@@ -172,6 +172,19 @@ class LabelIndex:
         return max((fuzz.ratio(printed, label) / 100 for label, k in self._row_cores if k == key),
                    default=0.0)
 
+    def column_of_piece(self, text: str) -> str | None:
+        """The one column whose label is, or holds, ``text`` (a header cut into lines:
+        "商业企业", "科研" of 科研机构, "社会公" of 社会公益组织); None when several or none."""
+        piece = core(text)
+        if len(piece) < 2:
+            return None
+        target = self._columns.get("~" + piece)
+        if target is not None:
+            return target.key if target.kind == "column" else None
+        keys = {t.key for k, t in self._columns.items()
+                if t.kind == "column" and k.startswith("~") and piece in k[1:]}
+        return keys.pop() if len(keys) == 1 else None
+
     def is_piece_of(self, text: str, key: str | None = None) -> bool:
         """True when ``text`` is a piece of a row's label (of row ``key``, or of any row): a
         label cut by a line or page break, or printed away from its numbers."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .document import Grid, GridCell, Paragraph
 from .labels import LabelIndex, Target, core
@@ -539,6 +539,7 @@ def _rows_from_lines(
             items.extend(t for t in fields if t.text)
         else:
             items.append(split)
+    items = _stacked_headers(items, index)
     candidates: list[RowCandidate] = []
     runs: list[tuple[int, list[Paragraph]]] = []
     unmapped: list[Unmapped] = []
@@ -604,8 +605,39 @@ def _rows_from_lines(
     unmapped += _place_leftovers(candidates, [t for _, t in sorted(leftovers, key=lambda p: p[0])], index)
     headers = [line for line in _lines(tokens)
                if len(line) > 1 and all(t.column >= 0 and t.text and not is_value_text(t.text) for t in line)]
-    _align_by_columns(table, candidates, headers)
+    pieces: dict[str, list[float]] = {}  # column key → where the pieces of its header stand
+    for tok in (t for t in items if isinstance(t, Paragraph) and t.column >= 0):
+        key = index.column_of_piece(tok.text)
+        if key is not None:
+            pieces.setdefault(key, []).append(tok.column + len(tok.text))  # CJK: two columns a character
+    _align_by_columns(table, candidates, headers, pieces)
     return candidates, runs, unmapped
+
+
+def _stacked_headers(items: list, index: LabelIndex) -> list:
+    """A column header cut over two lines at the same place ("本年新" over "公开数量") is one
+    header word: joined, so that the header line says the order of its columns."""
+    by_line: dict[int, list[Paragraph]] = {}
+    for item in items:
+        if isinstance(item, Paragraph) and item.line and item.column >= 0:
+            by_line.setdefault(item.line, []).append(item)
+    joined: dict[int, Paragraph] = {}  # id of an upper fragment → the joined fragment
+    dropped: set[int] = set()
+    for line, upper in by_line.items():
+        for top in upper:
+            if index.lookup(top.text, rows_first=False) is not None:
+                continue
+            for bottom in by_line.get(line + 1, ()):
+                if abs(bottom.column - top.column) > _SAME_COLUMN or id(bottom) in dropped:
+                    continue
+                target = index.lookup(top.text + bottom.text, rows_first=False)
+                if target is not None and target.kind == "column":
+                    joined[id(top)] = replace(top, text=top.text + bottom.text)
+                    dropped.add(id(bottom))
+                    break
+    if not joined:
+        return items
+    return [joined.get(id(item), item) for item in items if id(item) not in dropped]
 
 
 def _wrapped_values(table: Table, items: list, firm: dict[int, str]) -> list[int]:
@@ -795,45 +827,55 @@ def _is_unit(text: str) -> bool:
 
 
 def _align_by_columns(
-    table: Table, candidates: list[RowCandidate], headers: list[list[Paragraph]]
+    table: Table, candidates: list[RowCandidate], headers: list[list[Paragraph]],
+    pieces: dict[str, list[float]],
 ) -> None:
     """A row printed with fewer numbers than columns, its blanks printed as nothing: each
-    number goes to the column whose numbers, on the complete rows, stand nearest to it (or
-    whose header, on a header line with a field for every column: a one-row table)."""
-    centres: dict[tuple[str, ...], list[list[float]]] = {}
+    number goes to the column under which it stands on the complete row it lines up with
+    best (a PDF-to-text tool shifts rows by their labels' widths and pages differently, so
+    the complete rows are tried one by one, not averaged); with no complete row, under its
+    header: a header line with a field for every column, or the header's words cut into
+    lines."""
+    references: dict[tuple[str, ...], list[list[float]]] = {}
     for cand in candidates:
         columns = cand.columns or (table.row(cand.row).columns if cand.row else ())
         complete = len(cand.values) == len(columns) and all(v.column >= 0 and v.text for v in cand.values)
         if columns and complete:
-            for i, v in enumerate(cand.values):
-                centres.setdefault(columns, [[] for _ in columns])[i].append(v.column + len(v.text) / 2)
-    for line in headers:
-        for columns in {table.row(c.row).columns for c in candidates if c.row and not c.columns}:
-            if len(line) == len(columns) and columns not in centres:
-                centres[columns] = [[t.column + len(t.text) / 2] for t in line]
+            references.setdefault(columns, []).append([v.column + len(v.text) / 2 for v in cand.values])
+    for columns in {table.row(c.row).columns for c in candidates if c.row and not c.columns}:
+        if columns in references:
+            continue
+        for line in headers:
+            if len(line) == len(columns):
+                references.setdefault(columns, []).append([t.column + len(t.text) / 2 for t in line])
+        if columns not in references and len(columns) > 1 and all(k in pieces for k in columns):
+            slots = [sum(pieces[k]) / len(pieces[k]) for k in columns]  # the header's words, cut into lines
+            references[columns] = [slots]
     for cand in candidates:
         if cand.row is None:
             continue
         columns = cand.columns or table.row(cand.row).columns
-        known = centres.get(columns)
-        if not (0 < len(cand.values) < len(columns)) or known is None or not all(known):
+        if not (0 < len(cand.values) < len(columns)) or any(v.column < 0 for v in cand.values):
             continue
-        if any(v.column < 0 for v in cand.values):
-            continue
-        means = [sum(c) / len(c) for c in known]
-        chosen = _monotone_match([v.column + len(v.text) / 2 for v in cand.values], means)
-        cand.columns = tuple(columns[i] for i in chosen)
+        points = [v.column + len(v.text) / 2 for v in cand.values]
+        found = [_monotone_match(points, slots) for slots in references.get(columns, ())]
+        if found:
+            chosen = min(found)[1]
+            cand.columns = tuple(columns[i] for i in chosen)
 
 
-def _monotone_match(points: list[float], slots: list[float]) -> list[int]:
+def _monotone_match(points: list[float], slots: list[float]) -> tuple[float, list[int]]:
     """The slots (in order, one each) that ``points`` stand at, fewer points than slots.
 
-    Positions printed by a PDF-to-text tool drift along a line, so the slots are first
-    stretched onto the points: for each choice of the slots the first and the last point
-    stand at, the points are matched in order to minimise the distance, and the best wins.
+    Positions printed by a PDF-to-text tool drift along a line, so with three points or more
+    the slots are also stretched onto the points: for each choice of the slots the first and
+    the last point stand at, the points are matched in order to minimise the distance, and
+    the best wins.
     """
     n, m = len(points), len(slots)
-    best: tuple[float, list[int]] = (float("inf"), list(range(n)))
+    best = _align(points, slots, 0, m - 1, pinned=False)
+    if n < 3:
+        return best  # one or two numbers fit any stretch: the positions as printed decide
     for first in range(m - n + 1):
         for last in range(first + n - 1, m):
             if n > 1 and slots[last] != slots[first]:
@@ -844,19 +886,21 @@ def _monotone_match(points: list[float], slots: list[float]) -> list[int]:
             cost, chosen = _align(points, mapped, first, last)
             if cost < best[0]:
                 best = (cost, chosen)
-    return best[1]
+    return best
 
 
-def _align(points: list[float], slots: list[float], first: int, last: int) -> tuple[float, list[int]]:
-    """Minimal total distance of points matched in order to slots first..last (first and
-    last taken), by dynamic programming."""
+def _align(points: list[float], slots: list[float], first: int, last: int,
+           pinned: bool = True) -> tuple[float, list[int]]:
+    """Minimal total distance of points matched in order to slots first..last, by dynamic
+    programming; ``pinned``: the first point at slot ``first`` and the last at ``last``."""
     n = len(points)
     inner = list(range(first, last + 1))
     inf = float("inf")
     # cost[i][j]: points[:i+1] matched, point i at inner[j]
     cost = [[inf] * len(inner) for _ in range(n)]
     back = [[-1] * len(inner) for _ in range(n)]
-    cost[0][0] = abs(points[0] - slots[inner[0]])
+    for j in range(1 if pinned else len(inner)):
+        cost[0][j] = abs(points[0] - slots[inner[j]])
     for i in range(1, n):
         running, arg = inf, -1
         for j in range(1, len(inner)):
@@ -865,7 +909,10 @@ def _align(points: list[float], slots: list[float], first: int, last: int) -> tu
             if arg >= 0:
                 cost[i][j] = running + abs(points[i] - slots[inner[j]])
                 back[i][j] = arg
-    j = len(inner) - 1 if n > 1 else 0
+    if pinned:
+        j = len(inner) - 1 if n > 1 else 0
+    else:
+        j = min(range(len(inner)), key=lambda k: cost[n - 1][k])
     total = cost[n - 1][j]
     chosen = [j]
     for i in range(n - 1, 0, -1):
