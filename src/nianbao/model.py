@@ -80,6 +80,14 @@ class Report:
             }
         return report
 
+    def add_off_form_row(self, table: str, row: str, spec: Spec | None = None) -> dict[str, Cell]:
+        """Add a blank off-form row of the edition (（六）其他处理 as one row in a 2021 report) to
+        a table the report has, and return its cells; a row already there is returned as it is."""
+        spec_table = self.edition_spec(spec).table(table)
+        if not spec_table.is_off_form(row):
+            raise KeyError(f"{row} is not an off-form row of {table} in edition {self.meta.edition}")
+        return self.tables[table].setdefault(row, {c: Cell() for c in spec_table.row(row).columns})
+
     def edition_spec(self, spec: Spec | None = None) -> Edition:
         return (spec or load_spec()).edition(self.meta.edition or "2021")
 

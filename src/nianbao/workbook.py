@@ -99,17 +99,19 @@ def _table_sheet(wb: Workbook, layout: TableLayout) -> Worksheet:
     for col, width in layout.widths.items():
         ws.column_dimensions[get_column_letter(col)].width = width
     heights: dict[int, float] = {}
+    note = Font(name=_FONT, size=9, color="595959")
     for label in layout.labels:
         for r in range(label.row, label.last_row + 1):
             for c in range(label.col, label.last_col + 1):
                 cell = ws.cell(r, c)
-                cell.border = _BORDER
+                if label.kind != "note":
+                    cell.border = _BORDER
                 if label.kind in ("header", "corner", "group"):
                     cell.fill = _HEADER_FILL
         cell = ws.cell(label.row, label.col)
         if label.text:
             _set_text(cell, label.text)
-        cell.font = bold if label.kind in ("header", "group") else normal
+        cell.font = bold if label.kind in ("header", "group") else note if label.kind == "note" else normal
         cell.alignment = _CENTER if label.kind in ("header", "corner") else _LABEL
         if label.merged:
             ws.merge_cells(start_row=label.row, start_column=label.col,
@@ -393,6 +395,10 @@ def report_from_workbook(wb: Workbook, where: str = "", spec: Spec | None = None
     provenance = _read_provenance(wb, spec)
     unmapped = _read_unmapped(wb)
     edition = spec.edition(edition_key)
+    for table_key in report.tables:
+        for row in edition.table(table_key).off_form:
+            if _has_values(wb, [defined_name(table_key, row.key, c) for c in row.columns]):
+                report.add_off_form_row(table_key, row.key, spec)
     for table_key, rows in report.tables.items():
         table = edition.table(table_key)
         for row_key, columns in rows.items():
@@ -415,6 +421,15 @@ def report_from_workbook(wb: Workbook, where: str = "", spec: Spec | None = None
     report.narrative = _read_narrative(wb, spec)
     report.unmapped = unmapped
     return report
+
+
+def _has_values(wb: Workbook, names: list[str]) -> bool:
+    """True when some of the named cells holds something (an off-form row that is filled in)."""
+    for name in names:
+        dest = _destination(wb, name)
+        if dest is not None and dest[0][dest[1]].value not in (None, ""):
+            return True
+    return False
 
 
 def report_from_values(sheets: dict[str, list[list[Any]]], names: dict[str, str], where: str = "",

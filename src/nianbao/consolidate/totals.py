@@ -2,7 +2,8 @@
 
 Reports of the 2019 and 2021 editions are summed only where a cell has the same key (table,
 row and column) in both: the keys are the spec's names for what a cell means. What only one
-edition has is summed apart and said so. 统计表 rows (before 2019) are summed by label.
+edition has is summed apart and said so; so is an off-form row (（六）其他处理 printed as one row
+in a 2021 report), over the reports that printed it. 统计表 rows (before 2019) are summed by label.
 """
 
 from __future__ import annotations
@@ -47,8 +48,8 @@ def stack(reports: Sequence[Report], spec: Spec) -> Stack:
         row_index, column_index = shape.row_index, shape.column_index
         for k, report in enumerate(reports):
             table = report.tables.get(key)
-            mask = shape.exists.get(report.meta.edition or "")
-            if table is None or mask is None:
+            mask = None if table is None else shape.present(report.meta.edition or "", table)
+            if mask is None:
                 continue
             p[k] = mask
             for row_key, columns in table.items():
