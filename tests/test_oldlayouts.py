@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from nianbao import read_report
-from nianbao.consolidate import consolidate
+from nianbao.consolidate import consolidate, long_frame
 from nianbao.consolidate.sheets import summary_name
 from nianbao.document import Paragraph
 from nianbao.labels import Target, label_index
@@ -143,3 +143,98 @@ def test_consolidation_sums_other_apart(tmp_path: Path) -> None:
     # the 汇总 itself is checked like a report: without the rows kept apart （七） does not add up
     assert [f.rule for f in result.summary.findings] == ["requests.outcome_sum", "requests.outcome_sum"]
     assert all(d.status == "有警告" for d in result.members if d.agency in ("甲局", "丙局"))
+
+
+# --- regional 统计表 variants: 福建's 指标名称 / 计量单位 / 2015年度 / 历年累计 -----------------------
+
+# The hand-made 统计表 of tests/data/oldlayouts/fujian_2015.*: code, label, unit, 2015年度, 历年累计
+# (codes from the printed numbering; 行政诉讼 历年累计 printed "—", blank; money in 万元 as floats).
+FUJIAN = [
+    ("1", "主动公开情况", None, None, None),
+    ("1.1", "主动公开政府信息数", "条", 326, 2841),
+    ("1.1.a", "主动公开文件数", "件", 41, 385),
+    ("1.2", "通过不同渠道和方式公开政府信息的情况", None, None, None),
+    ("1.2.1", "政府网站公开政府信息数", "条", 310, 2702),
+    ("1.2.2", "政府公报公开政府信息数", "条", 16, 139),
+    ("2", "依申请公开情况", None, None, None),
+    ("2.1", "受理依申请公开信息总数", "件", 12, 97),
+    ("2.2", "申请答复数", "件", 12, 97),
+    ("2.2.1", "同意公开答复数", "件", 10, 80),
+    ("2.2.2", "同意部分公开答复数", "件", 1, 9),
+    ("2.2.3", "不同意公开答复数", "件", 1, 8),
+    ("3", "行政复议数量", "件", 0, 2),
+    ("4", "行政诉讼数量", "件", 0, None),
+    ("5", "依申请公开信息收取的费用", "万元", 0.0, 0.15),
+]
+KEYS = ("code", "label", "unit", "value", "cumulative")
+
+
+@pytest.fixture(params=["fujian_2015.txt", "fujian_2015.html"])
+def fujian(request) -> Path:
+    return OLD / request.param
+
+
+def test_fujian_statistics_table_keeps_its_second_value_column(fujian: Path) -> None:
+    data = read_report(fujian).to_json()
+    assert data["meta"] == {"agency": "福建省示例县人民政府办公室", "year": 2015, "edition": "legacy",
+                            "source": fujian.name}
+    assert data["tables"] == {"legacy": [dict(zip(KEYS, row, strict=True)) for row in FUJIAN]}
+    assert isinstance(data["tables"]["legacy"][-1]["value"], float)
+    assert data["unmapped"] == []
+    assert set(data["narrative"]) == {"overview", "problems"}
+
+
+def test_a_statistics_table_without_a_second_column_has_no_cumulative() -> None:
+    rows = read_report(SOURCES / "001_xihaian_2018.txt").to_json()["tables"]["legacy"]
+    assert rows and all("cumulative" not in row for row in rows)
+
+
+def test_fujian_validates_like_any_statistics_table(fujian: Path) -> None:
+    result = validate(read_report(fujian))
+    # 1.2 (a heading of channels, not a sum) left blank while its channels hold numbers
+    assert [(f.rule, f.row) for f in result.findings] == [("legacy.parent_blank", "1.2")]
+
+
+def test_fujian_workbook_has_a_cumulative_column_and_reads_back(fujian: Path, tmp_path: Path) -> None:
+    report = read_report(fujian)
+    write_workbook(report, tmp_path / "年报.xlsx")
+    wb = load_workbook(tmp_path / "年报.xlsx")
+    ws = wb["统计表"]
+    assert [c.value for c in ws[1]] == ["编码", "统计指标", "单位", "统计数", "历年累计"]
+    assert [ws.cell(3, c).value for c in range(1, 6)] == ["1.1", "主动公开政府信息数", "条", 326, 2841]
+    assert wb.defined_names["legacy.1.1.cumulative"].attr_text == "'统计表'!$E$3"
+    back = read_workbook(tmp_path / "年报.xlsx")
+    assert back.to_json()["tables"] == report.to_json()["tables"]
+    assert back.legacy[1].cumulative_where == report.legacy[1].cumulative_where != ""
+    ws["E3"] = 2842  # a clerk's correction: the workbook is then its source
+    wb.save(tmp_path / "改.xlsx")
+    changed = read_workbook(tmp_path / "改.xlsx").legacy[1]
+    assert (changed.cumulative, changed.cumulative_where) == (2842, "统计表!E3")
+
+
+def test_a_workbook_without_the_column_reads_no_cumulative(tmp_path: Path) -> None:
+    write_workbook(read_report(SOURCES / "001_xihaian_2018.txt"), tmp_path / "年报.xlsx")
+    assert load_workbook(tmp_path / "年报.xlsx")["统计表"]["E1"].value is None
+    assert not read_workbook(tmp_path / "年报.xlsx").has_cumulative
+
+
+def test_consolidation_sums_the_cumulative_column(tmp_path: Path) -> None:
+    folder = tmp_path / "各单位"
+    folder.mkdir()
+    for name in ("甲", "乙"):
+        report = read_report(OLD / "fujian_2015.txt")
+        report.meta.agency = f"{name}县人民政府办公室"
+        write_workbook(report, folder / f"{name}.xlsx")
+    write_workbook(read_report(SOURCES / "001_xihaian_2018.txt"), folder / "丙.xlsx")  # no such column
+    result = consolidate([folder], tmp_path / "汇总.xlsx")
+    totals = {t.label: (t.value, t.cumulative, t.departments) for t in result.legacy}
+    assert totals["主动公开政府信息数"] == (2 * 326, 2 * 2841, 2)
+    assert totals["依申请公开信息收取的费用"] == (0.0, 0.3, 2)
+    assert totals["行政诉讼数量"] == (0, None, 2)
+    ws = load_workbook(tmp_path / "汇总.xlsx")["统计表汇总"]
+    assert [c.value for c in ws[1]] == ["编码", "统计指标", "单位", "合计", "填报单位数", "历年累计合计"]
+    row = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[1] == "受理依申请公开信息总数")
+    assert row == ("2.1", "受理依申请公开信息总数", "件", 24, 2, 194)
+    frame = long_frame(result)
+    second = frame[(frame["table"] == "legacy") & (frame["column"] == "cumulative")]
+    assert len(second) == 2 * len(FUJIAN) and second["value"].sum() == pytest.approx(2 * 6360.15)

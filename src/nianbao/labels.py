@@ -117,7 +117,7 @@ class LabelIndex:
         self._columns: dict[str, Target] = {}
         for note in table.notes + ((table.corner,) if table.corner else ()):
             self._add(self._rows, note, Target("note", note), spec)
-        for label in (*table.header, table.row_header):
+        for label in (*table.header, *table.header_aliases, *table.cumulative_headers, table.row_header):
             if label:
                 self._add(self._columns, label, Target("header", label), spec)
         for column in table.columns:

@@ -685,11 +685,15 @@ def _value(report: Any, key: tuple[str, str, str]) -> Any:
 def _legacy_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
     ws = wb.create_sheet(SHEETS["legacy"])
     print_setup(ws, SHEETS["legacy"])
-    _widths(ws, {1: 10.0, 2: 60.0, 3: 8.0, 4: 12.0, 5: 12.0})
+    cumulative = any(t.cumulative is not None for t in result.legacy)
+    _widths(ws, {1: 10.0, 2: 60.0, 3: 8.0, 4: 12.0, 5: 12.0, **({6: 14.0} if cumulative else {})})
     ws.freeze_panes = "A2"
-    ws.append([_header_cell(ws, h) for h in ("编码", "统计指标", "单位", "合计", "填报单位数")])
+    headers = ["编码", "统计指标", "单位", "合计", "填报单位数"]
+    if cumulative:  # a second value column (历年累计) some departments reported
+        headers.append(spec.edition("legacy").table("legacy").cumulative_label + "合计")
+    ws.append([_header_cell(ws, h) for h in headers])
     for t in result.legacy:
-        ws.append([t.code, t.label, t.unit, t.value, t.departments])
+        ws.append([t.code, t.label, t.unit, t.value, t.departments] + ([t.cumulative] if cumulative else []))
 
 
 # --- 图表 ------------------------------------------------------------------------------------------

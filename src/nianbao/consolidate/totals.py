@@ -106,21 +106,26 @@ class LegacyTotal:
     unit: str | None
     value: Number | None
     departments: int
+    cumulative: Number | None = None  # the sum of the second value column (历年累计), where reported
 
 
 def legacy_totals(reports: Sequence[Report], spec: Spec) -> list[LegacyTotal]:
-    """The 统计表 rows of all reports summed by label, in the order they first appear."""
+    """The 统计表 rows of all reports summed by label, in the order they first appear; the
+    second value column (历年累计) summed the same way over the reports that have one."""
     money = set(spec.edition("legacy").table("legacy").money_units)
     found: dict[tuple[str, str | None], list] = {}
     for report in reports:
         for row in report.legacy or ():
             key = (fold(row.label, spec), row.unit)
-            entry = found.setdefault(key, [row.code, row.label, row.unit, [], 0])
+            entry = found.setdefault(key, [row.code, row.label, row.unit, [], 0, []])
             entry[4] += 1
             if row.value is not None:
                 entry[3].append(row.value)
+            if row.cumulative is not None:
+                entry[5].append(row.cumulative)
     totals = []
-    for code, label, unit, numbers, departments in found.values():
+    for code, label, unit, numbers, departments, cumulative in found.values():
         value = _number(float(sum(numbers)), unit in money) if numbers else None
-        totals.append(LegacyTotal(code, label, unit, value, departments))
+        second = _number(float(sum(cumulative)), unit in money) if cumulative else None
+        totals.append(LegacyTotal(code, label, unit, value, departments, second))
     return totals

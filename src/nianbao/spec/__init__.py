@@ -87,6 +87,10 @@ class Table:
     header: tuple[str, ...] = ()
     units: tuple[str, ...] = ()
     money_units: tuple[str, ...] = ()
+    header_aliases: tuple[str, ...] = ()  # 统计表: regional header words, skipped like `header`
+    year_header: str = ""  # 统计表: pattern of a header naming the value column by its year
+    cumulative_headers: tuple[str, ...] = ()  # 统计表: header words of a second value column
+    cumulative_label: str = ""
     off_form: tuple[Row, ...] = ()  # rows some reports print although the form has none
     _columns_by_key: Mapping[str, Column] = field(default_factory=lambda: MappingProxyType({}), repr=False)
     _rows_by_key: Mapping[str, Row] = field(default_factory=lambda: MappingProxyType({}), repr=False)
@@ -261,6 +265,10 @@ def _table(key: str, raw: Mapping[str, Any], edition: str, sheet: str) -> Table 
         header=tuple(raw.get("header", ())),
         units=tuple(raw.get("units", ())),
         money_units=tuple(raw.get("money_units", ())),
+        header_aliases=tuple(raw.get("header_aliases", ())),
+        year_header=raw.get("year_header", ""),
+        cumulative_headers=tuple(raw.get("cumulative_headers", ())),
+        cumulative_label=raw.get("cumulative_label", ""),
         off_form=tuple(off_form),
         _columns_by_key=MappingProxyType({c.key: c for c in columns}),
         _rows_by_key=MappingProxyType({r.key: r for r in (*rows, *off_form)}),
