@@ -1,7 +1,9 @@
 """Old layouts inside new forms (SPEC.md "Real-world exceptions"): a 2021-edition report that
 prints （六）其他处理 as one row, the 2019 way.
 
-The sources in tests/data/oldlayouts/ were written by hand; their numbers (checked by hand):
+The sources in tests/data/oldlayouts/ were written by hand (the .txt with table cells on tab-led
+lines, the same text as one cell per paragraph, the web page with the form's merged cells; the .docx
+is the web page saved as Word by LibreOffice); their numbers (checked by hand):
 本年新收 自然人 6, 商业企业 2, 总计 8; 上年结转 1 (自然人); 予以公开 3 + 1 = 4; 部分公开 1;
 本机关不掌握 1; （六）其他处理 as one row: 自然人 1, 商业企业 1, 总计 2; （七）总计 6 + 2 = 8;
 结转下年度 1. 4 + 1 + 1 + 2 = 8, so the table adds up only when （六） is counted.
@@ -35,7 +37,8 @@ OTHER = dict(zip(COLUMNS, (1, 1, 0, 0, 0, 0, 2), strict=True))
 SUB_ROWS = ("other_no_correction", "other_no_fee", "other_misc")
 
 
-@pytest.fixture(params=["2021_other_single_row.txt", "2021_other_single_row.html"])
+@pytest.fixture(params=["2021_other_single_row.txt", "2021_other_single_row_paragraphs.txt",
+                        "2021_other_single_row.html", "2021_other_single_row.docx"])
 def source(request) -> Path:
     return OLD / request.param
 
