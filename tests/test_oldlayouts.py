@@ -2,8 +2,9 @@
 prints （六）其他处理 as one row, the 2019 way.
 
 The sources in tests/data/oldlayouts/ were written by hand (the .txt with table cells on tab-led
-lines, the same text as one cell per paragraph, the web page with the form's merged cells; the .docx
-is the web page saved as Word by LibreOffice); their numbers (checked by hand):
+lines, the same text as one cell per paragraph and as a row per line with fields apart by runs of
+spaces, the web page with the form's merged cells; the .docx is the web page saved as Word by
+LibreOffice); their numbers (checked by hand):
 本年新收 自然人 6, 商业企业 2, 总计 8; 上年结转 1 (自然人); 予以公开 3 + 1 = 4; 部分公开 1;
 本机关不掌握 1; （六）其他处理 as one row: 自然人 1, 商业企业 1, 总计 2; （七）总计 6 + 2 = 8;
 结转下年度 1. 4 + 1 + 1 + 2 = 8, so the table adds up only when （六） is counted.
@@ -21,7 +22,7 @@ from nianbao.consolidate import consolidate, long_frame
 from nianbao.consolidate.sheets import summary_name
 from nianbao.document import Paragraph
 from nianbao.labels import Target, label_index
-from nianbao.matching import rows_from_tokens
+from nianbao.matching import rows_from_text
 from nianbao.model import Cell, Meta, Report
 from nianbao.spec import load_spec
 from nianbao.validate import validate
@@ -38,7 +39,8 @@ SUB_ROWS = ("other_no_correction", "other_no_fee", "other_misc")
 
 
 @pytest.fixture(params=["2021_other_single_row.txt", "2021_other_single_row_paragraphs.txt",
-                        "2021_other_single_row.html", "2021_other_single_row.docx"])
+                        "2021_other_single_row_lines.txt", "2021_other_single_row.html",
+                        "2021_other_single_row.docx"])
 def source(request) -> Path:
     return OLD / request.param
 
@@ -89,10 +91,25 @@ def test_group_label_before_its_sub_rows_is_not_a_row() -> None:
     texts = ["5．要求行政机关确认或重新出具已获取信息", *"0000000", "（六）其他处理",
              "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", *"1000001"]
     tokens = [Paragraph(t, f"第{i}行", True) for i, t in enumerate(texts)]
-    candidates, unmapped = rows_from_tokens(table, tokens, label_index(table))
+    candidates, unmapped = rows_from_text(table, tokens, label_index(table))
     assert [(c.row, [v.text for v in c.values]) for c in candidates] == [
         ("rejected_confirmation", list("0000000")), ("other_no_correction", list("1000001"))]
     assert unmapped == []
+
+
+def test_group_label_beside_a_sub_row_on_one_line_is_not_a_row() -> None:
+    """A row per line: （六）其他处理 printed on the line of its first sub-row stays a group label."""
+    table = SPEC.edition("2021").table("requests")
+    first = "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"
+    lines = [["（五）不予处理", "5．要求行政机关确认或重新出具已获取信息", *"0000000"],
+             ["（六）其他处理", first, *"1000001"],
+             ["（七）总计", *"1000001"]]
+    tokens = [Paragraph(text, f"第{n}行", True, n, 4 * i) for n, fields in enumerate(lines, start=1)
+              for i, text in enumerate(fields)]
+    candidates, _ = rows_from_text(table, tokens, label_index(table))
+    assert [(c.row, "".join(v.text for v in c.values)) for c in candidates] == [
+        ("rejected_confirmation", "0000000"), ("other_no_correction", "1000001"),
+        ("total_processed", "1000001")]
 
 
 def test_workbook_round_trip_keeps_other(source: Path, tmp_path: Path) -> None:
