@@ -22,6 +22,7 @@ from nianbao.consolidate import consolidate, long_frame
 from nianbao.consolidate.sheets import summary_name
 from nianbao.document import Paragraph
 from nianbao.labels import Target, label_index
+from nianbao.legacy import legacy_rows
 from nianbao.matching import rows_from_text
 from nianbao.model import Cell, Meta, Report
 from nianbao.spec import load_spec
@@ -258,3 +259,25 @@ def test_consolidation_sums_the_cumulative_column(tmp_path: Path) -> None:
     frame = long_frame(result)
     second = frame[(frame["table"] == "legacy") & (frame["column"] == "cumulative")]
     assert len(second) == 2 * len(FUJIAN) and second["value"].sum() == pytest.approx(2 * 6360.15)
+
+
+@pytest.mark.parametrize("header", [
+    ("指标名称", "计量单位", "2014年度", "历年累计"),
+    ("统计指标", "单位", "本年度", "累计"),
+    ("指标名称", "计量单位", "2016年", "累计数"),
+])
+def test_header_words_of_a_second_value_column_come_from_the_spec(header: tuple[str, ...]) -> None:
+    table = SPEC.edition("legacy").table("legacy")
+    cells = [*header, "一、主动公开政府信息数", "条", "5", "40", "二、受理依申请公开信息总数", "件", "", "3"]
+    rows, unmapped = legacy_rows(table, [Paragraph(t, f"第{i}格", True) for i, t in enumerate(cells)])
+    assert [(r.code, r.label, r.unit, r.value, r.cumulative) for r in rows] == [
+        ("1", "主动公开政府信息数", "条", 5, 40), ("2", "受理依申请公开信息总数", "件", None, 3)]
+    assert unmapped == []
+
+
+def test_without_a_second_value_header_a_second_number_is_not_a_cumulative() -> None:
+    table = SPEC.edition("legacy").table("legacy")
+    cells = ["统计指标", "单位", "统计数", "一、主动公开政府信息数", "条", "5", "40"]
+    rows, unmapped = legacy_rows(table, [Paragraph(t, f"第{i}格", True) for i, t in enumerate(cells)])
+    assert [(r.code, r.value, r.cumulative, r.cumulative_where) for r in rows] == [("1", 5, None, "")]
+    assert [u.text for u in unmapped] == ["多出的数值：40"]
