@@ -45,7 +45,11 @@ def test_template_sheets_and_merges() -> None:
     assert ws.freeze_panes == "D4"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
     assert wb["来源"].sheet_state == "hidden"
-    assert len([n for n in wb.defined_names if n.startswith("requests.")]) == 25 * 7
+    # 25 rows of the form, and the off-form row under it (（六）其他处理 printed as one row)
+    assert len([n for n in wb.defined_names if n.startswith("requests.")]) == 26 * 7
+    assert {"A30:C30", "A31:J31"} <= merged
+    assert ws["A30"].value == "（六）其他处理（未分项）" and ws["A29"].value is None
+    assert wb.defined_names["requests.other.total"].attr_text == "'三、依申请公开'!$J$30"
 
 
 def test_text_never_becomes_a_formula(tmp_path) -> None:

@@ -354,6 +354,9 @@ def assemble(doc: Document, spec: Spec | None = None) -> Report:
     meta.published = _published(paragraphs, spec)
     report = Report.blank(meta, spec)
     edition = spec.edition(edition_key)
+    for key, table in edition.tables.items():
+        for row in table.off_form:  # kept below only when the source prints the row
+            report.add_off_form_row(key, row.key, spec)
     narrative: dict[str, list[str]] = {}
     sections[0] = _Section("overview", None, body)
     placed = _place_grids(sections, edition, report, unmapped, spec)
@@ -380,6 +383,9 @@ def assemble(doc: Document, spec: Spec | None = None) -> Report:
         else:
             narrative.setdefault(key, []).extend(u.text for u in texts if u.text)
     for key, rows in list(report.tables.items()):
+        for row in edition.table(key).off_form:
+            if not any(cell.where for cell in rows[row.key].values()):
+                del rows[row.key]  # the form's own layout: the off-form row is not in the report
         if not any(cell.where for columns in rows.values() for cell in columns.values()):
             del report.tables[key]  # SPEC: tables the report does not have are absent
     if edition.tables.keys() <= {"legacy"} and not report.legacy:

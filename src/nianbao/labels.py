@@ -95,10 +95,14 @@ def core(text: str, spec: Spec | None = None) -> str:
 
 @dataclass(frozen=True)
 class Target:
-    """What a label names in a table: a row, a column, a group of rows, or known boilerplate."""
+    """What a label names in a table: a row, a column, a group of rows, or known boilerplate.
+
+    ``row`` is set on a group whose label is also an off-form row's: the row that the label
+    names when numbers follow it directly (（六）其他处理 printed as one row in a 2021 form)."""
 
     kind: str  # row | column | group | header | note
     key: str
+    row: str | None = None
 
 
 class LabelIndex:
@@ -113,7 +117,7 @@ class LabelIndex:
         self._columns: dict[str, Target] = {}
         for note in table.notes + ((table.corner,) if table.corner else ()):
             self._add(self._rows, note, Target("note", note), spec)
-        for label in (*table.header, table.row_header):
+        for label in (*table.header, *table.header_aliases, *table.cumulative_headers, table.row_header):
             if label:
                 self._add(self._columns, label, Target("header", label), spec)
         for column in table.columns:
@@ -123,12 +127,14 @@ class LabelIndex:
                 self._add(self._columns, label, Target("column", column.key), spec)
         for group in table.groups:
             self._add(self._rows, group.label, Target("group", group.label), spec)
+        off_form = {core(label, spec): row.key for row in table.off_form
+                    for label in (row.label, *row.aliases) if label}
         for row in table.rows:
             for label in row.path[:-1]:
-                self._add(self._rows, label, Target("group", label), spec)
-        for row in table.rows:
+                self._add(self._rows, label, Target("group", label, off_form.get(core(label, spec))), spec)
+        for row in (*table.rows, *table.off_form):
             for label in (row.label, *row.aliases):
-                if label:
+                if label:  # an off-form row's label that is a group's stays the group's (above)
                     self._add(self._rows, label, Target("row", row.key), spec)
         self._row_cores = tuple(
             (core(label, spec), row.key)

@@ -23,7 +23,7 @@ class Label:
     row: int
     col: int
     text: str
-    kind: str  # corner | header | row | group
+    kind: str  # corner | header | row | group | off_form (an off-form row's label) | note
     last_row: int = 0
     last_col: int = 0
 
@@ -43,8 +43,16 @@ class TableLayout:
     header_rows: int
     label_cols: int
     width: int
-    height: int
+    height: int  # the form, off-form rows aside
     widths: dict[int, float] = field(default_factory=dict)
+    off_form_height: int = 0  # the last row of the off-form rows under the form (0: none)
+
+    def form_cells(self) -> dict[tuple[str, str], tuple[int, int]]:
+        """The value cells of the form itself, without the off-form rows under it."""
+        return {key: at for key, at in self.cells.items() if not self.table.is_off_form(key[0])}
+
+    def form_labels(self) -> tuple[Label, ...]:
+        return tuple(label for label in self.labels if label.kind not in ("off_form", "note"))
 
     def address(self, row: str, column: str) -> str:
         """The A1 address of a value cell, e.g. ``D27``."""
@@ -105,8 +113,20 @@ def _matrix(table: Table) -> TableLayout:
               for c in range(label_cols + 1, label_cols + len(table.columns) + 1)}
     if label_cols:
         widths.update({1: 14.0, 2: 22.0, 3: 40.0} if label_cols == 3 else {1: 36.0})
+    height = header_rows + len(table.rows)
+    width = label_cols + len(table.columns)
+    # Off-form rows (（六）其他处理 as one row in a 2021 report) under the form, after a blank row,
+    # so that every cell of the form stays where the official form has it.
+    r = height + 1
+    for row in table.off_form if label_cols else ():
+        r += 1
+        labels.append(Label(r, 1, row.off_form_label, "off_form", r, label_cols))
+        cells.update({(row.key, col.key): (r, label_cols + j + 1) for j, col in enumerate(table.columns)})
+        if row.off_form_note:
+            r += 1
+            labels.append(Label(r, 1, row.off_form_note, "note", r, width))
     return TableLayout(table, tuple(labels), cells, {}, header_rows, label_cols,
-                       label_cols + len(table.columns), header_rows + len(table.rows), widths)
+                       width, height, widths, r if table.off_form and label_cols else 0)
 
 
 def _groups(table: Table) -> TableLayout:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass
 
 from .document import Paragraph
@@ -31,23 +33,39 @@ class _Printed:
     label: list[Paragraph]
     unit: Paragraph | None = None
     value: Paragraph | None = None
+    cumulative: Paragraph | None = None
 
 
-def _printed_rows(table: Table, tokens: list[Paragraph]) -> tuple[list[_Printed], list[Unmapped]]:
+@functools.cache
+def _year_header(table: Table) -> re.Pattern[str] | None:
+    return re.compile(table.year_header) if table.year_header else None
+
+
+def _printed_rows(table: Table, tokens: list[Paragraph]) -> tuple[list[_Printed], list[Unmapped], bool]:
+    """The printed rows, what could not be placed, and whether the header named a second value
+    column (历年累计): then each row takes a second value after its first."""
     units = {fold(u) for u in table.units}
-    header = {fold(h) for h in table.header}
+    header = {fold(h) for h in (*table.header, *table.header_aliases)}
+    cumulative = {fold(h) for h in table.cumulative_headers}
+    year = _year_header(table)
     notes = {fold(n) for n in table.notes}
     rows: list[_Printed] = []
     unmapped: list[Unmapped] = []
+    two_values = False
     for tok in tokens:
         folded = fold(tok.text)
-        if folded in header or folded in notes:
+        if folded in cumulative and not any(r.value is not None for r in rows):
+            two_values = True
+            continue
+        if folded in header or folded in notes or (year is not None and year.match(folded)):
             continue
         row = rows[-1] if rows else None
         if row is not None and row.unit is None and row.value is None and (folded in units or not folded):
             row.unit = tok
         elif row is not None and row.value is None and is_value_text(tok.text):
             row.value = tok
+        elif two_values and row is not None and row.cumulative is None and is_value_text(tok.text):
+            row.cumulative = tok
         elif not folded:
             continue  # a blank placeholder cell
         elif row is not None and row.unit is None and row.value is None and numbering(folded) is None:
@@ -56,12 +74,12 @@ def _printed_rows(table: Table, tokens: list[Paragraph]) -> tuple[list[_Printed]
             unmapped.append(Unmapped(tok.where, f"多出的数值：{tok.text}"))
         else:
             rows.append(_Printed([tok]))
-    return rows, unmapped
+    return rows, unmapped, two_values
 
 
 def legacy_rows(table: Table, tokens: list[Paragraph]) -> tuple[list[LegacyRow], list[Unmapped]]:
     """Indicator rows from the 统计表's cells, each with its code (3.3.4.a for a 其中 line)."""
-    printed, unmapped = _printed_rows(table, tokens)
+    printed, unmapped, two_values = _printed_rows(table, tokens)
     money = {fold(u) for u in table.money_units}
     result: list[LegacyRow] = []
     stack: list[tuple[str, str]] = []  # (level, number) from 一、 down to 1.
@@ -92,5 +110,14 @@ def legacy_rows(table: Table, tokens: list[Paragraph]) -> tuple[list[LegacyRow],
             unmapped.append(Unmapped(row.value.where if row.value else row.label[0].where, raw))
             value = None
         where = row.value.where if row.value is not None else row.label[0].where
-        result.append(LegacyRow(code, strip_numbering_raw(text), unit, value, raw, where))
+        legacy_row = LegacyRow(code, strip_numbering_raw(text), unit, value, raw, where)
+        if two_values:
+            legacy_row.cumulative_raw = row.cumulative.text if row.cumulative is not None else ""
+            legacy_row.cumulative_where = row.cumulative.where if row.cumulative is not None else where
+            try:
+                legacy_row.cumulative = parse_number(legacy_row.cumulative_raw,
+                                                     money=unit is not None and fold(unit) in money)
+            except NotANumber:
+                unmapped.append(Unmapped(legacy_row.cumulative_where, legacy_row.cumulative_raw))
+        result.append(legacy_row)
     return result, unmapped

@@ -77,6 +77,7 @@ def _rows_from_tokens(
     header: list[str] = []  # column keys of the latest header line
     current: RowCandidate | None = None
     trailing: list[Paragraph] = []  # values after the last label (a row without a label)
+    tentative: set[int] = set()  # off-form rows named by a group label: rows only with numbers
 
     def drop_pending() -> None:
         for tok in pending:
@@ -113,6 +114,13 @@ def _rows_from_tokens(
         elif target.kind == "group" and table.layout == "groups":
             header = []
             current = None
+        elif target.kind == "group" and target.row is not None and (
+            current is None or len(current.values) >= _expected(table, current)
+        ):
+            # A group label that also names an off-form row (（六）其他处理 printed as one row):
+            # the row, if numbers follow the label directly.
+            current = RowCandidate(target.row, [], None, tok.text, tok.where)
+            tentative.add(id(current))  # a candidate once a number follows (below)
 
     for tok in tokens:
         if is_value_text(tok.text):
@@ -124,6 +132,8 @@ def _rows_from_tokens(
                     candidates.append(current)
                     pending.clear()
             if current is not None and len(current.values) < _expected(table, current):
+                if id(current) in tentative and not current.values:
+                    candidates.append(current)
                 current.values.append(tok)
             elif tok.text:
                 trailing.append(tok)
@@ -290,6 +300,8 @@ def rows_from_grid(
         if row_key is None and len(labels) > 1:
             joined = index.lookup("".join(c.text for c in labels), rows_first=True)
             row_key = joined.key if joined is not None and joined.kind == "row" else None
+        if row_key is None and numbers:  # numbers right after a group label naming an off-form row
+            row_key = next((t.row for t in reversed(targets) if t is not None and t.row), None)
         misprint = False
         if row_key is None and numbers and labels:
             row_key = near_row(table, index, labels[-1].text, candidates)
@@ -763,6 +775,9 @@ def _resolve_line(
             key = index.row_by_prefix("".join(t.text for t in parts))
             if key is not None and allowed(key):
                 return key, parts
+    last = index.lookup(own[-1].text, rows_first=True) if own else None
+    if last is not None and last.row is not None:  # numbers right after a group label naming an
+        return last.row, own[-1:]                   # off-form row (（六）其他处理 as one row)
     return None
 
 

@@ -27,7 +27,8 @@ class Cell:
 
 @dataclass
 class LegacyRow:
-    """One indicator row of the pre-2019 统计表."""
+    """One indicator row of the pre-2019 统计表; ``cumulative`` is its second value column
+    (历年累计) where the table has one (then ``cumulative_where`` says where, even when blank)."""
 
     code: str
     label: str
@@ -35,6 +36,9 @@ class LegacyRow:
     value: Number | None
     raw: str = ""
     where: str = ""
+    cumulative: Number | None = None
+    cumulative_raw: str = ""
+    cumulative_where: str = ""
 
 
 @dataclass
@@ -80,6 +84,19 @@ class Report:
             }
         return report
 
+    def add_off_form_row(self, table: str, row: str, spec: Spec | None = None) -> dict[str, Cell]:
+        """Add a blank off-form row of the edition (（六）其他处理 as one row in a 2021 report) to
+        a table the report has, and return its cells; a row already there is returned as it is."""
+        spec_table = self.edition_spec(spec).table(table)
+        if not spec_table.is_off_form(row):
+            raise KeyError(f"{row} is not an off-form row of {table} in edition {self.meta.edition}")
+        return self.tables[table].setdefault(row, {c: Cell() for c in spec_table.row(row).columns})
+
+    @property
+    def has_cumulative(self) -> bool:
+        """True when the 统计表 has a second value column (历年累计)."""
+        return any(r.cumulative is not None or r.cumulative_where for r in self.legacy or ())
+
     def edition_spec(self, spec: Spec | None = None) -> Edition:
         return (spec or load_spec()).edition(self.meta.edition or "2021")
 
@@ -121,6 +138,9 @@ class Report:
                 {"code": r.code, "label": r.label, "unit": r.unit, "value": r.value}
                 for r in self.legacy
             ]
+            if self.has_cumulative:  # SPEC: a second value column (历年累计) is kept, not dropped
+                for row, out in zip(self.legacy, tables["legacy"], strict=True):
+                    out["cumulative"] = row.cumulative
         return {
             "format": spec.format,
             "meta": meta,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+from copy import copy
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -99,17 +100,19 @@ def _table_sheet(wb: Workbook, layout: TableLayout) -> Worksheet:
     for col, width in layout.widths.items():
         ws.column_dimensions[get_column_letter(col)].width = width
     heights: dict[int, float] = {}
+    note = Font(name=_FONT, size=9, color="595959")
     for label in layout.labels:
         for r in range(label.row, label.last_row + 1):
             for c in range(label.col, label.last_col + 1):
                 cell = ws.cell(r, c)
-                cell.border = _BORDER
+                if label.kind != "note":
+                    cell.border = _BORDER
                 if label.kind in ("header", "corner", "group"):
                     cell.fill = _HEADER_FILL
         cell = ws.cell(label.row, label.col)
         if label.text:
             _set_text(cell, label.text)
-        cell.font = bold if label.kind in ("header", "group") else normal
+        cell.font = bold if label.kind in ("header", "group") else note if label.kind == "note" else normal
         cell.alignment = _CENTER if label.kind in ("header", "corner") else _LABEL
         if label.merged:
             ws.merge_cells(start_row=label.row, start_column=label.col,
@@ -270,7 +273,9 @@ def write_workbook(report: Report, path: str | Path | None = None, spec: Spec | 
                 if cell.raw or cell.where:
                     provenance.append((name, cell.raw, cell.where, *((cell.label,) if cell.label else ())))
     if report.legacy is not None:
-        provenance += _write_legacy(wb, spec.sheets["legacy"], report.legacy)
+        legacy = spec.edition("legacy").table("legacy")
+        cumulative = legacy.cumulative_label if report.has_cumulative else None
+        provenance += _write_legacy(wb, spec.sheets["legacy"], report.legacy, cumulative)
     _write_narrative(wb, report.narrative)
     source_ws = wb[spec.sheets["provenance"]]
     for r, entry in enumerate(provenance, start=2):
@@ -292,14 +297,24 @@ def _write_unmapped(wb: Workbook, unmapped: list[Unmapped]) -> None:
             cell.alignment = _LABEL
 
 
-def _write_legacy(wb: Workbook, sheet: str, rows: list[LegacyRow]) -> list[tuple[str, str, str]]:
+def _write_legacy(wb: Workbook, sheet: str, rows: list[LegacyRow],
+                  cumulative: str | None = None) -> list[tuple[str, str, str]]:
+    """The 统计表's rows under its header; with ``cumulative`` (the header of a second value
+    column, 历年累计) each row's cumulative value in column E too."""
     ws = wb[sheet]
     normal = Font(name=_FONT, size=10)
     provenance = []
     used: set[str] = set()
+    if cumulative:
+        head, model = ws.cell(1, 5), ws.cell(1, 4)
+        _set_text(head, cumulative)
+        head.font, head.fill = copy(model.font), copy(model.fill)
+        head.border, head.alignment = copy(model.border), copy(model.alignment)
+        ws.column_dimensions["E"].width = ws.column_dimensions["D"].width
     for i, row in enumerate(rows, start=2):
         depth = row.code.count(".")
-        for c, value in enumerate((row.code, row.label, row.unit or "", row.value), start=1):
+        values = (row.code, row.label, row.unit or "", row.value) + ((row.cumulative,) if cumulative else ())
+        for c, value in enumerate(values, start=1):
             cell = ws.cell(i, c)
             if isinstance(value, str):
                 if value:
@@ -308,7 +323,7 @@ def _write_legacy(wb: Workbook, sheet: str, rows: list[LegacyRow]) -> list[tuple
                 cell.value = value
             cell.border = _BORDER
             cell.font = normal
-            cell.alignment = _NUMBER if c == 4 else Alignment(
+            cell.alignment = _NUMBER if c >= 4 else Alignment(
                 horizontal="left", vertical="center", wrap_text=True, indent=depth if c == 2 else 0)
         ws.row_dimensions[i].height = text_row_height(row.label, 60 - 2 * depth)
         name = f"legacy.{row.code}"
@@ -317,6 +332,9 @@ def _write_legacy(wb: Workbook, sheet: str, rows: list[LegacyRow]) -> list[tuple
         used.add(name)
         _name(wb, name, sheet, _absolute(i, 4))
         provenance.append((name, row.raw, row.where))
+        if cumulative:
+            _name(wb, f"{name}.cumulative", sheet, _absolute(i, 5))
+            provenance.append((f"{name}.cumulative", row.cumulative_raw, row.cumulative_where))
     return provenance
 
 
@@ -393,6 +411,10 @@ def report_from_workbook(wb: Workbook, where: str = "", spec: Spec | None = None
     provenance = _read_provenance(wb, spec)
     unmapped = _read_unmapped(wb)
     edition = spec.edition(edition_key)
+    for table_key in report.tables:
+        for row in edition.table(table_key).off_form:
+            if _has_values(wb, [defined_name(table_key, row.key, c) for c in row.columns]):
+                report.add_off_form_row(table_key, row.key, spec)
     for table_key, rows in report.tables.items():
         table = edition.table(table_key)
         for row_key, columns in rows.items():
@@ -415,6 +437,15 @@ def report_from_workbook(wb: Workbook, where: str = "", spec: Spec | None = None
     report.narrative = _read_narrative(wb, spec)
     report.unmapped = unmapped
     return report
+
+
+def _has_values(wb: Workbook, names: list[str]) -> bool:
+    """True when some of the named cells holds something (an off-form row that is filled in)."""
+    for name in names:
+        dest = _destination(wb, name)
+        if dest is not None and dest[0][dest[1]].value not in (None, ""):
+            return True
+    return False
 
 
 def report_from_values(sheets: dict[str, list[list[Any]]], names: dict[str, str], where: str = "",
@@ -486,27 +517,44 @@ def _read_legacy(wb: Workbook, spec: Spec, provenance: dict[str, tuple[str, str,
     money = set(spec.edition("legacy").table("legacy").money_units)
     names = {}
     for name, dn in wb.defined_names.items():
-        if name.startswith("legacy."):
+        if name.startswith("legacy.") and not name.endswith(".cumulative"):
             for sheet, address in dn.destinations:
                 if sheet == ws.title:
                     names[ws[address.replace("$", "")].row] = name
+    table = spec.edition("legacy").table("legacy")
+    two_values = table.cumulative_label and ws.cell(1, 5).value == table.cumulative_label
     rows = []
-    for r, (code, label, unit, value) in enumerate(
-        ws.iter_rows(min_row=2, max_col=4, values_only=True), start=2
+    for r, (code, label, unit, value, *second) in enumerate(
+        ws.iter_rows(min_row=2, max_col=5 if two_values else 4, values_only=True), start=2
     ):
-        if code is None and label is None and value is None:
+        if code is None and label is None and value is None and not any(v is not None for v in second):
             continue
         unit = None if unit in (None, "") else str(unit)
         number, _ = _number(value, unit in money)
-        raw, where, _ = provenance.get(names.get(r, ""), ("", "", ""))
-        try:
-            if parse_number(raw, money=unit in money) != number:
-                raw, where = ("" if value is None else str(value)), f"{ws.title}!D{r}"
-        except NotANumber:
-            raw, where = ("" if value is None else str(value)), f"{ws.title}!D{r}"
-        rows.append(LegacyRow("" if code is None else str(code), "" if label is None else str(label),
-                              unit, number, raw, where))
+        raw, where = _legacy_source(provenance.get(names.get(r, ""), ("", "", ""))[:2], number, value,
+                                    unit in money, f"{ws.title}!D{r}")
+        row = LegacyRow("" if code is None else str(code), "" if label is None else str(label),
+                        unit, number, raw, where)
+        if two_values:
+            row.cumulative, _ = _number(second[0], unit in money)
+            row.cumulative_raw, row.cumulative_where = _legacy_source(
+                provenance.get(names.get(r, "") + ".cumulative", ("", "", ""))[:2], row.cumulative,
+                second[0], unit in money, f"{ws.title}!E{r}")
+        rows.append(row)
     return rows
+
+
+def _legacy_source(stored: tuple[str, str], number: Any, value: Any, money: bool,
+                   address: str) -> tuple[str, str]:
+    """A 统计表 value's source text and place: the report's, while the clerk has not changed
+    the number; else the workbook's cell."""
+    raw, where = stored
+    try:
+        if parse_number(raw, money=money) == number:
+            return raw, where
+    except NotANumber:
+        pass
+    return ("" if value is None else str(value)), address
 
 
 def _read_narrative(wb: Workbook, spec: Spec) -> dict[str, str]:

@@ -328,11 +328,14 @@ def consolidate(inputs: Sequence[str | Path], output: str | Path, *, roster: str
     data = stack([d.report for d in matrix_members], spec)
     main = summary_cells(result.edition, spec)
     result.totals = cell_totals(data, main, spec)
-    others = sorted({d.edition for d in matrix_members} - {result.edition})
+    editions = sorted({d.edition for d in matrix_members})
     own = set(main)
-    extra = [(key, row.key, col.key) for e in others for key in MATRIX_TABLES
-             if key in spec.edition(e).tables for row, col in spec.edition(e).table(key).cells()]
-    result.apart = cell_totals(data, list(dict.fromkeys(c for c in extra if c not in own)), spec)
+    extra = [(key, row.key, col.key) for e in editions for key in MATRIX_TABLES
+             if key in spec.edition(e).tables
+             for row, col in (*(spec.edition(e).table(key).cells() if e != result.edition else ()),
+                              *spec.edition(e).table(key).off_form_cells())]
+    apart = cell_totals(data, list(dict.fromkeys(c for c in extra if c not in own)), spec)
+    result.apart = [t for t in apart if t.departments]  # off-form rows: only when someone printed them
     result.legacy = legacy_totals([d.report for d in result.members if d.edition == "legacy"], spec)
     summary = _summary_report(result, spec)
     if summary is not None:

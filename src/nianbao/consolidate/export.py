@@ -27,7 +27,8 @@ NEEDS_PYARROW = ("导出 parquet 需要 pyarrow，请安装：pip install \"nian
 def long_frame(result: Consolidation, spec: Spec | None = None) -> pd.DataFrame:
     """Every cell of every summed department: agency, year, edition, table, row, column, value
     (NaN when blank), blank (True when the department left it blank), source (the file).
-    统计表 rows have their code as ``row`` and ``value`` as ``column``."""
+    统计表 rows have their code as ``row`` and ``value`` as ``column`` (``cumulative`` for the second
+    value column, 历年累计, of the reports that have one)."""
     spec = spec or load_spec()
     members = [d for d in result.members if d.edition != "legacy"]
     data = stack([d.report for d in members], spec)
@@ -54,6 +55,17 @@ def long_frame(result: Consolidation, spec: Spec | None = None) -> pd.DataFrame:
             "edition": "legacy", "table": "legacy", "row": [row.code for _, row in legacy],
             "column": "value", "value": values, "blank": np.isnan(values),
             "source": [d.path.name for d, _ in legacy],
+        }))
+    second = [(d, row) for d in result.members if d.edition == "legacy" and d.report.has_cumulative
+              for row in d.report.legacy or ()]
+    if second:  # the second value column (历年累计), as column "cumulative"
+        values = np.array([np.nan if row.cumulative is None else row.cumulative for _, row in second],
+                          dtype=float)
+        parts.append(pd.DataFrame({
+            "agency": [d.agency for d, _ in second], "year": [d.year for d, _ in second],
+            "edition": "legacy", "table": "legacy", "row": [row.code for _, row in second],
+            "column": "cumulative", "value": values, "blank": np.isnan(values),
+            "source": [d.path.name for d, _ in second],
         }))
     if not parts:
         return pd.DataFrame({name: [] for name in LONG_COLUMNS})

@@ -183,10 +183,11 @@ def _link(path: Path, output: Path, cell: str | None = None) -> str:
 def _table_block(grid: _Grid, wb: Workbook, layout: TableLayout, top: int,
                  values: dict[tuple[str, str], Any], heights: dict[int, float],
                  widths: dict[int, float]) -> int:
-    """One table laid out as on the form from row ``top``; returns its last row."""
+    """One table laid out as on the form from row ``top``; returns its last row. Off-form rows
+    are not part of it: they are summed apart (see ``_notes``)."""
     table = layout.table
     sheet = grid.ws.title
-    for label in layout.labels:
+    for label in layout.form_labels():
         header = label.kind in ("header", "corner", "group")
         grid.put(top + label.row - 1, label.col, label.text or None,
                  font=_BOLD if label.kind in ("header", "group") else _NORMAL,
@@ -198,7 +199,7 @@ def _table_block(grid: _Grid, wb: Workbook, layout: TableLayout, top: int,
             width = sum(widths.get(c, 9.0) for c in range(label.col, label.last_col + 1))
             r = top + label.row - 1
             heights[r] = max(heights.get(r, 18), text_row_height(label.text, width))
-    for (row_key, col_key), (r, c) in layout.cells.items():
+    for (row_key, col_key), (r, c) in layout.form_cells().items():
         grid.put(top + r - 1, c, values.get((row_key, col_key)), align=_NUMBER)
         last = layout.value_spans.get((row_key, col_key))
         if last:
@@ -313,7 +314,11 @@ def _notes(grid: _Grid, result: Consolidation, spec: Spec, top: int, width: int)
             top += 1
     if result.apart:
         top += 1
-        grid.put(top, 1, "以下项目只有其他版本的表格有，未计入上表，单独合计：", align=_LEFT, border=False)
+        off_form = any(result.edition in t.editions for t in result.apart)  # an off-form row printed
+        text = ("以下项目不在本版表格上（其他版本表格的项目，或报告按旧格式填报的项目，如只填一行的"
+                "（六）其他处理），未计入上表，单独合计：" if off_form
+                else "以下项目只有其他版本的表格有，未计入上表，单独合计：")
+        grid.put(top, 1, text, align=_LEFT, border=False)
         grid.merge(top, 1, top, width, bordered=False)
         top += 1
         for c, text in enumerate(("表格版本", "表格", "项目", "合计", "单位数"), start=1):
@@ -322,7 +327,8 @@ def _notes(grid: _Grid, result: Consolidation, spec: Spec, top: int, width: int)
         for t in result.apart:
             edition = t.editions[0] if t.editions else ""
             table = spec.edition(edition).table(t.table) if edition else None
-            grid.put(top, 1, _edition_label(spec, edition) if edition else "", align=_LEFT)
+            labels = "、".join(_edition_label(spec, e) for e, _ in _edition_counts(t.editions))
+            grid.put(top, 1, labels, align=_LEFT)
             grid.put(top, 2, table.title if table else t.table, align=_LEFT)
             grid.put(top, 3, cell_name(table, t.row, t.column) if table else t.row, align=_LEFT)
             grid.put(top, 4, t.value)
@@ -353,10 +359,14 @@ def _detail_headers(result: Consolidation, spec: Spec) -> tuple[list[str], list[
     """Per value column: the table group, the row label, the column label, and its money flag."""
     groups, rows, columns, money = [], [], [], []
     main = {(t.table, t.row, t.column) for t in result.totals}
+    apart = {(t.table, t.row, t.column): t.editions for t in result.apart}
     for table_key, row_key, col_key in result.detail_cells(spec):
         if (table_key, row_key, col_key) in main:
             table = spec.edition(result.edition).table(table_key)  # type: ignore[arg-type]
             group = table.sheet
+        elif result.edition in apart.get((table_key, row_key, col_key), ()):  # an off-form row printed
+            table = spec.edition(result.edition).table(table_key)  # type: ignore[arg-type]
+            group = f"{_edition_label(spec, result.edition)}表外项目（未计入汇总）"  # type: ignore[arg-type]
         else:
             edition = next(e for e in ("2021", "2019") if e != result.edition
                            and table_key in spec.edition(e).tables
@@ -675,11 +685,15 @@ def _value(report: Any, key: tuple[str, str, str]) -> Any:
 def _legacy_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
     ws = wb.create_sheet(SHEETS["legacy"])
     print_setup(ws, SHEETS["legacy"])
-    _widths(ws, {1: 10.0, 2: 60.0, 3: 8.0, 4: 12.0, 5: 12.0})
+    cumulative = any(t.cumulative is not None for t in result.legacy)
+    _widths(ws, {1: 10.0, 2: 60.0, 3: 8.0, 4: 12.0, 5: 12.0, **({6: 14.0} if cumulative else {})})
     ws.freeze_panes = "A2"
-    ws.append([_header_cell(ws, h) for h in ("编码", "统计指标", "单位", "合计", "填报单位数")])
+    headers = ["编码", "统计指标", "单位", "合计", "填报单位数"]
+    if cumulative:  # a second value column (历年累计) some departments reported
+        headers.append(spec.edition("legacy").table("legacy").cumulative_label + "合计")
+    ws.append([_header_cell(ws, h) for h in headers])
     for t in result.legacy:
-        ws.append([t.code, t.label, t.unit, t.value, t.departments])
+        ws.append([t.code, t.label, t.unit, t.value, t.departments] + ([t.cumulative] if cumulative else []))
 
 
 # --- 图表 ------------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Reports of the 2019 and 2021 editions are summed only where a cell has the same key (table,
 row and column) in both: the keys are the spec's names for what a cell means. What only one
-edition has is summed apart and said so. 统计表 rows (before 2019) are summed by label.
+edition has is summed apart and said so; so is an off-form row (（六）其他处理 printed as one row
+in a 2021 report), over the reports that printed it. 统计表 rows (before 2019) are summed by label.
 """
 
 from __future__ import annotations
@@ -47,8 +48,8 @@ def stack(reports: Sequence[Report], spec: Spec) -> Stack:
         row_index, column_index = shape.row_index, shape.column_index
         for k, report in enumerate(reports):
             table = report.tables.get(key)
-            mask = shape.exists.get(report.meta.edition or "")
-            if table is None or mask is None:
+            mask = None if table is None else shape.present(report.meta.edition or "", table)
+            if mask is None:
                 continue
             p[k] = mask
             for row_key, columns in table.items():
@@ -105,21 +106,26 @@ class LegacyTotal:
     unit: str | None
     value: Number | None
     departments: int
+    cumulative: Number | None = None  # the sum of the second value column (历年累计), where reported
 
 
 def legacy_totals(reports: Sequence[Report], spec: Spec) -> list[LegacyTotal]:
-    """The 统计表 rows of all reports summed by label, in the order they first appear."""
+    """The 统计表 rows of all reports summed by label, in the order they first appear; the
+    second value column (历年累计) summed the same way over the reports that have one."""
     money = set(spec.edition("legacy").table("legacy").money_units)
     found: dict[tuple[str, str | None], list] = {}
     for report in reports:
         for row in report.legacy or ():
             key = (fold(row.label, spec), row.unit)
-            entry = found.setdefault(key, [row.code, row.label, row.unit, [], 0])
+            entry = found.setdefault(key, [row.code, row.label, row.unit, [], 0, []])
             entry[4] += 1
             if row.value is not None:
                 entry[3].append(row.value)
+            if row.cumulative is not None:
+                entry[5].append(row.cumulative)
     totals = []
-    for code, label, unit, numbers, departments in found.values():
+    for code, label, unit, numbers, departments, cumulative in found.values():
         value = _number(float(sum(numbers)), unit in money) if numbers else None
-        totals.append(LegacyTotal(code, label, unit, value, departments))
+        second = _number(float(sum(cumulative)), unit in money) if cumulative else None
+        totals.append(LegacyTotal(code, label, unit, value, departments, second))
     return totals

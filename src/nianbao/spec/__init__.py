@@ -51,6 +51,10 @@ class Row:
     columns: tuple[str, ...]
     aliases: tuple[str, ...] = ()
     group: str | None = None
+    # An off-form row (not on its edition's form, printed by some reports anyway): the label and
+    # the note the workbook shows for it under the form.
+    off_form_label: str = ""
+    off_form_note: str = ""
 
     @property
     def label(self) -> str:
@@ -83,6 +87,11 @@ class Table:
     header: tuple[str, ...] = ()
     units: tuple[str, ...] = ()
     money_units: tuple[str, ...] = ()
+    header_aliases: tuple[str, ...] = ()  # 统计表: regional header words, skipped like `header`
+    year_header: str = ""  # 统计表: pattern of a header naming the value column by its year
+    cumulative_headers: tuple[str, ...] = ()  # 统计表: header words of a second value column
+    cumulative_label: str = ""
+    off_form: tuple[Row, ...] = ()  # rows some reports print although the form has none
     _columns_by_key: Mapping[str, Column] = field(default_factory=lambda: MappingProxyType({}), repr=False)
     _rows_by_key: Mapping[str, Row] = field(default_factory=lambda: MappingProxyType({}), repr=False)
 
@@ -93,11 +102,20 @@ class Table:
         return self._rows_by_key[key]
 
     def has_row(self, key: str) -> bool:
+        """True for a row of the form and for an off-form row."""
         return key in self._rows_by_key
 
+    def is_off_form(self, key: str) -> bool:
+        """True for a row that is not on the form but that some reports print."""
+        return any(r.key == key for r in self.off_form)
+
     def cells(self) -> tuple[tuple[Row, Column], ...]:
-        """Every (row, column) value cell of the table, in reading order."""
+        """Every (row, column) value cell of the form, in reading order (off-form rows aside)."""
         return tuple((row, self.column(c)) for row in self.rows for c in row.columns)
+
+    def off_form_cells(self) -> tuple[tuple[Row, Column], ...]:
+        """The (row, column) cells of the off-form rows."""
+        return tuple((row, self.column(c)) for row in self.off_form for c in row.columns)
 
 
 @dataclass(frozen=True)
@@ -202,6 +220,7 @@ def _table(key: str, raw: Mapping[str, Any], edition: str, sheet: str) -> Table 
     all_columns = {c["key"]: _column(c) for c in raw.get("columns", ())}
     groups: list[Group] = []
     rows: list[Row] = []
+    off_form: list[Row] = []
     if raw["layout"] == "groups":
         for g in raw["groups"]:
             if not _applies(g, edition):
@@ -223,6 +242,13 @@ def _table(key: str, raw: Mapping[str, Any], edition: str, sheet: str) -> Table 
             for r in raw.get("rows", ())
             if _applies(r, edition)
         ]
+        off_form = [
+            Row(r["key"], tuple(r["path"]), keys, tuple(r.get("aliases", ())),
+                off_form_label=r.get("off_form_label", r["path"][-1]),
+                off_form_note=r.get("off_form_note", ""))
+            for r in raw.get("rows", ())
+            if edition in r.get("off_form", ()) and not _applies(r, edition)
+        ]
     if not rows and raw["layout"] != "indicators":
         return None
     return Table(
@@ -239,8 +265,13 @@ def _table(key: str, raw: Mapping[str, Any], edition: str, sheet: str) -> Table 
         header=tuple(raw.get("header", ())),
         units=tuple(raw.get("units", ())),
         money_units=tuple(raw.get("money_units", ())),
+        header_aliases=tuple(raw.get("header_aliases", ())),
+        year_header=raw.get("year_header", ""),
+        cumulative_headers=tuple(raw.get("cumulative_headers", ())),
+        cumulative_label=raw.get("cumulative_label", ""),
+        off_form=tuple(off_form),
         _columns_by_key=MappingProxyType({c.key: c for c in columns}),
-        _rows_by_key=MappingProxyType({r.key: r for r in rows}),
+        _rows_by_key=MappingProxyType({r.key: r for r in (*rows, *off_form)}),
     )
 
 

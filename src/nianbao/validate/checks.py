@@ -128,7 +128,9 @@ class _Balance(RuleCheck):
             report = int(item["report"])
             table = ctx.table(report, self.rule.table)
             fixed = item[self.axis]
-            present = {r.key for r in table.rows} if self.axis == "column" else {c.key for c in table.columns}
+            # the form's rows and the off-form rows the report printed (（六）其他处理 as one row)
+            present = (set(ctx.reports[report].tables[self.rule.table]) if self.axis == "column"
+                       else {c.key for c in table.columns})
             expected = sum(np.nan_to_num(item[k]) for k in other if k in present) - sum(
                 np.nan_to_num(item[k]) for k in same if k != target and k in present)
             blanks = [cell_name(table, *self._cell(table, k, fixed))
@@ -185,6 +187,29 @@ class ColumnsLe(RuleCheck):
             yield report, self.finding(self.rule.table, row, column,
                                        table_layout(table).reference(row, column),
                                        json_number(limit), json_number(actual), message)
+
+
+class OffFormRow(RuleCheck):
+    """A report prints a row its edition's form does not have (the row exists in the frame only
+    then): the finding stands at the row's ``column`` and says what is unknown."""
+
+    @property
+    def frame(self) -> str:  # type: ignore[override]
+        return f"{self.rule.table}.by_row"
+
+    def holds(self, df: pd.DataFrame) -> pd.Series:
+        return _answer(df, (_a(df, "row") != self.params["row"]) | ~self.in_editions(df))
+
+    def explain(self, df: pd.DataFrame, failing: pd.DataFrame, ctx: Context) -> Iterator[tuple[int, Finding]]:
+        row, column = self.params["row"], self.params["column"]
+        for item in _records(failing):
+            report = int(item["report"])
+            table = ctx.table(report, self.rule.table)
+            message = render(self.rule, where=cell_name(table, row, column),
+                             actual=format_number(item[column]))
+            yield report, self.finding(self.rule.table, row, column,
+                                       table_layout(table).reference(row, column),
+                                       None, json_number(item[column]), message)
 
 
 class _CellRule(RuleCheck):
@@ -474,6 +499,7 @@ KINDS: dict[str, type[RuleCheck]] = {
     "columns_le": ColumnsLe,
     "not_a_number": NotANumber,
     "label_misprint": LabelMisprint,
+    "off_form_row": OffFormRow,
     "non_negative": NonNegative,
     "integer": Integer,
     "legacy_children": LegacyChildren,

@@ -39,13 +39,21 @@ def _cell(value: Any) -> Cell:
         return Cell(None, value)
 
 
+def _set(report: Report, key: str, value: Any, spec: Spec) -> None:
+    """Set one example cell ("table.row.column"); an off-form row is added when named."""
+    table, row, column = key.split(".")
+    cells = report.tables[table].get(row)
+    if cells is None:
+        cells = report.add_off_form_row(table, row, spec)
+    cells[column] = _cell(value)
+
+
 def _report(raw: Mapping[str, Any], spec: Spec, source: str) -> Report:
     edition = raw.get("edition", "2021")
     year = raw.get("year", spec.edition(edition).first_year)
     report = Report.blank(Meta(agency="示例单位", year=year, edition=edition, source=source), spec)
     for key, value in raw.get("cells", {}).items():
-        table, row, column = key.split(".")
-        report.tables[table][row][column] = _cell(value)
+        _set(report, key, value, spec)
     if raw.get("legacy"):
         report.legacy = [LegacyRow(code, label, unit or None, _value(value), _cell(value).raw)
                          for code, label, unit, value in raw["legacy"]]
@@ -64,8 +72,7 @@ def example(rule: Rule | str, failing: bool, spec: Spec | None = None) -> Exampl
     if failing:
         change = raw["fail"]
         for key, value in change.get("cells", {}).items():
-            table, row, column = key.split(".")
-            report.tables[table][row][column] = _cell(value)
+            _set(report, key, value, spec)
         for key, printed in change.get("labels", {}).items():  # a row's label as printed
             table, row = key.split(".")
             for cell in report.tables[table][row].values():

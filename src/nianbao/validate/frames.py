@@ -42,7 +42,20 @@ class TableShape:
     rows: tuple[str, ...]
     columns: tuple[str, ...]
     money: frozenset[str]
-    exists: dict[str, np.ndarray]  # edition -> bool[rows, columns]
+    exists: dict[str, np.ndarray]  # edition -> bool[rows, columns]: the cells of its form
+    off_form: dict[str, dict[str, np.ndarray]]  # edition -> off-form row -> bool[rows, columns]
+
+    def present(self, edition: str, rows: Mapping[str, Any]) -> np.ndarray | None:
+        """The cells a report of ``edition`` has, given its table's rows: its form's, and the
+        off-form rows it printed (None for an edition without this table)."""
+        mask = self.exists.get(edition)
+        extra = self.off_form.get(edition)
+        if mask is None or not extra:
+            return mask
+        for key, cells in extra.items():
+            if key in rows:
+                mask = mask | cells
+        return mask
 
     @functools.cached_property
     def row_index(self) -> dict[str, int]:
@@ -61,17 +74,21 @@ def table_shape(spec: Spec, key: str) -> TableShape:
     money: set[str] = set()
     tables = {e.key: e.tables[key] for e in spec.editions.values() if key in e.tables}
     for table in tables.values():
-        rows.update(dict.fromkeys(r.key for r in table.rows))
+        rows.update(dict.fromkeys(r.key for r in (*table.rows, *table.off_form)))
         columns.update(dict.fromkeys(c.key for c in table.columns))
         money.update(c.key for c in table.columns if c.is_money)
     row_keys, column_keys = tuple(rows), tuple(columns)
-    exists = {}
+    exists, off_form = {}, {}
     for edition, table in tables.items():
         mask = np.zeros((len(row_keys), len(column_keys)), dtype=bool)
         for row, column in table.cells():
             mask[row_keys.index(row.key), column_keys.index(column.key)] = True
         exists[edition] = mask
-    return TableShape(key, row_keys, column_keys, frozenset(money), exists)
+        off_form[edition] = {}
+        for row, column in table.off_form_cells():
+            cells = off_form[edition].setdefault(row.key, np.zeros_like(mask))
+            cells[row_keys.index(row.key), column_keys.index(column.key)] = True
+    return TableShape(key, row_keys, column_keys, frozenset(money), exists, off_form)
 
 
 @dataclass
@@ -95,7 +112,7 @@ def not_a_number(value: object, raw: str) -> str | None:
 
 
 def _values(reports: Sequence[Report | None], shape: TableShape) -> _Values:
-    positions, editions = [], []
+    positions, editions, masks = [], [], []
     flat, numbers = [], []  # index into values.reshape(-1), and the number there
     texts: dict[int, str] = {}
     misprints: dict[int, str] = {}
@@ -108,6 +125,7 @@ def _values(reports: Sequence[Report | None], shape: TableShape) -> _Values:
         k = len(positions)
         positions.append(i)
         editions.append(report.meta.edition)
+        masks.append(shape.present(report.meta.edition, table))
         for row_key, columns in table.items():
             r = row_index.get(row_key)
             if r is None:
@@ -128,8 +146,7 @@ def _values(reports: Sequence[Report | None], shape: TableShape) -> _Values:
                         texts[base + column_index[column_key]] = text
     values = np.full((len(positions), nr, nc), np.nan)
     values.reshape(-1)[flat] = numbers
-    exists = (np.stack([shape.exists[e] for e in editions]) if editions
-              else np.zeros(values.shape, dtype=bool))
+    exists = np.stack(masks) if masks else np.zeros(values.shape, dtype=bool)
     return _Values(np.array(positions, dtype=np.int64), np.array(editions, dtype=object), values, exists,
                    texts, misprints)
 
