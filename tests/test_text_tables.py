@@ -86,3 +86,18 @@ def test_a_misprint_in_pasted_text_and_in_a_cell_per_line_dump(tmp_path: Path, l
     assert report.tables["requests"]["denied_prohibited"]["total"].value == 3
     assert report.tables["requests"]["denied_prohibited"]["total"].label == "2.其他法律行政止公开"
     assert report.tables["requests"]["denied_three_safety"]["total"].value == 1
+
+
+@pytest.mark.parametrize("layout", ["a cell per line", "a row per line"])
+def test_text_in_a_count_cell_of_a_text_dump_is_named_at_its_cell(tmp_path: Path, layout: str) -> None:
+    rows = [["规章", "待核实", "0", "3"], ["行政规范性文件", "2", "1", "4"]]
+    head = ["二、主动公开政府信息情况", "第二十条第（一）项"]
+    if layout == "a cell per line":
+        lines = [*head, "信息内容", "本年制发件数", "本年废止件数", "现行有效件数", *(c for r in rows for c in r)]
+    else:
+        lines = [*head, "信息内容\t本年制发件数\t本年废止件数\t现行有效件数", *("\t".join(r) for r in rows)]
+    report = read_report(_misprinted(tmp_path, ".txt", "\n".join(lines)))
+    regulations = report.tables["active"]["regulations"]
+    assert [(c.value, c.raw) for c in regulations.values()] == [(None, "待核实"), (0, "0"), (3, "3")]
+    findings = [(f.rule, f.cell, f.actual) for f in validate(report).findings if f.severity == "error"]
+    assert findings == [("report.not_a_number", "二、主动公开!B3", "待核实")]

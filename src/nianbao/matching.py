@@ -138,6 +138,10 @@ def _rows_from_tokens(
             elif tok.text:
                 trailing.append(tok)
             continue
+        if (current is not None and not pending and len(current.values) < _expected(table, current)
+                and _is_cell_text(tok.text, index)):
+            current.values.append(tok)  # "待核实" in a count cell: a value that is not a number
+            continue
         if trailing:
             flush_orphans()
         rows_first = bool(candidates)
@@ -161,6 +165,13 @@ def _rows_from_tokens(
         del trailing[-expected:]
     flush_orphans()
     return candidates, runs, unmapped
+
+
+def _is_cell_text(text: str, index: LabelIndex) -> bool:
+    """Short text that is no label of the form nor a piece of one ("待核实", "1 2"): what a
+    clerk writes in a count cell, not the continuation of a label."""
+    return (0 < len(text.strip()) <= 8 and index.lookup(text) is None
+            and not index.is_piece_of(text) and not index.is_form_text(text))
 
 
 def fill(
@@ -474,15 +485,15 @@ def _has_digit(text: str) -> bool:
 
 
 def _line_shaped(tokens: list[Paragraph]) -> bool:
-    """True when some line of the dump holds a label with numbers, or several numbers."""
+    """True when lines of the dump hold a label with numbers, or several numbers."""
     by_line: dict[int, list[Paragraph]] = {}
     for tok in tokens:
         if tok.line and tok.cell:
             by_line.setdefault(tok.line, []).append(tok)
-    return any(
-        sum(_has_digit(t.text) and is_value_text(t.text) for t in fields) >= 1 and len(fields) >= 2
-        for fields in by_line.values()
-    )
+    numbers = [sum(_has_digit(t.text) and is_value_text(t.text) for t in fields)
+               for fields in by_line.values() if len(fields) >= 2]
+    # One line of two numbers in a dump of cells is a cell ("1 2"), not a row.
+    return sum(n >= 1 for n in numbers) >= 2 or any(n >= 3 for n in numbers)
 
 
 def _lines(tokens: list[Paragraph]) -> list[list[Paragraph]]:
