@@ -20,11 +20,15 @@ from pathlib import Path
 
 from ..document import Block, Document, Grid, GridCell, Paragraph
 from ..errors import UnreadableInput
+from ..numbers import is_value_text
 
 __all__ = ["read_pdf"]
 
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?\d+\s*(页)?[-—–－\s]*$|^\d+\s*/\s*\d+$")
 _HEADING = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.．、])")
+_CONTINUED = re.compile(r"^[（(]?续表?[）)]?[:：]?$")
+_NUMBERED = _HEADING
+_BAND = 0.07  # the top and bottom 7 % of a page: running headers and footers, not body text
 _END = ("。", "！", "？", "：", ":", "；", "”")
 _SNAP = 3.0  # points: ruling lines this close are one line
 
@@ -61,6 +65,10 @@ class _Line:
     @property
     def top(self) -> float:
         return min(c.top for c in self.chars)
+
+    @property
+    def bottom(self) -> float:
+        return max(c.bottom for c in self.chars)
 
 
 def _lines(chars: list[_Char]) -> list[_Line]:
@@ -172,13 +180,42 @@ def _index(bounds: list[float], value: float) -> int:
     return min(range(len(bounds)), key=lambda i: abs(bounds[i] - value))
 
 
-def _grid(cells: list[tuple[float, float, float, float]], chars: list[_Char], page: int,
-          number: int) -> Grid:
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+
+
+@dataclass
+class _Part:
+    """A ruled table on one page, or several such parts joined: its cells' boxes (in the
+    coordinates of the first part's page, the later parts stacked below it), their text, and
+    where each was printed."""
+
+    boxes: list[Box]
+    texts: dict[Box, str]
+    wheres: dict[Box, str]
+    where: str
+
+    @property
+    def x0(self) -> float:
+        return min(b[0] for b in self.boxes)
+
+    @property
+    def x1(self) -> float:
+        return max(b[2] for b in self.boxes)
+
+    @property
+    def top(self) -> float:
+        return min(b[1] for b in self.boxes)
+
+    @property
+    def bottom(self) -> float:
+        return max(b[3] for b in self.boxes)
+
+
+def _part(cells: list[Box], chars: list[_Char], page: int, number: int) -> _Part:
+    """The text of each cell box of one page's table."""
     xs = _cluster([c[0] for c in cells] + [c[2] for c in cells])
     ys = _cluster([c[1] for c in cells] + [c[3] for c in cells])
-    width, height = len(xs) - 1, len(ys) - 1
-    placed: dict[tuple[int, int], GridCell] = {}
-    contents: dict[tuple[float, float, float, float], list[_Char]] = {c: [] for c in cells}
+    contents: dict[Box, list[_Char]] = {c: [] for c in cells}
     x0, y0, x1, y1 = xs[0], ys[0], xs[-1], ys[-1]
     for ch in chars:
         if not (x0 <= ch.cx <= x1 and y0 <= ch.cy <= y1):
@@ -187,20 +224,121 @@ def _grid(cells: list[tuple[float, float, float, float]], chars: list[_Char], pa
             if box[0] <= ch.cx <= box[2] and box[1] <= ch.cy <= box[3]:
                 contents[box].append(ch)
                 break
+    texts, wheres = {}, {}
+    for box in cells:
+        texts[box] = "\n".join(line.text for line in _lines(contents[box]))
+        wheres[box] = f"第{page}页表格{number}第{_index(ys, box[1]) + 1}行第{_index(xs, box[0]) + 1}列"
+    return _Part(list(cells), texts, wheres, f"第{page}页表格{number}")
+
+
+def _grid(part: _Part) -> Grid:
+    cells = part.boxes
+    xs = _cluster([c[0] for c in cells] + [c[2] for c in cells])
+    ys = _cluster([c[1] for c in cells] + [c[3] for c in cells])
+    width, height = len(xs) - 1, len(ys) - 1
+    placed: dict[tuple[int, int], GridCell] = {}
     for box in sorted(cells, key=lambda b: (b[1], b[0])):
         c0, c1 = _index(xs, box[0]), _index(xs, box[2])
         r0, r1 = _index(ys, box[1]), _index(ys, box[3])
-        text = "\n".join(line.text for line in _lines(contents[box]))
-        cell = GridCell(text, f"第{page}页表格{number}第{r0 + 1}行第{c0 + 1}列", (r0, c0))
+        cell = GridCell(part.texts[box], part.wheres[box], (r0, c0))
         for r in range(r0, max(r1, r0 + 1)):
             for c in range(c0, max(c1, c0 + 1)):
                 placed.setdefault((r, c), cell)
     rows = tuple(
-        tuple(placed.get((r, c)) or GridCell("", f"第{page}页表格{number}第{r + 1}行第{c + 1}列", (r, c))
+        tuple(placed.get((r, c)) or GridCell("", f"{part.where}第{r + 1}行第{c + 1}列", (r, c))
               for c in range(width))
         for r in range(height)
     )
-    return Grid(rows, f"第{page}页表格{number}")
+    return Grid(rows, part.where)
+
+
+def _near(a: float, b: float) -> bool:
+    return abs(a - b) <= _SNAP
+
+
+def _continues(upper: _Part, lower: _Part) -> bool:
+    """The next page's first table continues this page's last one: the same left and right
+    edges (the page break leaves nothing but page furniture between them)."""
+    return _near(upper.x0, lower.x0) and _near(upper.x1, lower.x1)
+
+
+def _repeated_header(upper: _Part, lower: _Part) -> set[Box]:
+    """The boxes of ``lower``'s first rows when they repeat ``upper``'s first rows (a header
+    row repeated on every page, Word's 重复标题行): the same cells, the same text."""
+    ys = _cluster([b[1] for b in lower.boxes] + [b[3] for b in lower.boxes])
+    top_u, top_l = upper.top, lower.top
+    shape_u = {(round(b[0]), round(b[2]), round(b[1] - top_u), round(b[3] - top_u), upper.texts[b])
+               for b in upper.boxes}
+    repeated: set[Box] = set()
+    for k in range(1, len(ys) - 1):
+        block = [b for b in lower.boxes if b[3] <= ys[k] + _SNAP]
+        if any(b[1] < ys[k] - _SNAP < b[3] for b in lower.boxes):
+            continue  # a cell crosses this line: not a row boundary
+        shape = {(round(b[0]), round(b[2]), round(b[1] - top_l), round(b[3] - top_l), lower.texts[b])
+                 for b in block}
+        if not all(any(_same(s, u) for u in shape_u) for s in shape):
+            break
+        repeated = set(block)
+    return repeated
+
+
+def _same(a: tuple, b: tuple) -> bool:
+    return a[4] == b[4] and all(abs(x - y) <= _SNAP for x, y in zip(a[:4], b[:4], strict=True))
+
+
+def _has_number(text: str) -> bool:
+    return bool(text.strip()) and is_value_text(text)
+
+
+def _split_row(upper: _Part, lower: _Part) -> dict[Box, Box] | None:
+    """When the page broke inside a row, the row's last lines stand at the top of the next
+    page: each cell of that first row continues the cell above it (the same column edges), it
+    holds no number while the row above does, and it does not start a numbered label. Returns
+    the first row's boxes mapped to the boxes they continue."""
+    bottom, top = upper.bottom, lower.top
+    last = [b for b in upper.boxes if _near(b[3], bottom)]
+    first = [b for b in lower.boxes if _near(b[1], top)]
+    pairs: dict[Box, Box] = {}
+    for b in first:
+        above = [a for a in last if _near(a[0], b[0]) and _near(a[2], b[2])]
+        if len(above) != 1:
+            return None
+        pairs[b] = above[0]
+    if len(pairs) != len(last) or len(set(pairs.values())) != len(last):
+        return None
+    texts = [lower.texts[b] for b in first]
+    if any(_has_number(t) for t in texts) or not any(t.strip() for t in texts):
+        return None
+    if not any(_has_number(upper.texts[a]) for a in last):
+        return None
+    if any(_NUMBERED.match(t) for t in texts):
+        return None
+    return pairs
+
+
+def _join(upper: _Part, lower: _Part) -> _Part:
+    """``lower`` (the next page's part) stacked under ``upper``: its repeated header rows
+    dropped, a row broken by the page joined back into one."""
+    repeated = _repeated_header(upper, lower)
+    if repeated and len(repeated) < len(lower.boxes):
+        kept = [b for b in lower.boxes if b not in repeated]
+        lower = _Part(kept, lower.texts, lower.wheres, lower.where)
+    dy = upper.bottom - lower.top
+    pairs = _split_row(upper, lower) or {}
+    boxes = [b for b in upper.boxes if b not in pairs.values()]
+    texts, wheres = dict(upper.texts), dict(upper.wheres)
+    for b in lower.boxes:
+        shifted = (b[0], b[1] + dy, b[2], b[3] + dy)
+        if b in pairs:
+            a = pairs[b]
+            shifted = (a[0], a[1], a[2], b[3] + dy)
+            head, tail = upper.texts[a], lower.texts[b]
+            texts[shifted] = f"{head}\n{tail}" if head and tail else head or tail
+            wheres[shifted] = upper.wheres[a]
+        else:
+            texts[shifted], wheres[shifted] = lower.texts[b], lower.wheres[b]
+        boxes.append(shifted)
+    return _Part(boxes, texts, wheres, upper.where)
 
 
 def _paragraphs(lines: list[_Line], page: int, left: float, right: float,
@@ -237,6 +375,52 @@ def _paragraphs(lines: list[_Line], page: int, left: float, right: float,
     return result, None
 
 
+def _furniture(pages: list[tuple[list[_Line], float]]) -> tuple[set[int], set[int]]:
+    """Page furniture among the text lines outside tables, by ``id``: lines that do not stop a
+    table from continuing on the next page (page numbers, 续表, anything in the top or bottom
+    band of the page: running headers and footers), and of those the ones dropped from the
+    text (page numbers, 续表, and band lines printed on more than one page)."""
+    in_band: list[tuple[_Line, str]] = []
+    passable: set[int] = set()
+    dropped: set[int] = set()
+    for lines, height in pages:
+        for line in lines:
+            text = line.text.strip()
+            if _PAGE_NUMBER.match(text) or _CONTINUED.match(text):
+                passable.add(id(line))
+                dropped.add(id(line))
+            elif line.bottom < height * _BAND or line.top > height * (1 - _BAND):
+                passable.add(id(line))
+                in_band.append((line, re.sub(r"\d+", "#", text)))
+    seen: dict[str, int] = {}
+    for _, key in in_band:
+        seen[key] = seen.get(key, 0) + 1
+    dropped.update(id(line) for line, key in in_band if seen[key] > 1)
+    return passable, dropped
+
+
+def _stitch(pages: list[tuple[list[_Part], list[_Line]]], passable: set[int]) -> None:
+    """Join, in place, each table that runs off the bottom of a page with its continuation
+    at the top of the next page (only page furniture between them): one table, read once."""
+    open_: tuple[list[_Part], int] | None = None  # the list holding it, and its index there
+    for parts, lines in pages:
+        content = [line for line in lines if id(line) not in passable]
+        if open_ is not None and parts:
+            owner, i = open_
+            first = min(parts, key=lambda part: part.top)
+            if not any(line.top < first.top for line in content) and _continues(owner[i], first):
+                owner[i] = _join(owner[i], first)
+                last = max(parts, key=lambda part: part.bottom)
+                parts.remove(first)
+                if last is first and not any(line.top > first.bottom - _SNAP for line in content):
+                    continue  # the table fills this page too: it may go on
+        open_ = None
+        if parts:
+            last = max(parts, key=lambda part: part.bottom)
+            if not any(line.top > last.bottom - _SNAP for line in content):
+                open_ = (parts, parts.index(last))
+
+
 def read_pdf(path: Path, source: str) -> Document:
     """Paragraphs and table grids of a PDF with a text layer, in reading order."""
     import pypdfium2 as pdfium
@@ -251,27 +435,31 @@ def read_pdf(path: Path, source: str) -> Document:
     pages = []
     try:
         for page in pdf:
-            pages.append(_page_content(page, raw))
+            pages.append((*_page_content(page, raw), page.get_size()[1]))
     finally:
         pdf.close()
-    if not any(chars for chars, _, _ in pages):
+    if not any(chars for chars, _, _, _ in pages):
         raise UnreadableInput(source, "这是扫描版 PDF（没有文字层），需要先做 OCR 文字识别后再转换")
-    carry: list[str] | None = None
     tables_seen = 0
-    for number, (chars, edges, images) in enumerate(pages, start=1):
-        items: list[tuple[float, Block]] = []
-        kept = []
+    laid_out: list[tuple[list[_Part], list[_Line]]] = []
+    for number, (chars, edges, _, _) in enumerate(pages, start=1):
+        parts = []
         for cells in _tables(edges):
-            grid = _grid(cells, chars, number, tables_seen + 1)
-            if not grid.rows or len(grid.rows[0]) < 2:
+            if len(_cluster([c[0] for c in cells] + [c[2] for c in cells])) < 3:
                 continue  # a framed paragraph, not a table: read as text
             tables_seen += 1
-            kept.append((min(c[0] for c in cells), min(c[1] for c in cells),
-                         max(c[2] for c in cells), max(c[3] for c in cells)))
-            items.append((kept[-1][1], grid))
+            parts.append(_part(cells, chars, number, tables_seen))
+        extents = [(part.x0, part.top, part.x1, part.bottom) for part in parts]
         outside = [ch for ch in chars
-                   if not any(b[0] <= ch.cx <= b[2] and b[1] <= ch.cy <= b[3] for b in kept)]
-        lines = _lines(outside)
+                   if not any(b[0] <= ch.cx <= b[2] and b[1] <= ch.cy <= b[3] for b in extents)]
+        laid_out.append((parts, _lines(outside)))
+    heights = [page[3] for page in pages]
+    passable, dropped = _furniture([(lines, h) for (_, lines), h in zip(laid_out, heights, strict=True)])
+    _stitch(laid_out, passable)
+    carry: list[str] | None = None
+    for number, ((parts, lines), (_, _, images, _)) in enumerate(zip(laid_out, pages, strict=True), start=1):
+        items: list[tuple[float, Block]] = [(part.top, _grid(part)) for part in parts]
+        lines = [line for line in lines if id(line) not in dropped]
         if lines:
             left = min(line.x0 for line in lines)
             right = max(line.x1 for line in lines)
