@@ -218,10 +218,13 @@ def _part(cells: list[Box], chars: list[_Char], page: int, number: int) -> _Part
     contents: dict[Box, list[_Char]] = {c: [] for c in cells}
     x0, y0, x1, y1 = xs[0], ys[0], xs[-1], ys[-1]
     for ch in chars:
-        if not (x0 <= ch.cx <= x1 and y0 <= ch.cy <= y1):
+        # A quarter down its line box: text that overflows a cell's bottom edge (a centred
+        # label in the piece of a merged cell the page break cut) stays in its cell.
+        y = ch.line_top + (ch.line_bottom - ch.line_top) / 4
+        if not (x0 <= ch.cx <= x1 and y0 <= y <= y1):
             continue
         for box in cells:
-            if box[0] <= ch.cx <= box[2] and box[1] <= ch.cy <= box[3]:
+            if box[0] <= ch.cx <= box[2] and box[1] <= y <= box[3]:
                 contents[box].append(ch)
                 break
     texts, wheres = {}, {}
@@ -272,7 +275,7 @@ def _repeated_header(upper: _Part, lower: _Part) -> set[Box]:
     repeated: set[Box] = set()
     for k in range(1, len(ys) - 1):
         block = [b for b in lower.boxes if b[3] <= ys[k] + _SNAP]
-        if any(b[1] < ys[k] - _SNAP < b[3] for b in lower.boxes):
+        if any(b[1] < ys[k] - _SNAP and b[3] > ys[k] + _SNAP for b in lower.boxes):
             continue  # a cell crosses this line: not a row boundary
         shape = {(round(b[0]), round(b[2]), round(b[1] - top_l), round(b[3] - top_l), lower.texts[b])
                  for b in block}
@@ -293,8 +296,9 @@ def _has_number(text: str) -> bool:
 def _split_row(upper: _Part, lower: _Part) -> dict[Box, Box] | None:
     """When the page broke inside a row, the row's last lines stand at the top of the next
     page: each cell of that first row continues the cell above it (the same column edges), it
-    holds no number while the row above does, and it does not start a numbered label. Returns
-    the first row's boxes mapped to the boxes they continue."""
+    holds no number (the numbers stand on the first line: those of a row that starts on this
+    page would be here) and it does not start a numbered label. Returns the first row's boxes
+    mapped to the boxes they continue."""
     bottom, top = upper.bottom, lower.top
     last = [b for b in upper.boxes if _near(b[3], bottom)]
     first = [b for b in lower.boxes if _near(b[1], top)]
@@ -308,8 +312,6 @@ def _split_row(upper: _Part, lower: _Part) -> dict[Box, Box] | None:
         return None
     texts = [lower.texts[b] for b in first]
     if any(_has_number(t) for t in texts) or not any(t.strip() for t in texts):
-        return None
-    if not any(_has_number(upper.texts[a]) for a in last):
         return None
     if any(_NUMBERED.match(t) for t in texts):
         return None
@@ -341,11 +343,13 @@ def _join(upper: _Part, lower: _Part) -> _Part:
     return _Part(boxes, texts, wheres, upper.where)
 
 
-def _paragraphs(lines: list[_Line], page: int, left: float, right: float,
-                carry: list[str] | None) -> tuple[list[tuple[float, Paragraph]], list[str] | None]:
+def _paragraphs(lines: list[_Line], page: int, left: float, right: float, carry: list[str] | None,
+                tables_from: float) -> tuple[list[tuple[float, Paragraph]], list[str] | None]:
     """Text lines joined into paragraphs: a new one after a line that ends a sentence or
     stops short, and at an indented line or a numbered heading. ``carry`` is a paragraph
-    left open at the end of the previous page."""
+    left open at the end of the previous page; the last one here stays open for the next
+    page only when it stands below every table of this page (``tables_from``: the lowest
+    table's top)."""
     result: list[tuple[float, Paragraph]] = []
     current: list[str] = carry or []
     start = 0.0
@@ -368,7 +372,7 @@ def _paragraphs(lines: list[_Line], page: int, left: float, right: float,
         previous = line
         open_from_before = False
     if current and previous is not None and not previous.text.rstrip().endswith(_END) \
-            and previous.x1 >= right - 30:
+            and previous.x1 >= right - 30 and previous.top > tables_from:
         return result, current  # continues on the next page
     if current:
         result.append((start, Paragraph("".join(current), f"第{page}页")))
@@ -463,7 +467,8 @@ def read_pdf(path: Path, source: str) -> Document:
         if lines:
             left = min(line.x0 for line in lines)
             right = max(line.x1 for line in lines)
-            paragraphs, carry = _paragraphs(lines, number, left, right, carry)
+            tables_from = max((part.top for part in parts), default=float("-inf"))
+            paragraphs, carry = _paragraphs(lines, number, left, right, carry, tables_from)
             items.extend(paragraphs)
         if images:
             skipped.append((f"第{number}页", f"[图片 {images} 幅]"))
