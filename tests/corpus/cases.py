@@ -13,6 +13,9 @@ layout      shift_natural (自然人 over two grid columns), late_total (w:gridB
 document    artefacts ([bookmark: _GoBack], [image: 图片1]), breadcrumb, garbled_date (202011日),
             long_overview (table 三 breaks across pages), title_two_lines
 page/file   repeat_header (table 三's header rows repeat on every page, never split),
+            template_cells (cells centred vertically, rows ≥ 17 pt, as the official template),
+            page_furniture (a running header and a "- 4 -" page number in the footer),
+            Case.filler (lines added before table 二: moves the page breaks through the tables),
             gbk (GB2312-declared page, GB18030 text), chrome, rich_cells, nbsp, layout_table, crlf
 """
 
@@ -82,6 +85,17 @@ CASES: tuple[Case, ...] = (
           "blank_markers fullwidth title_two_lines repeat_header"),
     _case("04_split_labels_2019", "pdf", "2019", 2019, "济南市莱芜区科学技术局", 504,
           "split_labels long_overview header_order"),
+    # PDF: tables broken by the page at different rows (filler moves the break)
+    _case("05_break_need_creation_2019", "pdf", "2019", 2020, "东营市垦利区民政局", 505,
+          "repeat_header template_cells", filler=6),  # （四）2．没有现成信息需要另 / 行制作
+    _case("06_break_label_tail_2021", "pdf", "2021", 2022, "东营市河口区审计局", 506,
+          "template_cells page_furniture", filler=3),  # （六）1．… / 申请, "- 4 -", running header
+    _case("07_break_header_2021", "pdf", "2021", 2022, "东营市广饶县统计局", 507,
+          "template_cells page_furniture", filler=14),  # table 四's header rows broken by the page
+    _case("08_break_single_row_2019", "pdf", "2019", 2020, "东营市利津县水利局", 508,
+          "long_overview", filler=2),  # 政府集中采购 alone on the next page
+    _case("09_break_single_row_2021", "pdf", "2021", 2022, "东营市垦利区商务局", 509,
+          "long_overview", filler=4),  # 四、结转下年度继续办理 alone on the next page
     # old Word and RTF, saved from the same Word file
     _case("01_blank_2021", "doc", "2021", 2022, "临沂市河东区退役军人事务局", 601,
           "wrap_headers blank_markers"),

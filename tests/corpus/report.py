@@ -14,7 +14,7 @@ class Case:
     """A case description: who reports, for which year, on which form, in which format."""
 
     name: str
-    fmt: str  # html, docx, txttab, txtpara, pdf, doc, rtf
+    fmt: str  # html, docx, txttab, txtpara, pdf (from Word), pdfweb (from the web page), doc, rtf
     edition: str
     year: int
     agency: str
@@ -23,10 +23,11 @@ class Case:
     scale: int = 3  # how many requests an applicant column sees
     big: bool = False  # a city: table 二 counts in the thousands
     point: str = "．"
+    filler: int = 0  # lines of text added before table 二: where the page breaks the tables
 
     @property
     def ext(self) -> str:
-        return {"txttab": "txt", "txtpara": "txt"}.get(self.fmt, self.fmt)
+        return {"txttab": "txt", "txtpara": "txt", "pdfweb": "pdf"}.get(self.fmt, self.fmt)
 
 
 def _n(value: Number) -> int:
@@ -65,6 +66,8 @@ def _overview(case: Case, values: Values, rng: random.Random) -> list[str]:
             "形成主要领导亲自抓、分管领导具体抓、科室协同落实的工作格局。" * 2,
         ]
         paragraphs[1:1] = more
+    # One printed line each (16 pt 仿宋 on a 15.8 cm line): each moves the tables down a line.
+    paragraphs += ["全面推进政务公开标准化规范化工作。"] * case.filler
     return paragraphs
 
 
