@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ctypes
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..document import Block, Document, Grid, GridCell, Paragraph
@@ -31,6 +31,7 @@ _NUMBERED = _HEADING
 _BAND = 0.07  # the top and bottom 7 % of a page: running headers and footers, not body text
 _END = ("。", "！", "？", "：", ":", "；", "”")
 _SNAP = 3.0  # points: ruling lines this close are one line
+_PADDING = 8.0  # points: a cell's inner margin, at most (Word 0.19 cm, LibreOffice 0.1 cm)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +194,7 @@ class _Part:
     texts: dict[Box, str]
     wheres: dict[Box, str]
     where: str
+    wrapped: set[Box] = field(default_factory=set)  # cells whose last line runs to the right edge
 
     @property
     def x0(self) -> float:
@@ -227,11 +229,17 @@ def _part(cells: list[Box], chars: list[_Char], page: int, number: int) -> _Part
             if box[0] <= ch.cx <= box[2] and box[1] <= y <= box[3]:
                 contents[box].append(ch)
                 break
-    texts, wheres = {}, {}
+    texts, wheres, wrapped = {}, {}, set()
     for box in cells:
-        texts[box] = "\n".join(line.text for line in _lines(contents[box]))
+        lines = _lines(contents[box])
+        texts[box] = "\n".join(line.text for line in lines)
         wheres[box] = f"第{page}页表格{number}第{_index(ys, box[1]) + 1}行第{_index(xs, box[0]) + 1}列"
-    return _Part(list(cells), texts, wheres, f"第{page}页表格{number}")
+        if lines:
+            last = max(lines, key=lambda line: line.top)
+            glyph = max(c.x1 - c.x0 for c in last.chars)
+            if box[2] - last.x1 < glyph + _PADDING:  # no room for one more character
+                wrapped.add(box)
+    return _Part(list(cells), texts, wheres, f"第{page}页表格{number}", wrapped)
 
 
 def _grid(part: _Part) -> Grid:
@@ -297,8 +305,9 @@ def _split_row(upper: _Part, lower: _Part) -> dict[Box, Box] | None:
     """When the page broke inside a row, the row's last lines stand at the top of the next
     page: each cell of that first row continues the cell above it (the same column edges), it
     holds no number (the numbers stand on the first line: those of a row that starts on this
-    page would be here) and it does not start a numbered label. Returns the first row's boxes
-    mapped to the boxes they continue."""
+    page would be here), it does not start a numbered label, and some text of it runs on from
+    a cell above whose last line was full (the text wrapped there). Returns the first row's
+    boxes mapped to the boxes they continue."""
     bottom, top = upper.bottom, lower.top
     last = [b for b in upper.boxes if _near(b[3], bottom)]
     first = [b for b in lower.boxes if _near(b[1], top)]
@@ -311,10 +320,10 @@ def _split_row(upper: _Part, lower: _Part) -> dict[Box, Box] | None:
     if len(pairs) != len(last) or len(set(pairs.values())) != len(last):
         return None
     texts = [lower.texts[b] for b in first]
-    if any(_has_number(t) for t in texts) or not any(t.strip() for t in texts):
+    if any(_has_number(t) for t in texts) or any(_NUMBERED.match(t) for t in texts):
         return None
-    if any(_NUMBERED.match(t) for t in texts):
-        return None
+    if not any(lower.texts[b].strip() and pairs[b] in upper.wrapped for b in first):
+        return None  # no text runs on from a full line above: a row of its own (blank values)
     return pairs
 
 
@@ -324,11 +333,11 @@ def _join(upper: _Part, lower: _Part) -> _Part:
     repeated = _repeated_header(upper, lower)
     if repeated and len(repeated) < len(lower.boxes):
         kept = [b for b in lower.boxes if b not in repeated]
-        lower = _Part(kept, lower.texts, lower.wheres, lower.where)
+        lower = _Part(kept, lower.texts, lower.wheres, lower.where, lower.wrapped)
     dy = upper.bottom - lower.top
     pairs = _split_row(upper, lower) or {}
     boxes = [b for b in upper.boxes if b not in pairs.values()]
-    texts, wheres = dict(upper.texts), dict(upper.wheres)
+    texts, wheres, wrapped = dict(upper.texts), dict(upper.wheres), set(upper.wrapped)
     for b in lower.boxes:
         shifted = (b[0], b[1] + dy, b[2], b[3] + dy)
         if b in pairs:
@@ -339,8 +348,10 @@ def _join(upper: _Part, lower: _Part) -> _Part:
             wheres[shifted] = upper.wheres[a]
         else:
             texts[shifted], wheres[shifted] = lower.texts[b], lower.wheres[b]
+        if b in lower.wrapped:
+            wrapped.add(shifted)
         boxes.append(shifted)
-    return _Part(boxes, texts, wheres, upper.where)
+    return _Part(boxes, texts, wheres, upper.where, wrapped)
 
 
 def _paragraphs(lines: list[_Line], page: int, left: float, right: float, carry: list[str] | None,
