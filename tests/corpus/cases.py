@@ -16,6 +16,7 @@ page/file   repeat_header (table 三's header rows repeat on every page, never s
             template_cells (cells centred vertically, rows ≥ 17 pt, as the official template),
             page_furniture (a running header and a "- 4 -" page number in the footer),
             Case.filler (lines added before table 二: moves the page breaks through the tables),
+            web_print (a PDF case printed from the web page by LibreOffice Writer, not from Word)
             gbk (GB2312-declared page, GB18030 text), chrome, rich_cells, nbsp, layout_table, crlf
 """
 
@@ -96,6 +97,11 @@ CASES: tuple[Case, ...] = (
           "long_overview", filler=2),  # 政府集中采购 alone on the next page
     _case("09_break_single_row_2021", "pdf", "2021", 2022, "东营市垦利区商务局", 509,
           "long_overview", filler=4),  # 四、结转下年度继续办理 alone on the next page
+    # PDF printed from the web page by LibreOffice Writer: narrow margins, other row heights
+    _case("10_break_web_2021", "pdf", "2021", 2022, "东营市河口区林业局", 510,
+          "web_print rich_cells", filler=22),  # （四）2．没有现成信息需要另 / 行制作
+    _case("11_break_web_heading_2019", "pdf", "2019", 2020, "东营市利津县商务局", 511,
+          "web_print rich_cells long_overview", filler=18),  # a row cut; 四、… heading at the next page's top
     # old Word and RTF, saved from the same Word file
     _case("01_blank_2021", "doc", "2021", 2022, "临沂市河东区退役军人事务局", 601,
           "wrap_headers blank_markers"),

@@ -14,7 +14,7 @@ class Case:
     """A case description: who reports, for which year, on which form, in which format."""
 
     name: str
-    fmt: str  # html, docx, txttab, txtpara, pdf (from Word), pdfweb (from the web page), doc, rtf
+    fmt: str  # html, docx, txttab, txtpara, pdf, doc, rtf
     edition: str
     year: int
     agency: str
@@ -27,7 +27,7 @@ class Case:
 
     @property
     def ext(self) -> str:
-        return {"txttab": "txt", "txtpara": "txt", "pdfweb": "pdf"}.get(self.fmt, self.fmt)
+        return {"txttab": "txt", "txtpara": "txt"}.get(self.fmt, self.fmt)
 
 
 def _n(value: Number) -> int:

@@ -5,10 +5,14 @@ ships with), about thirty times faster than pdfminer's interpreter; the ruling l
 through pdfplumber's own table geometry (edges → intersections → cells → tables). Merged
 cells are exact: a cell covers the grid columns and rows its borders span.
 
-A table split across pages arrives as two grids; the matching module joins them. Narrow
-merged cells print their label one character per line ("三、\\n本\\n年\\n度…"); the label
-normalisation removes the line breaks. Page numbers ("- 4 -") are dropped. A PDF without
-a text layer (a scan) is refused: it needs OCR first.
+A table split across pages is joined back here, into one grid: a table that runs to the
+bottom of a page (nothing after it but page furniture: page numbers "- 4 -", 续表, running
+headers and footers, which are dropped) continues in the next page's first table when the
+two have the same left and right edges. Header rows the next page repeats are read once; a
+row the page break cut (its label's last lines at the top of the next page, no numbers
+there) is joined back into one row, cell by cell. Narrow merged cells print their label one
+character per line ("三、\\n本\\n年\\n度…"); the label normalisation removes the line
+breaks. A PDF without a text layer (a scan) is refused: it needs OCR first.
 """
 
 from __future__ import annotations
@@ -390,36 +394,34 @@ def _paragraphs(lines: list[_Line], page: int, left: float, right: float, carry:
     return result, None
 
 
-def _furniture(pages: list[tuple[list[_Line], float]]) -> tuple[set[int], set[int]]:
-    """Page furniture among the text lines outside tables, by ``id``: lines that do not stop a
-    table from continuing on the next page (page numbers, 续表, anything in the top or bottom
-    band of the page: running headers and footers), and of those the ones dropped from the
-    text (page numbers, 续表, and band lines printed on more than one page)."""
+def _furniture(pages: list[tuple[list[_Line], float]]) -> set[int]:
+    """Page furniture among the text lines outside tables, by ``id``: page numbers, 续表, and
+    running headers and footers (a line in the top or bottom band of the page, not a
+    sentence, whose text, numbers aside, is printed on more than one page). It is not text
+    of the report, and a table continues across it."""
+    furniture: set[int] = set()
     in_band: list[tuple[_Line, str]] = []
-    passable: set[int] = set()
-    dropped: set[int] = set()
     for lines, height in pages:
         for line in lines:
             text = line.text.strip()
             if _PAGE_NUMBER.match(text) or _CONTINUED.match(text):
-                passable.add(id(line))
-                dropped.add(id(line))
-            elif line.bottom < height * _BAND or line.top > height * (1 - _BAND):
-                passable.add(id(line))
+                furniture.add(id(line))
+            elif (line.bottom < height * _BAND or line.top > height * (1 - _BAND)) \
+                    and not text.endswith(_END):  # a sentence is body text
                 in_band.append((line, re.sub(r"\d+", "#", text)))
     seen: dict[str, int] = {}
     for _, key in in_band:
         seen[key] = seen.get(key, 0) + 1
-    dropped.update(id(line) for line, key in in_band if seen[key] > 1)
-    return passable, dropped
+    furniture.update(id(line) for line, key in in_band if seen[key] > 1)
+    return furniture
 
 
-def _stitch(pages: list[tuple[list[_Part], list[_Line]]], passable: set[int]) -> None:
+def _stitch(pages: list[tuple[list[_Part], list[_Line]]], furniture: set[int]) -> None:
     """Join, in place, each table that runs off the bottom of a page with its continuation
     at the top of the next page (only page furniture between them): one table, read once."""
     open_: tuple[list[_Part], int] | None = None  # the list holding it, and its index there
     for parts, lines in pages:
-        content = [line for line in lines if id(line) not in passable]
+        content = [line for line in lines if id(line) not in furniture]
         if open_ is not None and parts:
             owner, i = open_
             first = min(parts, key=lambda part: part.top)
@@ -469,12 +471,12 @@ def read_pdf(path: Path, source: str) -> Document:
                    if not any(b[0] <= ch.cx <= b[2] and b[1] <= ch.cy <= b[3] for b in extents)]
         laid_out.append((parts, _lines(outside)))
     heights = [page[3] for page in pages]
-    passable, dropped = _furniture([(lines, h) for (_, lines), h in zip(laid_out, heights, strict=True)])
-    _stitch(laid_out, passable)
+    furniture = _furniture([(lines, h) for (_, lines), h in zip(laid_out, heights, strict=True)])
+    _stitch(laid_out, furniture)
     carry: list[str] | None = None
     for number, ((parts, lines), (_, _, images, _)) in enumerate(zip(laid_out, pages, strict=True), start=1):
         items: list[tuple[float, Block]] = [(part.top, _grid(part)) for part in parts]
-        lines = [line for line in lines if id(line) not in dropped]
+        lines = [line for line in lines if id(line) not in furniture]
         if lines:
             left = min(line.x0 for line in lines)
             right = max(line.x1 for line in lines)
