@@ -3,7 +3,7 @@ two halves of a row the break cut, and drops header rows the next page repeats."
 
 from __future__ import annotations
 
-from nianbao.readers.pdf import _join, _Part
+from nianbao.readers.pdf import _Char, _join, _Line, _Part, _stitch
 
 
 def _part(rows: list[list[str]], page: int, top: float = 100.0, widths=(120.0, 40.0, 40.0),
@@ -56,3 +56,23 @@ def test_a_blank_row_under_a_label_that_did_not_wrap_stays_a_row() -> None:
     upper = _part([["行政处罚", "32", "32"]], 4)  # its last line is short: the label ended there
     joined = _texts(_join(upper, _part([["行政强制", "", ""]], 5, top=60.0)))
     assert joined == [["行政处罚", "32", "32"], ["行政强制", "", ""]]
+
+
+def _line(text: str, top: float) -> _Line:
+    chars = [_Char(ch, 50.0 + 10 * i, top, 60.0 + 10 * i, top + 10, 55.0 + 10 * i, top + 5, top, top + 10)
+             for i, ch in enumerate(text)]
+    return _Line(chars)
+
+
+def test_a_table_over_three_pages_is_one_grid_and_a_heading_between_tables_is_not_furniture() -> None:
+    page_number = [_line("- 4 -", 800.0)]
+    pages = [
+        ([_part([["（一）予以公开", "1", "1"]], 4, top=700.0)], [_line("三、收到", 650.0), *page_number]),
+        ([_part([["（二）部分公开", "2", "2"]], 5, top=60.0)], page_number),  # the table fills the page
+        ([_part([["（三）不予公开", "3", "3"]], 6, top=60.0)], [_line("四、复议诉讼", 200.0), *page_number]),
+        ([_part([["行政复议", "0", "0"]], 7, top=60.0)], [_line("四、政府信息公开行政复议", 40.0)]),
+    ]
+    _stitch(pages, {id(line) for line in page_number})
+    assert [len(parts) for parts, _ in pages] == [1, 0, 0, 1]
+    labels = [row[0] for row in _texts(pages[0][0][0])]
+    assert labels == ["（一）予以公开", "（二）部分公开", "（三）不予公开"]

@@ -272,9 +272,12 @@ def _near(a: float, b: float) -> bool:
 
 
 def _continues(upper: _Part, lower: _Part) -> bool:
-    """The next page's first table continues this page's last one: the same left and right
-    edges (the page break leaves nothing but page furniture between them)."""
-    return _near(upper.x0, lower.x0) and _near(upper.x1, lower.x1)
+    """The next page's first table continues this page's last one (the page break leaves
+    nothing but page furniture between them): the same right edge, and the same left edge or
+    one of this part's column edges (the next page may start with a row whose first cell was
+    deleted, w:gridBefore)."""
+    edges = _cluster([b[0] for b in upper.boxes] + [b[2] for b in upper.boxes])
+    return _near(upper.x1, lower.x1) and any(_near(lower.x0, e) for e in edges[:-1])
 
 
 def _repeated_header(upper: _Part, lower: _Part) -> set[Box]:
@@ -350,10 +353,12 @@ def _join(upper: _Part, lower: _Part) -> _Part:
             head, tail = upper.texts[a], lower.texts[b]
             texts[shifted] = f"{head}\n{tail}" if head and tail else head or tail
             wheres[shifted] = upper.wheres[a]
+            if b in lower.wrapped or (a in upper.wrapped and not tail):
+                wrapped.add(shifted)
         else:
             texts[shifted], wheres[shifted] = lower.texts[b], lower.wheres[b]
-        if b in lower.wrapped:
-            wrapped.add(shifted)
+            if b in lower.wrapped:
+                wrapped.add(shifted)
         boxes.append(shifted)
     return _Part(boxes, texts, wheres, upper.where, wrapped)
 
