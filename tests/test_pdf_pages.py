@@ -76,3 +76,15 @@ def test_a_table_over_three_pages_is_one_grid_and_a_heading_between_tables_is_no
     assert [len(parts) for parts, _ in pages] == [1, 0, 0, 1]
     labels = [row[0] for row in _texts(pages[0][0][0])]
     assert labels == ["（一）予以公开", "（二）部分公开", "（三）不予公开"]
+
+
+def test_a_merged_cell_cut_between_two_rows_is_one_cell() -> None:
+    # 自然人 spans two header rows; the page breaks between them. The columns under 法人或其他组织
+    # differ from the row above, so this is not a row cut in two.
+    upper = _part([["申请人情况", "申请人情况", "申请人情况"], ["自然", "法人或其他组织", "总计"]], 3,
+                  widths=(40.0, 80.0, 40.0), wrapped=("自然",))
+    lower = _part([["人", "商业企业", "科研机构", ""], ["1", "2", "3", "6"]], 4, top=60.0,
+                  widths=(40.0, 40.0, 40.0, 40.0))
+    rows = _texts(_join(upper, lower))
+    assert [row[0] for row in rows] == ["申请人情况", "自然\n人", "自然\n人", "1"]
+    assert [row[1] for row in rows] == ["申请人情况", "法人或其他组织", "商业企业", "2"]

@@ -102,6 +102,8 @@ CASES: tuple[Case, ...] = (
           "web_print rich_cells", filler=22),  # （四）2．没有现成信息需要另 / 行制作
     _case("11_break_web_heading_2019", "pdf", "2019", 2020, "东营市利津县商务局", 511,
           "web_print rich_cells long_overview", filler=18),  # a row cut; 四、… heading at the next page's top
+    _case("12_break_merged_header_2021", "pdf", "2021", 2022, "东营市广饶县审计局", 512,
+          "late_total long_overview", filler=1),  # 自然 / 人: a merged header cell cut by the page
     # old Word and RTF, saved from the same Word file
     _case("01_blank_2021", "doc", "2021", 2022, "临沂市河东区退役军人事务局", 601,
           "wrap_headers blank_markers"),

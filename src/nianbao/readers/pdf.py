@@ -334,15 +334,38 @@ def _split_row(upper: _Part, lower: _Part) -> dict[Box, Box] | None:
     return pairs
 
 
+def _cut_cells(upper: _Part, lower: _Part) -> dict[Box, Box]:
+    """The page broke between two rows, but inside a vertically merged cell (自然人 over two
+    header rows, 三、本年度办理结果 down the side): its text runs on from a full line above into
+    a cell of the same column edges at the top of the next page, text that is neither a
+    number nor a numbered label, nor the label of a row of values. Returns those boxes
+    mapped to the boxes they continue."""
+    bottom, top = upper.bottom, lower.top
+    last = [b for b in upper.boxes if _near(b[3], bottom) and b in upper.wrapped]
+    first = sorted((b for b in lower.boxes if _near(b[1], top)), key=lambda b: b[0])
+    labels = [i for i, b in enumerate(first) if not is_value_text(lower.texts[b])]
+    if labels and labels[-1] < len(first) - 1:
+        first.pop(labels[-1])  # a data row's own label (values after it) starts a row: not cut
+    pairs = {}
+    for b in first:
+        text = lower.texts[b]
+        if not text.strip() or _has_number(text) or _NUMBERED.match(text):
+            continue
+        above = [a for a in last if _near(a[0], b[0]) and _near(a[2], b[2])]
+        if len(above) == 1:
+            pairs[b] = above[0]
+    return pairs
+
+
 def _join(upper: _Part, lower: _Part) -> _Part:
     """``lower`` (the next page's part) stacked under ``upper``: its repeated header rows
-    dropped, a row broken by the page joined back into one."""
+    dropped, a row broken by the page joined back into one, a merged cell broken by it too."""
     repeated = _repeated_header(upper, lower)
     if repeated and len(repeated) < len(lower.boxes):
         kept = [b for b in lower.boxes if b not in repeated]
         lower = _Part(kept, lower.texts, lower.wheres, lower.where, lower.wrapped)
     dy = upper.bottom - lower.top
-    pairs = _split_row(upper, lower) or {}
+    pairs = _split_row(upper, lower) or _cut_cells(upper, lower)
     boxes = [b for b in upper.boxes if b not in pairs.values()]
     texts, wheres, wrapped = dict(upper.texts), dict(upper.wheres), set(upper.wrapped)
     for b in lower.boxes:
