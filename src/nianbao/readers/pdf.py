@@ -217,6 +217,13 @@ class _Part:
         return max(b[3] for b in self.boxes)
 
 
+def _anchor(ch: _Char) -> float:
+    """Where a character stands for the cell it belongs to: a quarter down its line box, so
+    that text overflowing a cell's bottom edge (a centred label in the piece of a merged cell
+    the page break cut) stays in its cell."""
+    return ch.line_top + (ch.line_bottom - ch.line_top) / 4
+
+
 def _part(cells: list[Box], chars: list[_Char], page: int, number: int) -> _Part:
     """The text of each cell box of one page's table."""
     xs = _cluster([c[0] for c in cells] + [c[2] for c in cells])
@@ -224,9 +231,7 @@ def _part(cells: list[Box], chars: list[_Char], page: int, number: int) -> _Part
     contents: dict[Box, list[_Char]] = {c: [] for c in cells}
     x0, y0, x1, y1 = xs[0], ys[0], xs[-1], ys[-1]
     for ch in chars:
-        # A quarter down its line box: text that overflows a cell's bottom edge (a centred
-        # label in the piece of a merged cell the page break cut) stays in its cell.
-        y = ch.line_top + (ch.line_bottom - ch.line_top) / 4
+        y = _anchor(ch)
         if not (x0 <= ch.cx <= x1 and y0 <= y <= y1):
             continue
         for box in cells:
@@ -496,7 +501,7 @@ def read_pdf(path: Path, source: str) -> Document:
             parts.append(_part(cells, chars, number, tables_seen))
         extents = [(part.x0, part.top, part.x1, part.bottom) for part in parts]
         outside = [ch for ch in chars
-                   if not any(b[0] <= ch.cx <= b[2] and b[1] <= ch.cy <= b[3] for b in extents)]
+                   if not any(b[0] <= ch.cx <= b[2] and b[1] <= _anchor(ch) <= b[3] for b in extents)]
         laid_out.append((parts, _lines(outside)))
     heights = [page[3] for page in pages]
     furniture = _furniture([(lines, h) for (_, lines), h in zip(laid_out, heights, strict=True)])
