@@ -14,7 +14,11 @@ document    artefacts ([bookmark: _GoBack], [image: 图片1]), breadcrumb, garbl
             long_overview (table 三 breaks across pages), title_two_lines
 page/file   repeat_header (table 三's header rows repeat on every page, never split),
             gbk (GB2312-declared page, GB18030 text), chrome, rich_cells, nbsp, layout_table, crlf,
-            page_dash / page_cn (a page-number footer "- 3 -" / "第3页"), note_star (a "*注：" line)
+            page_dash / page_cn (a page-number footer "- 3 -" / "第3页"), note_star (a "*注：" line),
+            template_cells (cells centred vertically, rows ≥ 17 pt, as the official template),
+            page_furniture (a running header and a "- 4 -" page number in the footer),
+            Case.filler (lines added before table 二: moves the page breaks through the tables),
+            web_print (a PDF case printed from the web page by LibreOffice Writer, not from Word)
 blank cells blank_empty (with blank_markers: every blank printed as nothing)
 Markdown    md_pad, md_repeat, md_join, md_split, md_bold, md_escape, md_generic_col,
             md_generic_data, md_generic_blank, md_html (see render_md)
@@ -97,6 +101,24 @@ CASES: tuple[Case, ...] = (
           "blank_markers fullwidth title_two_lines repeat_header"),
     _case("04_split_labels_2019", "pdf", "2019", 2019, "济南市莱芜区科学技术局", 504,
           "split_labels long_overview header_order"),
+    # PDF: tables broken by the page at different rows (filler moves the break)
+    _case("05_break_need_creation_2019", "pdf", "2019", 2020, "东营市垦利区民政局", 505,
+          "repeat_header template_cells", filler=6),  # （四）2．没有现成信息需要另 / 行制作
+    _case("06_break_label_tail_2021", "pdf", "2021", 2022, "东营市河口区审计局", 506,
+          "template_cells page_furniture", filler=3),  # （六）1．… / 申请, "- 4 -", running header
+    _case("07_break_header_2021", "pdf", "2021", 2022, "东营市广饶县统计局", 507,
+          "template_cells page_furniture", filler=14),  # table 四's header rows broken by the page
+    _case("08_break_single_row_2019", "pdf", "2019", 2020, "东营市利津县水利局", 508,
+          "long_overview", filler=2),  # 政府集中采购 alone on the next page
+    _case("09_break_single_row_2021", "pdf", "2021", 2022, "东营市垦利区商务局", 509,
+          "long_overview", filler=4),  # 四、结转下年度继续办理 alone on the next page
+    # PDF printed from the web page by LibreOffice Writer: narrow margins, other row heights
+    _case("10_break_web_2021", "pdf", "2021", 2022, "东营市河口区林业局", 510,
+          "web_print rich_cells", filler=22),  # （四）2．没有现成信息需要另 / 行制作
+    _case("11_break_web_heading_2019", "pdf", "2019", 2020, "东营市利津县商务局", 511,
+          "web_print rich_cells long_overview", filler=18),  # a row cut; 四、… heading at the next page's top
+    _case("12_break_merged_header_2021", "pdf", "2021", 2022, "东营市广饶县审计局", 512,
+          "late_total long_overview", filler=1),  # 自然 / 人: a merged header cell cut by the page
     # old Word and RTF, saved from the same Word file
     _case("01_blank_2021", "doc", "2021", 2022, "临沂市河东区退役军人事务局", 601,
           "wrap_headers blank_markers"),

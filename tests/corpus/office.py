@@ -11,17 +11,20 @@ import tempfile
 from pathlib import Path
 
 
-def convert(docx: bytes, target: str, profile: int) -> bytes:
-    """``docx`` converted to ``target`` ("pdf", "doc" or "rtf") by ``soffice --headless``."""
+def convert(docx: bytes, target: str, profile: int, source: str = "docx") -> bytes:
+    """``docx`` converted to ``target`` ("pdf", "doc" or "rtf") by ``soffice --headless``;
+    ``source`` "html": a web page printed to PDF by LibreOffice Writer."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise SystemExit("generating pdf/doc/rtf cases needs LibreOffice (soffice) on the PATH")
     with tempfile.TemporaryDirectory(prefix="corpus-lo-") as tmp:
         work = Path(tmp)
-        (work / "report.docx").write_bytes(docx)
+        (work / f"report.{source}").write_bytes(docx)
+        filter_ = f"{target}:writer_pdf_Export" if source == "html" else target
         command = [
             soffice, f"-env:UserInstallation=file:///tmp/lo-profile-{profile}", "--headless",
-            "--norestore", "--convert-to", target, "--outdir", str(work / "out"), str(work / "report.docx"),
+            "--norestore", "--convert-to", filter_, "--outdir", str(work / "out"),
+            str(work / f"report.{source}"),
         ]
         subprocess.run(command, check=True, capture_output=True, timeout=300)
         return (work / "out" / f"report.{target}").read_bytes()

@@ -65,7 +65,41 @@ def _fill_cell(target, cell: Cell) -> None:
             _write_lines(p, text, 10.5)
 
 
-def _add_table(document, table: Table, repeat_header: bool) -> None:
+def _template_cells(tbl) -> None:
+    """As the official template sets its cells: centred vertically, rows at least 17 pt high
+    (and, like every row there, allowed to break across pages)."""
+    for tr in tbl.tr_lst:
+        height = OxmlElement("w:trHeight")
+        height.set(qn("w:val"), "340")
+        height.set(qn("w:hRule"), "atLeast")
+        tr.get_or_add_trPr().append(height)
+        for tc in tr.tc_lst:
+            align = OxmlElement("w:vAlign")
+            align.set(qn("w:val"), "center")
+            tc.get_or_add_tcPr().append(align)
+
+
+def _page_furniture(document, agency: str) -> None:
+    """A running header with the agency's name and a page number "- 4 -" in the footer."""
+    section = document.sections[0]
+    header = section.header.paragraphs[0]
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _font(header.add_run(f"{agency}政府信息公开"), "宋体", 9)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(footer.add_run("- "), "宋体", 14)
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    footer._p.append(field)
+    _font(footer.add_run(" -"), "宋体", 14)
+
+
+def _add_table(document, table: Table, repeat_header: bool, template_cells: bool = False) -> None:
     height = len(table.rows)
     width = len(table.widths)
     t = document.add_table(rows=height, cols=width)
@@ -83,6 +117,8 @@ def _add_table(document, table: Table, repeat_header: bool) -> None:
         tr_pr.append(OxmlElement("w:tblHeader"))  # …and repeats on the next one (重复标题行)
     for r in sorted(table.late_rows):
         _start_late(t._tbl.tr_lst[r])
+    if template_cells:
+        _template_cells(t._tbl)
 
 
 def _set_widths(tbl, widths: tuple[float, ...]) -> None:
@@ -150,9 +186,11 @@ def render_docx(doc: Doc, case: Case) -> bytes:
     _page_setup(document)
     if case.variants & {"page_dash", "page_cn"}:
         _page_numbers(document, case.variants)
+    if "page_furniture" in case.variants:
+        _page_furniture(document, case.agency)
     for block in doc.blocks:
         if isinstance(block, Table):
-            _add_table(document, block, "repeat_header" in case.variants)
+            _add_table(document, block, "repeat_header" in case.variants, "template_cells" in case.variants)
             document.add_paragraph()
         else:
             _add_para(document, block)

@@ -26,6 +26,7 @@ class Case:
     suffix: str | None = None  # the file's extension when not the format's own (Markdown as .txt)
     # A layout that does not say where some number belongs: (cell, reason); the test must fail.
     xfail: tuple[str, str] | None = None
+    filler: int = 0  # lines of text added before table 二: where the page breaks the tables
 
     @property
     def ext(self) -> str:
@@ -70,6 +71,8 @@ def _overview(case: Case, values: Values, rng: random.Random) -> list[str]:
             "形成主要领导亲自抓、分管领导具体抓、科室协同落实的工作格局。" * 2,
         ]
         paragraphs[1:1] = more
+    # One printed line each (16 pt 仿宋 on a 15.8 cm line): each moves the tables down a line.
+    paragraphs += ["全面推进政务公开标准化规范化工作。"] * case.filler
     return paragraphs
 
 

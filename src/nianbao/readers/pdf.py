@@ -5,28 +5,37 @@ ships with), about thirty times faster than pdfminer's interpreter; the ruling l
 through pdfplumber's own table geometry (edges → intersections → cells → tables). Merged
 cells are exact: a cell covers the grid columns and rows its borders span.
 
-A table split across pages arrives as two grids; the matching module joins them. Narrow
-merged cells print their label one character per line ("三、\\n本\\n年\\n度…"); the label
-normalisation removes the line breaks. Page numbers ("- 4 -") are dropped. A PDF without
-a text layer (a scan) is refused: it needs OCR first.
+A table split across pages is joined back here, into one grid: a table that runs to the
+bottom of a page (nothing after it but page furniture: page numbers "- 4 -", 续表, running
+headers and footers, which are dropped) continues in the next page's first table when the
+two have the same left and right edges. Header rows the next page repeats are read once; a
+row the page break cut (its label's last lines at the top of the next page, no numbers
+there) is joined back into one row, cell by cell. Narrow merged cells print their label one
+character per line ("三、\\n本\\n年\\n度…"); the label normalisation removes the line
+breaks. A PDF without a text layer (a scan) is refused: it needs OCR first.
 """
 
 from __future__ import annotations
 
 import ctypes
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..document import Block, Document, Grid, GridCell, Paragraph
 from ..errors import UnreadableInput
+from ..numbers import is_value_text
 
 __all__ = ["read_pdf"]
 
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?\d+\s*(页)?[-—–－\s]*$|^\d+\s*/\s*\d+$")
 _HEADING = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.．、])")
+_CONTINUED = re.compile(r"^[（(]?续表?[）)]?[:：]?$")
+_NUMBERED = _HEADING
+_BAND = 0.07  # the top and bottom 7 % of a page: running headers and footers, not body text
 _END = ("。", "！", "？", "：", ":", "；", "”")
 _SNAP = 3.0  # points: ruling lines this close are one line
+_PADDING = 8.0  # points: a cell's inner margin, at most (Word 0.19 cm, LibreOffice 0.1 cm)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +70,10 @@ class _Line:
     @property
     def top(self) -> float:
         return min(c.top for c in self.chars)
+
+    @property
+    def bottom(self) -> float:
+        return max(c.bottom for c in self.chars)
 
 
 def _lines(chars: list[_Char]) -> list[_Line]:
@@ -172,42 +185,219 @@ def _index(bounds: list[float], value: float) -> int:
     return min(range(len(bounds)), key=lambda i: abs(bounds[i] - value))
 
 
-def _grid(cells: list[tuple[float, float, float, float]], chars: list[_Char], page: int,
-          number: int) -> Grid:
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+
+
+@dataclass
+class _Part:
+    """A ruled table on one page, or several such parts joined: its cells' boxes (in the
+    coordinates of the first part's page, the later parts stacked below it), their text, and
+    where each was printed."""
+
+    boxes: list[Box]
+    texts: dict[Box, str]
+    wheres: dict[Box, str]
+    where: str
+    wrapped: set[Box] = field(default_factory=set)  # cells whose last line runs to the right edge
+
+    @property
+    def x0(self) -> float:
+        return min(b[0] for b in self.boxes)
+
+    @property
+    def x1(self) -> float:
+        return max(b[2] for b in self.boxes)
+
+    @property
+    def top(self) -> float:
+        return min(b[1] for b in self.boxes)
+
+    @property
+    def bottom(self) -> float:
+        return max(b[3] for b in self.boxes)
+
+
+def _anchor(ch: _Char) -> float:
+    """Where a character stands for the cell it belongs to: a quarter down its line box, so
+    that text overflowing a cell's bottom edge (a centred label in the piece of a merged cell
+    the page break cut) stays in its cell."""
+    return ch.line_top + (ch.line_bottom - ch.line_top) / 4
+
+
+def _part(cells: list[Box], chars: list[_Char], page: int, number: int) -> _Part:
+    """The text of each cell box of one page's table."""
+    xs = _cluster([c[0] for c in cells] + [c[2] for c in cells])
+    ys = _cluster([c[1] for c in cells] + [c[3] for c in cells])
+    contents: dict[Box, list[_Char]] = {c: [] for c in cells}
+    x0, y0, x1, y1 = xs[0], ys[0], xs[-1], ys[-1]
+    for ch in chars:
+        y = _anchor(ch)
+        if not (x0 <= ch.cx <= x1 and y0 <= y <= y1):
+            continue
+        for box in cells:
+            if box[0] <= ch.cx <= box[2] and box[1] <= y <= box[3]:
+                contents[box].append(ch)
+                break
+    texts, wheres, wrapped = {}, {}, set()
+    for box in cells:
+        lines = _lines(contents[box])
+        texts[box] = "\n".join(line.text for line in lines)
+        wheres[box] = f"第{page}页表格{number}第{_index(ys, box[1]) + 1}行第{_index(xs, box[0]) + 1}列"
+        if lines:
+            last = max(lines, key=lambda line: line.top)
+            glyph = max(c.x1 - c.x0 for c in last.chars)
+            if box[2] - last.x1 < glyph + _PADDING:  # no room for one more character
+                wrapped.add(box)
+    return _Part(list(cells), texts, wheres, f"第{page}页表格{number}", wrapped)
+
+
+def _grid(part: _Part) -> Grid:
+    cells = part.boxes
     xs = _cluster([c[0] for c in cells] + [c[2] for c in cells])
     ys = _cluster([c[1] for c in cells] + [c[3] for c in cells])
     width, height = len(xs) - 1, len(ys) - 1
     placed: dict[tuple[int, int], GridCell] = {}
-    contents: dict[tuple[float, float, float, float], list[_Char]] = {c: [] for c in cells}
-    x0, y0, x1, y1 = xs[0], ys[0], xs[-1], ys[-1]
-    for ch in chars:
-        if not (x0 <= ch.cx <= x1 and y0 <= ch.cy <= y1):
-            continue
-        for box in cells:
-            if box[0] <= ch.cx <= box[2] and box[1] <= ch.cy <= box[3]:
-                contents[box].append(ch)
-                break
     for box in sorted(cells, key=lambda b: (b[1], b[0])):
         c0, c1 = _index(xs, box[0]), _index(xs, box[2])
         r0, r1 = _index(ys, box[1]), _index(ys, box[3])
-        text = "\n".join(line.text for line in _lines(contents[box]))
-        cell = GridCell(text, f"第{page}页表格{number}第{r0 + 1}行第{c0 + 1}列", (r0, c0))
+        cell = GridCell(part.texts[box], part.wheres[box], (r0, c0))
         for r in range(r0, max(r1, r0 + 1)):
             for c in range(c0, max(c1, c0 + 1)):
                 placed.setdefault((r, c), cell)
     rows = tuple(
-        tuple(placed.get((r, c)) or GridCell("", f"第{page}页表格{number}第{r + 1}行第{c + 1}列", (r, c))
+        tuple(placed.get((r, c)) or GridCell("", f"{part.where}第{r + 1}行第{c + 1}列", (r, c))
               for c in range(width))
         for r in range(height)
     )
-    return Grid(rows, f"第{page}页表格{number}")
+    return Grid(rows, part.where)
 
 
-def _paragraphs(lines: list[_Line], page: int, left: float, right: float,
-                carry: list[str] | None) -> tuple[list[tuple[float, Paragraph]], list[str] | None]:
+def _near(a: float, b: float) -> bool:
+    return abs(a - b) <= _SNAP
+
+
+def _continues(upper: _Part, lower: _Part) -> bool:
+    """The next page's first table continues this page's last one (the page break leaves
+    nothing but page furniture between them): the same right edge, and the same left edge or
+    one of this part's column edges (the next page may start with a row whose first cell was
+    deleted, w:gridBefore)."""
+    edges = _cluster([b[0] for b in upper.boxes] + [b[2] for b in upper.boxes])
+    return _near(upper.x1, lower.x1) and any(_near(lower.x0, e) for e in edges[:-1])
+
+
+def _repeated_header(upper: _Part, lower: _Part) -> set[Box]:
+    """The boxes of ``lower``'s first rows when they repeat ``upper``'s first rows (a header
+    row repeated on every page, Word's 重复标题行): the same cells, the same text."""
+    ys = _cluster([b[1] for b in lower.boxes] + [b[3] for b in lower.boxes])
+    top_u, top_l = upper.top, lower.top
+    shape_u = {(round(b[0]), round(b[2]), round(b[1] - top_u), round(b[3] - top_u), upper.texts[b])
+               for b in upper.boxes}
+    repeated: set[Box] = set()
+    for k in range(1, len(ys) - 1):
+        block = [b for b in lower.boxes if b[3] <= ys[k] + _SNAP]
+        if any(b[1] < ys[k] - _SNAP and b[3] > ys[k] + _SNAP for b in lower.boxes):
+            continue  # a cell crosses this line: not a row boundary
+        shape = {(round(b[0]), round(b[2]), round(b[1] - top_l), round(b[3] - top_l), lower.texts[b])
+                 for b in block}
+        if not all(any(_same(s, u) for u in shape_u) for s in shape):
+            break
+        repeated = set(block)
+    return repeated
+
+
+def _same(a: tuple, b: tuple) -> bool:
+    return a[4] == b[4] and all(abs(x - y) <= _SNAP for x, y in zip(a[:4], b[:4], strict=True))
+
+
+def _has_number(text: str) -> bool:
+    return bool(text.strip()) and is_value_text(text)
+
+
+def _split_row(upper: _Part, lower: _Part) -> dict[Box, Box] | None:
+    """When the page broke inside a row, the row's last lines stand at the top of the next
+    page: each cell of that first row continues the cell above it (the same column edges), it
+    holds no number (the numbers stand on the first line: those of a row that starts on this
+    page would be here), it does not start a numbered label, and some text of it runs on from
+    a cell above whose last line was full (the text wrapped there). Returns the first row's
+    boxes mapped to the boxes they continue."""
+    bottom, top = upper.bottom, lower.top
+    last = [b for b in upper.boxes if _near(b[3], bottom)]
+    first = [b for b in lower.boxes if _near(b[1], top)]
+    pairs: dict[Box, Box] = {}
+    for b in first:
+        above = [a for a in last if _near(a[0], b[0]) and _near(a[2], b[2])]
+        if len(above) != 1:
+            return None
+        pairs[b] = above[0]
+    if len(pairs) != len(last) or len(set(pairs.values())) != len(last):
+        return None
+    texts = [lower.texts[b] for b in first]
+    if any(_has_number(t) for t in texts) or any(_NUMBERED.match(t) for t in texts):
+        return None
+    if not any(lower.texts[b].strip() and pairs[b] in upper.wrapped for b in first):
+        return None  # no text runs on from a full line above: a row of its own (blank values)
+    return pairs
+
+
+def _cut_cells(upper: _Part, lower: _Part) -> dict[Box, Box]:
+    """The page broke between two rows, but inside a vertically merged cell (自然人 over two
+    header rows, 三、本年度办理结果 down the side): its text runs on from a full line above into
+    a cell of the same column edges at the top of the next page, text that is neither a
+    number nor a numbered label, nor the label of a row of values. Returns those boxes
+    mapped to the boxes they continue."""
+    bottom, top = upper.bottom, lower.top
+    last = [b for b in upper.boxes if _near(b[3], bottom) and b in upper.wrapped]
+    first = sorted((b for b in lower.boxes if _near(b[1], top)), key=lambda b: b[0])
+    labels = [i for i, b in enumerate(first) if not is_value_text(lower.texts[b])]
+    if labels and labels[-1] < len(first) - 1:
+        first.pop(labels[-1])  # a data row's own label (values after it) starts a row: not cut
+    pairs = {}
+    for b in first:
+        text = lower.texts[b]
+        if not text.strip() or _has_number(text) or _NUMBERED.match(text):
+            continue
+        above = [a for a in last if _near(a[0], b[0]) and _near(a[2], b[2])]
+        if len(above) == 1:
+            pairs[b] = above[0]
+    return pairs
+
+
+def _join(upper: _Part, lower: _Part) -> _Part:
+    """``lower`` (the next page's part) stacked under ``upper``: its repeated header rows
+    dropped, a row broken by the page joined back into one, a merged cell broken by it too."""
+    repeated = _repeated_header(upper, lower)
+    if repeated and len(repeated) < len(lower.boxes):
+        kept = [b for b in lower.boxes if b not in repeated]
+        lower = _Part(kept, lower.texts, lower.wheres, lower.where, lower.wrapped)
+    dy = upper.bottom - lower.top
+    pairs = _split_row(upper, lower) or _cut_cells(upper, lower)
+    boxes = [b for b in upper.boxes if b not in pairs.values()]
+    texts, wheres, wrapped = dict(upper.texts), dict(upper.wheres), set(upper.wrapped)
+    for b in lower.boxes:
+        shifted = (b[0], b[1] + dy, b[2], b[3] + dy)
+        if b in pairs:
+            a = pairs[b]
+            shifted = (a[0], a[1], a[2], b[3] + dy)
+            head, tail = upper.texts[a], lower.texts[b]
+            texts[shifted] = f"{head}\n{tail}" if head and tail else head or tail
+            wheres[shifted] = upper.wheres[a]
+            if b in lower.wrapped or (a in upper.wrapped and not tail):
+                wrapped.add(shifted)
+        else:
+            texts[shifted], wheres[shifted] = lower.texts[b], lower.wheres[b]
+            if b in lower.wrapped:
+                wrapped.add(shifted)
+        boxes.append(shifted)
+    return _Part(boxes, texts, wheres, upper.where, wrapped)
+
+
+def _paragraphs(lines: list[_Line], page: int, left: float, right: float, carry: list[str] | None,
+                tables_from: float) -> tuple[list[tuple[float, Paragraph]], list[str] | None]:
     """Text lines joined into paragraphs: a new one after a line that ends a sentence or
     stops short, and at an indented line or a numbered heading. ``carry`` is a paragraph
-    left open at the end of the previous page."""
+    left open at the end of the previous page; the last one here stays open for the next
+    page only when it stands below every table of this page (``tables_from``: the lowest
+    table's top)."""
     result: list[tuple[float, Paragraph]] = []
     current: list[str] = carry or []
     start = 0.0
@@ -230,11 +420,55 @@ def _paragraphs(lines: list[_Line], page: int, left: float, right: float,
         previous = line
         open_from_before = False
     if current and previous is not None and not previous.text.rstrip().endswith(_END) \
-            and previous.x1 >= right - 30:
+            and previous.x1 >= right - 30 and previous.top > tables_from:
         return result, current  # continues on the next page
     if current:
         result.append((start, Paragraph("".join(current), f"第{page}页")))
     return result, None
+
+
+def _furniture(pages: list[tuple[list[_Line], float]]) -> set[int]:
+    """Page furniture among the text lines outside tables, by ``id``: page numbers, 续表, and
+    running headers and footers (a line in the top or bottom band of the page, not a
+    sentence, whose text, numbers aside, is printed on more than one page). It is not text
+    of the report, and a table continues across it."""
+    furniture: set[int] = set()
+    in_band: list[tuple[_Line, str]] = []
+    for lines, height in pages:
+        for line in lines:
+            text = line.text.strip()
+            if _PAGE_NUMBER.match(text) or _CONTINUED.match(text):
+                furniture.add(id(line))
+            elif (line.bottom < height * _BAND or line.top > height * (1 - _BAND)) \
+                    and not text.endswith(_END):  # a sentence is body text
+                in_band.append((line, re.sub(r"\d+", "#", text)))
+    seen: dict[str, int] = {}
+    for _, key in in_band:
+        seen[key] = seen.get(key, 0) + 1
+    furniture.update(id(line) for line, key in in_band if seen[key] > 1)
+    return furniture
+
+
+def _stitch(pages: list[tuple[list[_Part], list[_Line]]], furniture: set[int]) -> None:
+    """Join, in place, each table that runs off the bottom of a page with its continuation
+    at the top of the next page (only page furniture between them): one table, read once."""
+    open_: tuple[list[_Part], int] | None = None  # the list holding it, and its index there
+    for parts, lines in pages:
+        content = [line for line in lines if id(line) not in furniture]
+        if open_ is not None and parts:
+            owner, i = open_
+            first = min(parts, key=lambda part: part.top)
+            if not any(line.top < first.top for line in content) and _continues(owner[i], first):
+                owner[i] = _join(owner[i], first)
+                last = max(parts, key=lambda part: part.bottom)
+                parts.remove(first)
+                if last is first and not any(line.top > first.bottom - _SNAP for line in content):
+                    continue  # the table fills this page too: it may go on
+        open_ = None
+        if parts:
+            last = max(parts, key=lambda part: part.bottom)
+            if not any(line.top > last.bottom - _SNAP for line in content):
+                open_ = (parts, parts.index(last))
 
 
 def read_pdf(path: Path, source: str) -> Document:
@@ -251,31 +485,36 @@ def read_pdf(path: Path, source: str) -> Document:
     pages = []
     try:
         for page in pdf:
-            pages.append(_page_content(page, raw))
+            pages.append((*_page_content(page, raw), page.get_size()[1]))
     finally:
         pdf.close()
-    if not any(chars for chars, _, _ in pages):
+    if not any(chars for chars, _, _, _ in pages):
         raise UnreadableInput(source, "这是扫描版 PDF（没有文字层），需要先做 OCR 文字识别后再转换")
-    carry: list[str] | None = None
     tables_seen = 0
-    for number, (chars, edges, images) in enumerate(pages, start=1):
-        items: list[tuple[float, Block]] = []
-        kept = []
+    laid_out: list[tuple[list[_Part], list[_Line]]] = []
+    for number, (chars, edges, _, _) in enumerate(pages, start=1):
+        parts = []
         for cells in _tables(edges):
-            grid = _grid(cells, chars, number, tables_seen + 1)
-            if not grid.rows or len(grid.rows[0]) < 2:
+            if len(_cluster([c[0] for c in cells] + [c[2] for c in cells])) < 3:
                 continue  # a framed paragraph, not a table: read as text
             tables_seen += 1
-            kept.append((min(c[0] for c in cells), min(c[1] for c in cells),
-                         max(c[2] for c in cells), max(c[3] for c in cells)))
-            items.append((kept[-1][1], grid))
+            parts.append(_part(cells, chars, number, tables_seen))
+        extents = [(part.x0, part.top, part.x1, part.bottom) for part in parts]
         outside = [ch for ch in chars
-                   if not any(b[0] <= ch.cx <= b[2] and b[1] <= ch.cy <= b[3] for b in kept)]
-        lines = _lines(outside)
+                   if not any(b[0] <= ch.cx <= b[2] and b[1] <= _anchor(ch) <= b[3] for b in extents)]
+        laid_out.append((parts, _lines(outside)))
+    heights = [page[3] for page in pages]
+    furniture = _furniture([(lines, h) for (_, lines), h in zip(laid_out, heights, strict=True)])
+    _stitch(laid_out, furniture)
+    carry: list[str] | None = None
+    for number, ((parts, lines), (_, _, images, _)) in enumerate(zip(laid_out, pages, strict=True), start=1):
+        items: list[tuple[float, Block]] = [(part.top, _grid(part)) for part in parts]
+        lines = [line for line in lines if id(line) not in furniture]
         if lines:
             left = min(line.x0 for line in lines)
             right = max(line.x1 for line in lines)
-            paragraphs, carry = _paragraphs(lines, number, left, right, carry)
+            tables_from = max((part.top for part in parts), default=float("-inf"))
+            paragraphs, carry = _paragraphs(lines, number, left, right, carry, tables_from)
             items.extend(paragraphs)
         if images:
             skipped.append((f"第{number}页", f"[图片 {images} 幅]"))
