@@ -93,7 +93,8 @@ def test_text_in_a_count_cell_of_a_text_dump_is_named_at_its_cell(tmp_path: Path
     rows = [["规章", "待核实", "0", "3"], ["行政规范性文件", "2", "1", "4"]]
     head = ["二、主动公开政府信息情况", "第二十条第（一）项"]
     if layout == "a cell per line":
-        lines = [*head, "信息内容", "本年制发件数", "本年废止件数", "现行有效件数", *(c for r in rows for c in r)]
+        header = ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]
+        lines = [*head, *header, *(c for r in rows for c in r)]
     else:
         lines = [*head, "信息内容\t本年制发件数\t本年废止件数\t现行有效件数", *("\t".join(r) for r in rows)]
     report = read_report(_misprinted(tmp_path, ".txt", "\n".join(lines)))
