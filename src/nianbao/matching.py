@@ -530,16 +530,18 @@ def _split_line(fields: list[Paragraph]) -> _ValueLine | None:
     The label is the fields before the first value field that follows one (an empty field
     before the label is a merged label cell left empty); from there on every field is a
     value, text included ("待核实" in a count cell is a cell that is not a number)."""
-    first_label = next((i for i, t in enumerate(fields) if t.text and not is_value_text(t.text)), None)
+    def is_label(field: Paragraph) -> bool:
+        return bool(field.text) and not is_value_text(field.text) and len(_numbers_in(field)) == 1
+
+    first_label = next((i for i, t in enumerate(fields) if is_label(t)), None)
     if first_label is None:
         labels, values, stray = [], list(fields), []
     else:
-        start = next((i for i in range(first_label, len(fields)) if is_value_text(fields[i].text)),
-                     len(fields))
-        labels = [t for t in fields[:start] if t.text and not is_value_text(t.text)]
-        stray = [t for t in fields[:start] if t.text and is_value_text(t.text)]
+        start = next((i for i in range(first_label, len(fields)) if not is_label(fields[i])), len(fields))
+        labels = [t for t in fields[:start] if is_label(t)]
+        stray = [t for t in fields[:start] if t.text and not is_label(t)]
         values = fields[start:]
-    if not any(_has_digit(t.text) and is_value_text(t.text) for t in values):
+    if not any(_has_digit(t.text) and not is_label(t) for t in values):
         return None
     return _ValueLine(labels, values, stray)
 
@@ -608,7 +610,8 @@ def _rows_from_lines(
             leftovers.extend((at, t) for t in item.labels)
             ones = next((c for c in candidates if c.row == single.key), None) if single else None
             if single is not None and not item.labels and ones is None:
-                candidates.append(RowCandidate(single.key, item.values, None, "", item.values[0].where))
+                values = _row_values(item.values, len(single.columns))
+                candidates.append(RowCandidate(single.key, values, None, "", item.values[0].where))
             elif ones is not None and not item.labels and len(ones.values) < len(single.columns):
                 ones.values += item.values  # a one-row table printed in parts (行政复议 | 行政诉讼 …)
             else:
@@ -797,12 +800,26 @@ def _row_values(values: list[Paragraph], expected: int) -> list[Paragraph]:
     empty fields beside the numbers are merged cells (a pipe table or pasted cells leave
     them empty), so the printed ones decide when their count fits; otherwise the fields at
     the right edge, where the form puts its value columns."""
+    printed = [v for v in values if v.text]
+    if len(printed) < expected:
+        # "3001 53" in one cell: an extractor ran two cells together. Split only when that
+        # makes the row whole (a clerk's "1 2" in a row that is whole is a cell's text).
+        split = [part for v in printed for part in _numbers_in(v)]
+        if len(split) == expected:
+            return split
     if len(values) <= expected:
         return values
-    printed = [v for v in values if v.text]
     if len(printed) == expected:
         return printed
     return values[-expected:]
+
+
+def _numbers_in(field: Paragraph) -> list[Paragraph]:
+    """The numbers of a field holding several separated by spaces, or the field itself."""
+    parts = field.text.split()
+    if len(parts) > 1 and all(_has_digit(p) and is_value_text(p) for p in parts):
+        return [replace(field, text=p) for p in parts]
+    return [field]
 
 
 def _by_header(
@@ -968,7 +985,11 @@ def _fill_gaps(
         filled = {c.row for c in candidates if c.values}
         empty = [r for r in table.rows[low + 1:high] if r.label and r.key not in filled]
         numbers = [v for line in lines for v in line]
-        if empty and sum(len(r.columns) for r in empty) == len(numbers):
+        wanted = sum(len(r.columns) for r in empty)
+        if len(numbers) != wanted:  # "3001 53": two cells an extractor ran together
+            split = [part for v in numbers for part in _numbers_in(v)]
+            numbers = split if len(split) == wanted else numbers
+        if empty and wanted == len(numbers):
             at = 0
             for row in empty:
                 _give(candidates, row.key, numbers[at:at + len(row.columns)])
@@ -977,7 +998,7 @@ def _fill_gaps(
             len(n) <= len(r.columns) for n, r in zip(lines, empty, strict=True)
         ):
             for row, line in zip(empty, lines, strict=True):
-                _give(candidates, row.key, line)
+                _give(candidates, row.key, _row_values(line, len(row.columns)))
         else:
             unmapped.extend(Unmapped(v.where, f"多出的数值：{v.text}") for v in numbers)
     return unmapped
