@@ -15,7 +15,7 @@ from ..model import Cell, Meta, Report
 from ..spec import Spec, load_spec
 from ..validate import Finding, ValidationReport, validate, validate_many
 from ..validate.findings import cell_name, json_number
-from ..validate.frames import MATRIX_TABLES, table_shape
+from ..validate.frames import table_shape
 from .inputs import agency_key, expand_inputs, read_roster
 from .reading import Read, read_many
 from .totals import CellTotal, LegacyTotal, Stack, cell_totals, legacy_totals, stack
@@ -153,7 +153,7 @@ def summary_cells(edition: str | None, spec: Spec) -> list[tuple[str, str, str]]
     if edition is None:
         return []
     tables = spec.edition(edition).tables
-    return [(key, row.key, col.key) for key in MATRIX_TABLES if key in tables
+    return [(key, row.key, col.key) for key in spec.matrix_tables if key in tables
             for row, col in tables[key].cells()]
 
 
@@ -266,7 +266,7 @@ def _changes(members: Sequence[Department], spec: Spec) -> list[Change]:
     now = stack([d.report for d in pairs], spec)
     before = stack([d.previous for d in pairs], spec)  # type: ignore[misc]
     found = []
-    for key in MATRIX_TABLES:
+    for key in spec.matrix_tables:
         shape = table_shape(spec, key)
         both = now.present[key] & before.present[key]
         a, b = now.values[key], before.values[key]
@@ -330,7 +330,7 @@ def consolidate(inputs: Sequence[str | Path], output: str | Path, *, roster: str
     result.totals = cell_totals(data, main, spec)
     editions = sorted({d.edition for d in matrix_members})
     own = set(main)
-    extra = [(key, row.key, col.key) for e in editions for key in MATRIX_TABLES
+    extra = [(key, row.key, col.key) for e in editions for key in spec.matrix_tables
              if key in spec.edition(e).tables
              for row, col in (*(spec.edition(e).table(key).cells() if e != result.edition else ()),
                               *spec.edition(e).table(key).off_form_cells())]

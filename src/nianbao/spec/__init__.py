@@ -12,9 +12,12 @@ from typing import Any
 
 __all__ = [
     "Column",
+    "Consolidated",
     "Edition",
+    "FindingsView",
     "Group",
     "MetaField",
+    "Numbers",
     "Row",
     "Rule",
     "Section",
@@ -128,6 +131,8 @@ class Edition:
     last_year: int
     markers: tuple[str, ...]
     tables: Mapping[str, Table]
+    short_label: str = ""  # 2021年版: in lists and summaries
+    blank_label: str = ""  # 统计表: in a blank workbook's file name
 
     def table(self, key: str) -> Table:
         return self.tables[key]
@@ -166,6 +171,44 @@ class Rule:
     description: str
     editions: tuple[str, ...] = ()
     params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    stage: str = "validate"  # validate: run by the validator | consolidate: by the consolidation
+
+    def render(self, **values: Any) -> str:
+        """The rule's message template filled in."""
+        return self.params["message"].format(**values)
+
+
+@dataclass(frozen=True)
+class FindingsView:
+    """How findings are shown: severity words and the 校验结果 sheet's name and columns."""
+
+    severity: Mapping[str, str]  # error → 错误, warning → 警告
+    blank: str  # how a message names a blank value
+    sheet: str
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Consolidated:
+    """The consolidated workbook's sheet names, headline figures and column headers."""
+
+    sheets: Mapping[str, str]
+    headline: tuple[tuple[str, str, str], ...]  # (table, row, column) shown beside last year's
+    status: Mapping[str, str]  # passed | warned | failed → 通过 | 有警告 | 有错误
+    summary_agency: str
+    detail_columns: tuple[str, ...]
+    findings_columns: tuple[str, ...]
+    roster_headers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Numbers:
+    """The units a value cell may carry after its number."""
+
+    count_units: frozenset[str]
+    money_unit: str  # 万元: money is in it
+    yuan_unit: str  # 元: divided by 10000
+    wan_unit: str  # 万: a count multiplied by 10000
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: it is loaded once
@@ -177,13 +220,20 @@ class Spec:
     sections: tuple[Section, ...]
     meta_fields: tuple[MetaField, ...]
     sheets: Mapping[str, str]
-    rules: tuple[Rule, ...]
+    # Every rule, the validator's and the consolidation's (``stage``), in the spec's order.
+    all_rules: tuple[Rule, ...]
     char_folds: Mapping[str, str]
     blank_markers: frozenset[str]
     artefacts: tuple[str, ...]
     page_markers: tuple[str, ...]
     placeholders: tuple[str, ...]
     document: Mapping[str, tuple[str, ...]]
+    # Regular expressions of [document]: period_pattern, year_pattern, date_pattern.
+    document_patterns: Mapping[str, str]
+    numbers: Numbers
+    findings: FindingsView
+    consolidated: Consolidated
+    default_edition: str
     # A printed row label at least this similar (0–1) to the form's label at its place is
     # read as that row, with a warning (report.label_misprint).
     misprint_similarity: float
@@ -195,7 +245,28 @@ class Spec:
         return next(s for s in self.sections if s.key == key)
 
     def rule(self, rule_id: str) -> Rule:
-        return next(r for r in self.rules if r.id == rule_id)
+        return next(r for r in self.all_rules if r.id == rule_id)
+
+    @functools.cached_property
+    def rules(self) -> tuple[Rule, ...]:
+        """The rules the validator runs (the consolidation's own are in ``all_rules``)."""
+        return tuple(r for r in self.all_rules if r.stage == "validate")
+
+    @functools.cached_property
+    def matrix_tables(self) -> tuple[str, ...]:
+        """The tables of rows by columns (二、三、四), in the spec's order; not the 统计表."""
+        keys: dict[str, None] = {}
+        for edition in self.editions.values():
+            keys.update(dict.fromkeys(k for k, t in edition.tables.items() if t.layout != "indicators"))
+        return tuple(keys)
+
+    def edition_of(self, key: str | None) -> Edition:
+        """The edition ``key``, or the default edition when a report does not say."""
+        return self.editions[key or self.default_edition]
+
+    def severity_label(self, severity: str) -> str:
+        """错误 or 警告."""
+        return self.findings.severity[severity]
 
 
 def _freeze(value: Any) -> Any:
@@ -287,7 +358,7 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
                 tables[tkey] = table
         editions[ekey] = Edition(
             ekey, e["label"], e["first_year"], e["last_year"], tuple(e["markers"]),
-            MappingProxyType(tables),
+            MappingProxyType(tables), e["short_label"], e.get("blank_label", e["short_label"]),
         )
     rules = tuple(
         Rule(
@@ -295,11 +366,13 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
             title=r["title"], description=r["description"],
             editions=tuple(r.get("editions", ())),
             params=_freeze({k: v for k, v in r.items() if k not in {
-                "id", "table", "severity", "kind", "title", "description", "editions"}}),
+                "id", "table", "severity", "kind", "title", "description", "editions", "stage"}}),
+            stage=r.get("stage", "validate"),
         )
         for r in raw["rules"]
     )
     norm = raw["normalize"]
+    numbers, findings, consolidated = raw["numbers"], raw["findings"], raw["consolidated"]
     return Spec(
         format=raw["format"],
         editions=MappingProxyType(editions),
@@ -309,13 +382,28 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
         ),
         meta_fields=tuple(MetaField(m["key"], m["label"]) for m in raw["meta"]),
         sheets=MappingProxyType(sheets),
-        rules=rules,
+        all_rules=rules,
         char_folds=MappingProxyType(dict(norm["chars"])),
         blank_markers=frozenset(norm["blank_markers"]),
         artefacts=tuple(norm["artefacts"]),
         page_markers=tuple(norm["page_markers"]),
         placeholders=tuple(norm["placeholders"]),
-        document=MappingProxyType({k: tuple(v) for k, v in raw["document"].items()}),
+        document=MappingProxyType({k: tuple(v) for k, v in raw["document"].items() if isinstance(v, list)}),
+        document_patterns=MappingProxyType({k: v for k, v in raw["document"].items() if isinstance(v, str)}),
+        numbers=Numbers(frozenset(numbers["count_units"]), numbers["money_unit"], numbers["yuan_unit"],
+                        numbers["wan_unit"]),
+        findings=FindingsView(MappingProxyType(dict(findings["severity"])), findings["blank"],
+                              findings["sheet"], tuple(findings["columns"])),
+        consolidated=Consolidated(
+            sheets=MappingProxyType(dict(consolidated["sheets"])),
+            headline=tuple(tuple(key.split(".")) for key in consolidated["headline"]),  # type: ignore[misc]
+            status=MappingProxyType(dict(consolidated["status"])),
+            summary_agency=consolidated["summary_agency"],
+            detail_columns=tuple(consolidated["detail_columns"]),
+            findings_columns=tuple(consolidated["findings_columns"]),
+            roster_headers=tuple(consolidated["roster_headers"]),
+        ),
+        default_edition=raw["default_edition"],
         misprint_similarity=float(raw["matching"]["misprint_similarity"]),
     )
 
