@@ -13,6 +13,7 @@ from . import __version__
 from .api import expand_inputs, read_report, report_json, save_atomically, save_workbook
 from .errors import NianbaoError
 from .model import Report
+from .spec import load_spec
 
 EXIT_UNREADABLE = 2
 
@@ -32,8 +33,8 @@ _CONVERT_HELP = """\
 
 def _summary(report: Report) -> str:
     meta = report.meta
-    edition = {"2021": "2021年版", "2019": "2019年版", "legacy": "统计表（2018年及以前）"}.get(
-        meta.edition or "", meta.edition or "")
+    editions = load_spec().editions
+    edition = editions[meta.edition].short_label if meta.edition in editions else meta.edition or ""
     if report.legacy is not None:
         filled = sum(1 for r in report.legacy if r.value is not None)
         total = len(report.legacy)
@@ -156,18 +157,15 @@ _VALIDATE_HELP = """\
 
 退出码：0 没有错误（可以有警告），1 发现错误，2 有文件读不了（包括没有读到任何表格数值的文件）。
 """
-_SEVERITY = {"error": "错误", "warning": "警告"}
-
-
 def _print_text(name: str, result: object) -> None:
     counts = result.counts  # type: ignore[attr-defined]
     if not result.findings:  # type: ignore[attr-defined]
-        print(f"✓ {name}：未发现问题")
+        print(f"✓ {name}：{result.summary()}")  # type: ignore[attr-defined]
         return
     mark = "✗" if counts["errors"] else "!"
-    print(f"{mark} {name}：{counts['errors']} 个错误，{counts['warnings']} 个警告")
-    for f in result.findings:  # type: ignore[attr-defined]
-        print(f"  {_SEVERITY[f.severity]}  {f.cell or '—'}  {f.message}")
+    print(f"{mark} {name}：{result.count_text()}")  # type: ignore[attr-defined]
+    for row in result.rows():  # type: ignore[attr-defined]
+        print(f"  {row.text()}")
 
 
 def _state_agency_pairing(current: str | None, previous: str | None, previous_name: str) -> None:

@@ -239,7 +239,7 @@ def _destination(wb: Workbook, name: str) -> tuple[Worksheet, str] | None:
 def write_workbook(report: Report, path: str | Path | None = None, spec: Spec | None = None) -> Workbook:
     """Fill the edition's template with a report; saved to ``path`` when given."""
     spec = spec or load_spec()
-    edition = report.meta.edition or "2021"
+    edition = report.meta.edition or spec.default_edition
     wb = _load_template(edition, spec)
     provenance: list[tuple[str, ...]] = []
     for f in spec.meta_fields:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..agency import agency_key
 from ..errors import UnreadableInput
+from ..spec import load_spec
 
 __all__ = ["REPORT_SUFFIXES", "agency_key", "expand_inputs", "read_roster"]
 
@@ -16,7 +17,6 @@ __all__ = ["REPORT_SUFFIXES", "agency_key", "expand_inputs", "read_roster"]
 REPORT_SUFFIXES = frozenset({".xlsx", ".xlsm", ".txt", ".html", ".htm", ".docx", ".doc", ".wps",
                              ".rtf", ".pdf"})
 _BACKUP = re.compile(r"\.bak\d*$")  # 年报.bak.xlsx, 年报.bak2.xlsx: our own backups
-_ROSTER_HEADERS = ("填报单位", "单位名称", "单位", "部门名称", "部门", "名称", "机关名称")
 
 
 def _is_report_file(path: Path) -> bool:
@@ -82,7 +82,7 @@ def read_roster(path: str | Path) -> list[str]:
     column, start = 0, 0
     if rows:
         header = [agency_key(c) for c in rows[0]]
-        for label in _ROSTER_HEADERS:
+        for label in load_spec().consolidated.roster_headers:
             if label in header:
                 column, start = header.index(label), 1
                 break

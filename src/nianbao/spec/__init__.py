@@ -195,6 +195,7 @@ class Consolidated:
     sheets: Mapping[str, str]
     headline: tuple[tuple[str, str, str], ...]  # (table, row, column) shown beside last year's
     status: Mapping[str, str]  # passed | warned | failed → 通过 | 有警告 | 有错误
+    outcome_group: str  # the first label of table 三's 办理结果 rows
     summary_agency: str
     detail_columns: tuple[str, ...]
     findings_columns: tuple[str, ...]
@@ -398,6 +399,7 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
             sheets=MappingProxyType(dict(consolidated["sheets"])),
             headline=tuple(tuple(key.split(".")) for key in consolidated["headline"]),  # type: ignore[misc]
             status=MappingProxyType(dict(consolidated["status"])),
+            outcome_group=consolidated["outcome_group"],
             summary_agency=consolidated["summary_agency"],
             detail_columns=tuple(consolidated["detail_columns"]),
             findings_columns=tuple(consolidated["findings_columns"]),

@@ -49,7 +49,7 @@ def _set(report: Report, key: str, value: Any, spec: Spec) -> None:
 
 
 def _report(raw: Mapping[str, Any], spec: Spec, source: str) -> Report:
-    edition = raw.get("edition", "2021")
+    edition = raw.get("edition", spec.default_edition)
     year = raw.get("year", spec.edition(edition).first_year)
     report = Report.blank(Meta(agency="示例单位", year=year, edition=edition, source=source), spec)
     for key, value in raw.get("cells", {}).items():

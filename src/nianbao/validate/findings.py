@@ -15,11 +15,12 @@ from typing import Any, Generic, TypeVar
 
 from ..spec import Rule, Spec, Table, load_spec
 
-__all__ = ["CellMark", "Finding", "FindingRow", "ValidationReport", "cell_name", "format_number",
-           "json_number", "legacy_name"]
+__all__ = ["PLACE_COLUMN", "CellMark", "Finding", "FindingRow", "ValidationReport", "cell_name",
+           "format_number", "json_number", "legacy_name"]
 
 Value = int | float | str | None
 Place = TypeVar("Place", bound=Hashable)
+PLACE_COLUMN = 2  # 位置: where FindingRow.cells puts the cell (0-based)
 _SEVERITY_ORDER = {"error": 0, "warning": 1}
 _CN_NUMBERING = "一二三四五六七八九十"
 _TRAILING_NOTE = re.compile(r"[（(][^（）()]*[）)]$")
@@ -98,13 +99,14 @@ class ValidationReport:
         """``{"valid": …, "findings": […]}`` as SPEC.md writes it."""
         return {"valid": self.valid, "findings": [f.to_json() for f in self.findings]}
 
+    def count_text(self, spec: Spec | None = None) -> str:
+        """The count: 2 个错误，1 个警告."""
+        label = (spec or load_spec()).severity_label
+        return f"{self.counts['errors']} 个{label('error')}，{self.counts['warnings']} 个{label('warning')}"
+
     def summary(self, spec: Spec | None = None) -> str:
         """The one-line count: 共 2 个错误，1 个警告, or 未发现问题."""
-        if not self.findings:
-            return "未发现问题"
-        label = (spec or load_spec()).severity_label
-        return (f"共 {self.counts['errors']} 个{label('error')}，"
-                f"{self.counts['warnings']} 个{label('warning')}")
+        return f"共 {self.count_text(spec)}" if self.findings else "未发现问题"
 
     def rows(self, spec: Spec | None = None) -> tuple[FindingRow, ...]:
         """One row per finding, as every presenter lists them (序号, 级别, 位置, 说明, 规则, 应为, 实际)."""
