@@ -184,6 +184,7 @@ class FindingsView:
 
     severity: Mapping[str, str]  # error → 错误, warning → 警告
     blank: str  # how a message names a blank value
+    example_agency: str  # the agency of a rule's example report
     sheet: str
     columns: tuple[str, ...]
 
@@ -394,7 +395,7 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
         numbers=Numbers(frozenset(numbers["count_units"]), numbers["money_unit"], numbers["yuan_unit"],
                         numbers["wan_unit"]),
         findings=FindingsView(MappingProxyType(dict(findings["severity"])), findings["blank"],
-                              findings["sheet"], tuple(findings["columns"])),
+                              findings["example_agency"], findings["sheet"], tuple(findings["columns"])),
         consolidated=Consolidated(
             sheets=MappingProxyType(dict(consolidated["sheets"])),
             headline=tuple(tuple(key.split(".")) for key in consolidated["headline"]),  # type: ignore[misc]

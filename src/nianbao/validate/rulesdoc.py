@@ -53,6 +53,16 @@ def rules_markdown(spec: Spec | None = None) -> str:
             lines.append(">")
         if lines[-1] == ">":
             lines.pop()
+    own = [r for r in spec.all_rules if r.stage == "consolidate"]
+    if own:
+        lines += ["", "# Rules of the consolidation (汇总)", "",
+                  "`nianbao consolidate` checks these besides every rule above; its 校验 sheet lists",
+                  "their findings with the validator's. The test suite consolidates each example.", "",
+                  "| id | severity | checks |", "|---|---|---|"]
+        lines += [f"| `{r.id}` | {r.severity} | {r.title} |" for r in own]
+        for rule in own:
+            lines += ["", f"## `{rule.id}`", "", f"- severity: {_SEVERITY[rule.severity]}",
+                      f"- checks: {rule.description}", f"- message: {rule.params['message']}"]
     return "\n".join(lines) + "\n"
 
 
