@@ -308,7 +308,7 @@ def _notes(grid: _Grid, result: Consolidation, spec: Spec, top: int, width: int)
         grid.put(top, 1, text, align=_LEFT, border=False)
         grid.merge(top, 1, top, width, bordered=False)
         top += 1
-        for c, text in enumerate(("表格版本", "表格", "项目", "合计", "单位数"), start=1):
+        for c, text in enumerate(spec.consolidated.headers["apart"], start=1):
             grid.put(top, c, text, font=_BOLD, fill=_HEADER_FILL, align=_CENTER)
         top += 1
         for t in result.apart:
@@ -409,7 +409,8 @@ def _detail_sheet(wb: Workbook, result: Consolidation, spec: Spec, data: Stack) 
     ws.freeze_panes = "B4"
     last = get_column_letter(fixed + len(groups))
     ws.auto_filter.ref = f"A3:{last}{3 + max(len(result.members), 1)}"
-    ws.append([_header_cell(ws, "单位及校验情况")] + [_header_cell(ws, None)] * (fixed - 1)
+    [group] = spec.consolidated.headers["detail_group"]
+    ws.append([_header_cell(ws, group)] + [_header_cell(ws, None)] * (fixed - 1)
               + [_header_cell(ws, g) for g in groups])
     ws.append([_header_cell(ws, None)] * fixed + [_header_cell(ws, t) for t in row_labels])
     ws.append([_header_cell(ws, h) for h in headers] + [_header_cell(ws, t) for t in col_labels])
@@ -560,6 +561,7 @@ def _roster_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
     print_setup(ws, name)
     _widths(ws, {1: 30.0, 2: 10.0, 3: 30.0, 4: 20.0, 5: 10.0, 6: 10.0})
     grid = _Grid(ws)
+    headers = spec.consolidated.headers
     top = 1
     if result.roster is None:
         grid.put(top, 1, "未提供单位名单（--roster），无法列出缺报单位。", font=_NOTE, align=_LEFT,
@@ -567,35 +569,36 @@ def _roster_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
         top += 2
     else:
         top = _section(grid, top, f"缺报单位：名单中有、未收到报告（{len(result.missing)} 个）",
-                       ("单位名称",), [(name,) for name in result.missing])
+                       headers["missing"], [(name,) for name in result.missing])
     rows = []
     for dup in result.duplicates:
         for d in (dup.kept, *dup.dropped):
             rows.append((dup.agency, dup.year, (d.path.name, _link(d.path, result.output)),
-                         _modified(d), "采用" if d is dup.kept else "未采用", d.status))
+                         _modified(d), headers["used"][0 if d is dup.kept else 1], d.status))
     top = _section(grid, top, f"重复报送：同一单位同一年度收到多份（{len(result.duplicates)} 个单位），"
                               f"{DUPLICATE_RULE}",
-                   ("填报单位", "报告年度", "文件", "修改时间", "是否采用", "校验状态"), rows)
+                   headers["duplicates"], rows)
     if result.roster is not None:
         top = _section(grid, top, f"不在名单中的单位（{len(result.not_on_roster)} 个，已计入汇总）",
-                       ("填报单位",), [(name,) for name in result.not_on_roster])
+                       headers["not_on_roster"], [(name,) for name in result.not_on_roster])
     top = _section(grid, top, f"报告年度与本次汇总不同（{len(result.other_year)} 个，未计入汇总）",
-                   ("填报单位", "报告年度", "文件"),
+                   headers["other_year"],
                    [(d.agency, d.year, (d.path.name, _link(d.path, result.output)))
                     for d in result.other_year])
-    _section(grid, top, f"无法读取的文件（{len(result.unreadable)} 个）", ("文件", "原因"),
+    _section(grid, top, f"无法读取的文件（{len(result.unreadable)} 个）", headers["unreadable"],
              [((p.name, _link(p, result.output)), reason) for p, reason in result.unreadable])
     grid.write()
 
 
 # --- 同比 ------------------------------------------------------------------------------------------
 
-def _year_check(d: Department, rule: str) -> tuple[str, bool]:
+def _year_check(d: Department, rule: str, spec: Spec) -> tuple[str, bool]:
     """What the 同比 sheet says of a two-year rule for a department, and whether it holds."""
+    same, none = spec.consolidated.headers["year_checks"]
     if d.previous is None:
-        return "上年未报送", True
+        return none, True
     found = d.validation.by_rule(rule)
-    return (f"{len(found)} 处不一致", False) if found else ("一致", True)
+    return (f"{len(found)} 处不一致", False) if found else (same, True)
 
 
 def _years_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
@@ -603,15 +606,16 @@ def _years_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
     ws = wb.create_sheet(name)
     print_setup(ws, name)
     grid = _Grid(ws)
+    headers = spec.consolidated.headers
     headline = spec.consolidated.headline
     edition = spec.edition_of(result.edition)
     labels = [cell_name(edition.table(t), r, c) for t, r, c in headline]
     width = 2 + 3 * len(labels) + 2
     _widths(ws, {1: 26.0, 2: 22.0, **{c: 8.0 for c in range(3, width - 1)}, width - 1: 12.0, width: 12.0})
-    previous = f"{result.previous_year}年度" if result.previous_year else "上年"
+    previous = f"{result.previous_year}年度" if result.previous_year else headers["year_values"][0]
     grid.put(1, 1, f"与{previous}对比", font=_TITLE, align=_LEFT, border=False)
     grid.merge(1, 1, 1, width, bordered=False)
-    fixed = ((1, "填报单位"), (2, "上年文件"), (width - 1, "上年结转核对"), (width, "现行有效件数核对"))
+    fixed = tuple(zip((1, 2, width - 1, width), headers["years"], strict=True))
     for c, text in fixed:
         grid.put(2, c, text, font=_BOLD, fill=_HEADER_FILL, align=_CENTER)
         grid.merge(2, c, 3, c, fill=_HEADER_FILL)
@@ -619,7 +623,7 @@ def _years_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
         c = 3 + 3 * i
         grid.put(2, c, label, font=_BOLD, fill=_HEADER_FILL, align=_CENTER)
         grid.merge(2, c, 2, c + 2, fill=_HEADER_FILL)
-        for k, text in enumerate(("上年", "本年", "增减")):
+        for k, text in enumerate(headers["year_values"]):
             grid.put(3, c + k, text, font=_BOLD, fill=_HEADER_FILL, align=_CENTER)
     ws.row_dimensions[2].height = 45.0
     r = 4
@@ -628,7 +632,7 @@ def _years_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
         if d.previous_path is not None:
             grid.put(r, 2, d.previous_path.name, link=_link(d.previous_path, result.output), align=_LEFT)
         else:
-            grid.put(r, 2, "上年未报送", font=_NOTE, align=_LEFT)
+            grid.put(r, 2, headers["year_checks"][1], font=_NOTE, align=_LEFT)
         for i, key in enumerate(headline):
             now = _value(d.report, key)
             before = _value(d.previous, key) if d.previous is not None else None
@@ -638,7 +642,7 @@ def _years_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
             both = d.previous is not None and (now is not None or before is not None)
             grid.put(r, c + 2, json_number((now or 0) - (before or 0)) if both else None)
         for c, rule in ((width - 1, "year.carried_in"), (width, "year.in_force")):
-            text, holds = _year_check(d, rule)
+            text, holds = _year_check(d, rule, spec)
             fill = _STATE_FILL["passed" if holds else "failed"] if d.previous is not None else None
             grid.put(r, c, text, fill=fill, align=_CENTER)
         r += 1
@@ -649,13 +653,13 @@ def _years_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
                if d.previous is not None and d.previous_match]
     if matched:
         top = _section(grid, top, f"名称写法不同、按同一单位匹配的上年报告（{len(matched)} 个）",
-                       ("填报单位", "上年报告中的名称", "说明"), matched)
+                       headers["matched"], matched)
     rows = []
     for ch in result.changes:
         rate = (f"{ch.difference / ch.previous:+.0%}" if ch.previous else "—")
         rows.append((ch.agency, ch.label, ch.previous, ch.current, ch.difference, rate))
     _section(grid, top, f"变化最大的项目（按增减的绝对值，前 {len(rows)} 项）",
-             ("填报单位", "项目", "上年", "本年", "增减", "增幅"), rows, empty="无可比数据")
+             headers["changes"], rows, empty="无可比数据")
     grid.write()
 
 
@@ -676,9 +680,10 @@ def _legacy_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
     cumulative = any(t.cumulative is not None for t in result.legacy)
     _widths(ws, {1: 10.0, 2: 60.0, 3: 8.0, 4: 12.0, 5: 12.0, **({6: 14.0} if cumulative else {})})
     ws.freeze_panes = "A2"
-    headers = ["编码", "统计指标", "单位", "合计", "填报单位数"]
+    headers = list(spec.consolidated.headers["legacy"])
+    total = headers[3]  # 合计
     if cumulative:  # a second value column (历年累计) some departments reported
-        headers.append(spec.edition("legacy").table("legacy").cumulative_label + "合计")
+        headers.append(spec.edition("legacy").table("legacy").cumulative_label + total)
     ws.append([_header_cell(ws, h) for h in headers])
     for t in result.legacy:
         ws.append([t.code, t.label, t.unit, t.value, t.departments] + ([t.cumulative] if cumulative else []))
@@ -708,21 +713,23 @@ def _charts_sheet(wb: Workbook, result: Consolidation, spec: Spec, data: Stack) 
     print_setup(ws, name)
     _widths(ws, {1: 28.0, 2: 12.0, 4: 24.0, 5: 12.0})
     grid = _Grid(ws)
-    shape = table_shape(spec, "requests")
+    headers = spec.consolidated.headers
+    table, row, column = spec.consolidated.ranking
+    shape = table_shape(spec, table)
     members = [d for d in result.members if d.edition != "legacy"]
-    received = data.values["requests"][:, shape.row_index["new_received"], shape.column_index["total"]]
+    received = data.values[table][:, shape.row_index[row], shape.column_index[column]]
     ranked = sorted(((float(v), i) for i, v in enumerate(received) if v == v), key=lambda x: (-x[0], x[1]))
     top = ranked[:_TOP_DEPARTMENTS]
     grid.put(1, 1, f"本年新收申请数量最多的单位（前 {len(top)} 个）", font=_BOLD, align=_LEFT, border=False)
-    grid.put(2, 1, "填报单位", font=_BOLD, fill=_HEADER_FILL, align=_CENTER)
-    grid.put(2, 2, "新收申请", font=_BOLD, fill=_HEADER_FILL, align=_CENTER)
+    for c, text in enumerate(headers["ranking"], start=1):
+        grid.put(2, c, text, font=_BOLD, fill=_HEADER_FILL, align=_CENTER)
     for k, (value, i) in enumerate(top):
         grid.put(3 + k, 1, members[i].agency, align=_LEFT)
         grid.put(3 + k, 2, json_number(value))
     outcomes = _outcomes(result, spec)
     grid.put(1, 4, "办理结果构成（汇总）", font=_BOLD, align=_LEFT, border=False)
-    grid.put(2, 4, "办理结果", font=_BOLD, fill=_HEADER_FILL, align=_CENTER)
-    grid.put(2, 5, "件数", font=_BOLD, fill=_HEADER_FILL, align=_CENTER)
+    for c, text in enumerate(headers["outcomes"], start=4):
+        grid.put(2, c, text, font=_BOLD, fill=_HEADER_FILL, align=_CENTER)
     for k, (label, value) in enumerate(outcomes):
         grid.put(3 + k, 4, label, align=_LEFT)
         grid.put(3 + k, 5, value)
@@ -730,8 +737,7 @@ def _charts_sheet(wb: Workbook, result: Consolidation, spec: Spec, data: Stack) 
     if top:
         bar = BarChart()
         bar.type, bar.style = "bar", 10
-        bar.title = "本年新收政府信息公开申请（按单位）"
-        bar.y_axis.title = "件"
+        bar.title, bar.y_axis.title, _ = headers["charts"]
         bar.legend = None
         bar.add_data(Reference(ws, min_col=2, min_row=2, max_row=2 + len(top)), titles_from_data=True)
         bar.set_categories(Reference(ws, min_col=1, min_row=3, max_row=2 + len(top)))
@@ -740,7 +746,7 @@ def _charts_sheet(wb: Workbook, result: Consolidation, spec: Spec, data: Stack) 
         ws.add_chart(bar, "G2")
     if outcomes and any(v for _, v in outcomes):
         pie = PieChart()
-        pie.title = "办理结果构成"
+        pie.title = headers["charts"][2]
         pie.add_data(Reference(ws, min_col=5, min_row=2, max_row=2 + len(outcomes)), titles_from_data=True)
         pie.set_categories(Reference(ws, min_col=4, min_row=3, max_row=2 + len(outcomes)))
         pie.dataLabels = DataLabelList()

@@ -201,6 +201,8 @@ class Consolidated:
     detail_columns: tuple[str, ...]
     findings_columns: tuple[str, ...]
     roster_headers: tuple[str, ...]
+    ranking: tuple[str, str, str]  # the cell 图表 ranks the departments by
+    headers: Mapping[str, tuple[str, ...]]  # the smaller tables' headers and words, by name
 
 
 @dataclass(frozen=True)
@@ -405,6 +407,8 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
             detail_columns=tuple(consolidated["detail_columns"]),
             findings_columns=tuple(consolidated["findings_columns"]),
             roster_headers=tuple(consolidated["roster_headers"]),
+            ranking=tuple(consolidated["ranking"].split(".")),  # type: ignore[arg-type]
+            headers=MappingProxyType({k: tuple(v) for k, v in consolidated["headers"].items()}),
         ),
         default_edition=raw["default_edition"],
         misprint_similarity=float(raw["matching"]["misprint_similarity"]),
