@@ -390,7 +390,7 @@ def assemble(doc: Document, spec: Spec | None = None) -> Report:
                 candidates, lost = rows_from_text(table, tokens, label_index(table, spec))
                 lost += fill(table, candidates, report.tables[key])
             unmapped.extend(lost)
-        elif key in ("active", "requests", "appeals", "legacy"):
+        elif key is not None and spec.section(key).kind == "table":
             # Text beside a table that came as a grid, or a table of another edition than the
             # one detected: keep the text, not as numbers.
             unmapped.extend(Unmapped(u.where, u.text) for u in texts
@@ -403,7 +403,7 @@ def assemble(doc: Document, spec: Spec | None = None) -> Report:
                 del rows[row.key]  # the form's own layout: the off-form row is not in the report
         if not any(cell.where for columns in rows.values() for cell in columns.values()):
             del report.tables[key]  # SPEC: tables the report does not have are absent
-    if edition.tables.keys() <= {"legacy"} and not report.legacy:
+    if all(t.layout == "indicators" for t in edition.tables.values()) and not report.legacy:
         report.legacy = None  # a 统计表 caption without a single row read
     if not report.has_tables():
         raise UnreadableInput(doc.source, NOTHING_READ)

@@ -32,7 +32,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.pagebreak import Break
 
 from ..layout import TableLayout, table_layout
-from ..spec import Spec
+from ..spec import Spec, load_spec
 from ..validate.findings import FindingRow, ValidationReport, cell_name, json_number
 from ..validate.frames import table_shape
 from ..workbook import print_setup, text_row_height
@@ -42,7 +42,7 @@ from .totals import Stack
 
 __all__ = ["detail_matrix", "summary_name", "write_consolidation"]
 
-_FONT = "宋体"
+_FONT = load_spec().consolidated.font
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
@@ -208,7 +208,7 @@ def _summary_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
     widths = _summary_widths(width) if layouts else {1: 24.0, 2: 60.0}
     _widths(ws, widths)
     year = f"{result.year}年度" if result.year else ""
-    grid.put(1, 1, f"{year}政府信息公开工作年度报告汇总表", font=_TITLE, align=_CENTER, border=False)
+    grid.put(1, 1, f"{year}{spec.consolidated.title}", font=_TITLE, align=_CENTER, border=False)
     grid.merge(1, 1, 1, width, bordered=False)
     grid.put(2, 1, _summary_line(result, spec), align=_LEFT, border=False)
     grid.merge(2, 1, 2, width, bordered=False)

@@ -194,6 +194,8 @@ class Consolidated:
     """The consolidated workbook's sheet names, headline figures and column headers."""
 
     sheets: Mapping[str, str]
+    title: str  # of 汇总, after the year
+    font: str
     headline: tuple[tuple[str, str, str], ...]  # (table, row, column) shown beside last year's
     status: Mapping[str, str]  # passed | warned | failed → 通过 | 有警告 | 有错误
     outcome_group: str  # the first label of table 三's 办理结果 rows
@@ -400,6 +402,8 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
                               findings["example_agency"], findings["sheet"], tuple(findings["columns"])),
         consolidated=Consolidated(
             sheets=MappingProxyType(dict(consolidated["sheets"])),
+            title=consolidated["title"],
+            font=consolidated["font"],
             headline=tuple(tuple(key.split(".")) for key in consolidated["headline"]),  # type: ignore[misc]
             status=MappingProxyType(dict(consolidated["status"])),
             outcome_group=consolidated["outcome_group"],
