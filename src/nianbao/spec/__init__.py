@@ -133,6 +133,7 @@ class Edition:
     tables: Mapping[str, Table]
     short_label: str = ""  # 2021年版: in lists and summaries
     blank_label: str = ""  # 统计表: in a blank workbook's file name
+    menu_label: str = ""  # 2021年版（2021年及以后）: the add-in's 新建空白年报 menu
 
     def table(self, key: str) -> Table:
         return self.tables[key]
@@ -365,6 +366,7 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
         editions[ekey] = Edition(
             ekey, e["label"], e["first_year"], e["last_year"], tuple(e["markers"]),
             MappingProxyType(tables), e["short_label"], e.get("blank_label", e["short_label"]),
+            e.get("menu_label", e["short_label"]),
         )
     rules = tuple(
         Rule(
