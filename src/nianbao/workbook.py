@@ -40,7 +40,8 @@ __all__ = [
 ]
 
 NOT_STANDARD = "不是标准年报工作簿（缺少“基本信息”表或表格版本），请用“新建空白年报”或“导入报告”生成"
-_FONT = "宋体"
+_WORDS = load_spec().workbook
+_FONT = _WORDS.font
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
@@ -49,12 +50,10 @@ _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _NUMBER = Alignment(horizontal="right", vertical="center")
 _TEXT = Alignment(horizontal="left", vertical="top", wrap_text=True)
 _MAX_CELL = 32000  # Excel holds at most 32,767 characters in a cell
-_CONTINUED = "（续）"
-_NARRATIVE_LABELS = {"overview": "一、总体情况", "problems": "五、存在的主要问题及改进情况",
-                     "other": "六、其他需要报告的事项"}
-_INFO_ROWS = ("转换工具", "转换时间", "表格版本说明", "缺少的表格")
+_CONTINUED = _WORDS.continued
+_INFO_ROWS = _WORDS.info_rows
 _MISSING = "meta.missing_tables"
-_UNMAPPED_TITLE = "未能归位的原文内容（请核对）"
+_UNMAPPED_TITLE = _WORDS.unmapped_title
 
 
 def template_dir() -> Path | None:
@@ -151,7 +150,7 @@ def print_setup(ws: Worksheet, title: str) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.oddHeader.center.text = title
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.text = _WORDS.footer
 
 
 def build_template(edition_key: str, spec: Spec | None = None) -> Workbook:
@@ -166,7 +165,7 @@ def build_template(edition_key: str, spec: Spec | None = None) -> Workbook:
     meta_ws.column_dimensions["A"].width = 20
     meta_ws.column_dimensions["B"].width = 70
     rows = [(f.label, f"meta.{f.key}") for f in spec.meta_fields]
-    rows += [(label, _MISSING if label == "缺少的表格" else None) for label in _INFO_ROWS]
+    rows += [(label, _MISSING if label == _INFO_ROWS[-1] else None) for label in _INFO_ROWS]
     for r, (label, name) in enumerate(rows, start=1):
         _set_text(meta_ws.cell(r, 1), label)
         meta_ws.cell(r, 1).font = bold
@@ -177,11 +176,11 @@ def build_template(edition_key: str, spec: Spec | None = None) -> Workbook:
         meta_ws.cell(r, 2).font = normal
         if name:
             _name(wb, name, meta_ws.title, _absolute(r, 2))
-    _set_text(meta_ws.cell(rows.index(("表格版本说明", None)) + 1, 2), edition.label)
+    _set_text(meta_ws.cell(rows.index((_INFO_ROWS[2], None)) + 1, 2), edition.label)
     unmapped_at = len(rows) + 2
     _set_text(meta_ws.cell(unmapped_at, 1), _UNMAPPED_TITLE)
     meta_ws.cell(unmapped_at, 1).font = bold
-    for c, text in ((1, "位置"), (2, "内容")):
+    for c, text in enumerate(_WORDS.unmapped_columns, start=1):
         cell = meta_ws.cell(unmapped_at + 1, c)
         _set_text(cell, text)
         cell.font = bold
@@ -212,7 +211,7 @@ def build_template(edition_key: str, spec: Spec | None = None) -> Workbook:
     text_ws.page_setup.orientation = "portrait"
 
     source_ws = wb.create_sheet(spec.sheets["provenance"])
-    for c, text in enumerate(("名称", "原文", "位置", "原标签"), start=1):
+    for c, text in enumerate(_WORDS.provenance_columns, start=1):
         _set_text(source_ws.cell(1, c), text)
     source_ws.sheet_state = "hidden"
     wb.active = 0

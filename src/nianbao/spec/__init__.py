@@ -23,6 +23,7 @@ __all__ = [
     "Section",
     "Spec",
     "Table",
+    "WorkbookWords",
     "load_spec",
 ]
 
@@ -180,6 +181,19 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class WorkbookWords:
+    """The standard workbook's own words: font, 基本信息's extra rows, 来源's columns, footer."""
+
+    font: str
+    continued: str
+    info_rows: tuple[str, ...]  # converter, time, the edition's full name, the tables missing
+    unmapped_title: str
+    unmapped_columns: tuple[str, ...]
+    provenance_columns: tuple[str, ...]
+    footer: str
+
+
+@dataclass(frozen=True)
 class FindingsView:
     """How findings are shown: severity words and the 校验结果 sheet's name and columns."""
 
@@ -238,6 +252,7 @@ class Spec:
     # Regular expressions of [document]: period_pattern, year_pattern, date_pattern.
     document_patterns: Mapping[str, str]
     numbers: Numbers
+    workbook: WorkbookWords
     findings: FindingsView
     consolidated: Consolidated
     default_edition: str
@@ -400,6 +415,8 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
         document_patterns=MappingProxyType({k: v for k, v in raw["document"].items() if isinstance(v, str)}),
         numbers=Numbers(frozenset(numbers["count_units"]), numbers["money_unit"], numbers["yuan_unit"],
                         numbers["wan_unit"]),
+        workbook=WorkbookWords(**{k: tuple(v) if isinstance(v, list) else v
+                                  for k, v in raw["workbook"].items()}),
         findings=FindingsView(MappingProxyType(dict(findings["severity"])), findings["blank"],
                               findings["example_agency"], findings["sheet"], tuple(findings["columns"])),
         consolidated=Consolidated(
