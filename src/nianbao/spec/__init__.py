@@ -89,6 +89,7 @@ class Table:
     row_header: str = ""
     notes: tuple[str, ...] = ()
     header: tuple[str, ...] = ()
+    code_header: str = ""  # 统计表: the workbook's column of the rows' codes
     units: tuple[str, ...] = ()
     money_units: tuple[str, ...] = ()
     header_aliases: tuple[str, ...] = ()  # 统计表: regional header words, skipped like `header`
@@ -356,6 +357,7 @@ def _table(key: str, raw: Mapping[str, Any], edition: str, sheet: str) -> Table 
         row_header=raw.get("row_header", ""),
         notes=tuple(raw.get("notes", ())),
         header=tuple(raw.get("header", ())),
+        code_header=raw.get("code_header", ""),
         units=tuple(raw.get("units", ())),
         money_units=tuple(raw.get("money_units", ())),
         header_aliases=tuple(raw.get("header_aliases", ())),
