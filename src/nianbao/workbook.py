@@ -187,7 +187,7 @@ def build_template(edition_key: str, spec: Spec | None = None) -> Workbook:
         cell.fill = _HEADER_FILL
         cell.border = _BORDER
     _name(wb, "meta.unmapped", meta_ws.title, _absolute(unmapped_at + 1, 1))
-    _set_text(meta_ws.cell(rows.index(("表格版本", "meta.edition")) + 1, 2), edition.key)
+    _set_text(meta_ws.cell([name for _, name in rows].index("meta.edition") + 1, 2), edition.key)
     print_setup(meta_ws, spec.sheets["meta"])
     meta_ws.page_setup.orientation = "portrait"
 
