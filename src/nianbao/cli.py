@@ -236,7 +236,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 print(f"✗ {source}：无法写入校验结果（{exc}）", file=sys.stderr)
                 continue
             note = f"（原文件已备份为 {backup.name}）" if backup else ""
-            print(f"✓ 已把校验结果写入 {source.name} 的“校验结果”表{note}", file=sys.stderr)
+            sheet = load_spec().findings.sheet
+            print(f"✓ 已把校验结果写入 {source.name} 的“{sheet}”表{note}", file=sys.stderr)
     if unreadable:
         return EXIT_UNREADABLE
     return 1 if errors else 0

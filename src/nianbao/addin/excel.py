@@ -168,7 +168,7 @@ def validate(book: xw.Book) -> None:
 def clear_marks(book: xw.Book) -> None:
     """清除标记: the 校验结果 sheet, and the fills and comments it lists; never a value."""
     if not _clear(book):
-        _alert(book, "当前工作簿没有校验标记（没有“校验结果”表）")
+        _alert(book, f"当前工作簿没有校验标记（没有“{load_spec().findings.sheet}”表）")
     _status(book, False)
 
 
