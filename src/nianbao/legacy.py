@@ -10,11 +10,12 @@ from .document import Paragraph
 from .labels import fold, numbering, strip_numbering_raw
 from .model import LegacyRow, Unmapped
 from .numbers import NotANumber, is_value_text, parse_number
-from .spec import Table
+from .spec import Table, load_spec
 
 __all__ = ["legacy_rows"]
 
-_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_WORDS = load_spec().numbering
+_CN_DIGITS = {digit: n for n, digit in enumerate(_WORDS.digits, start=1)}
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -22,9 +23,9 @@ def chinese_number(text: str) -> int:
     """一 … 九十九 as an int."""
     if text.isdigit():
         return int(text)
-    if "十" not in text:
+    if _WORDS.ten not in text:
         return _CN_DIGITS[text]
-    tens, _, ones = text.partition("十")
+    tens, _, ones = text.partition(_WORDS.ten)
     return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
 
 

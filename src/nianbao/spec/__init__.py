@@ -17,6 +17,7 @@ __all__ = [
     "FindingsView",
     "Group",
     "MetaField",
+    "Numbering",
     "Numbers",
     "Row",
     "Rule",
@@ -182,6 +183,16 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Numbering:
+    """The words of label numbering: Chinese digits, ten, 其中 and the 表 of a caption."""
+
+    digits: str  # 一 … 九
+    ten: str
+    among: str
+    caption: str
+
+
+@dataclass(frozen=True)
 class WorkbookWords:
     """The standard workbook's own words: font, 基本信息's extra rows, 来源's columns, footer."""
 
@@ -253,6 +264,7 @@ class Spec:
     # Regular expressions of [document]: period_pattern, year_pattern, date_pattern.
     document_patterns: Mapping[str, str]
     numbers: Numbers
+    numbering: Numbering
     workbook: WorkbookWords
     findings: FindingsView
     consolidated: Consolidated
@@ -417,6 +429,7 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
         document_patterns=MappingProxyType({k: v for k, v in raw["document"].items() if isinstance(v, str)}),
         numbers=Numbers(frozenset(numbers["count_units"]), numbers["money_unit"], numbers["yuan_unit"],
                         numbers["wan_unit"]),
+        numbering=Numbering(**raw["numbering"]),
         workbook=WorkbookWords(**{k: tuple(v) if isinstance(v, list) else v
                                   for k, v in raw["workbook"].items()}),
         findings=FindingsView(MappingProxyType(dict(findings["severity"])), findings["blank"],

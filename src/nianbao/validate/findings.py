@@ -22,7 +22,6 @@ Value = int | float | str | None
 Place = TypeVar("Place", bound=Hashable)
 PLACE_COLUMN = 2  # 位置: where FindingRow.cells puts the cell (0-based)
 _SEVERITY_ORDER = {"error": 0, "warning": 1}
-_CN_NUMBERING = "一二三四五六七八九十"
 _TRAILING_NOTE = re.compile(r"[（(][^（）()]*[）)]$")
 
 
@@ -204,7 +203,8 @@ def _row_name(table: Table, row_key: str) -> str:
         return path[0] if path else ""
     head = path[0]
     numbered = head.split("、", 1)[0]
-    if numbered and all(ch in _CN_NUMBERING for ch in numbered):
+    words = load_spec().numbering
+    if numbered and all(ch in words.digits + words.ten for ch in numbered):
         head = f"第{numbered}项"
     return head + "".join(path[1:])
 
