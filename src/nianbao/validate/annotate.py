@@ -19,7 +19,7 @@ from .findings import Finding, ValidationReport
 
 __all__ = [
     "AUTHOR", "FILLS", "HEADER", "RESULT_SHEET", "SEVERITY", "WIDTHS", "annotate", "annotate_workbook",
-    "clear_marks", "summary",
+    "clear_marks",
 ]
 
 _VIEW = load_spec().findings
@@ -33,11 +33,6 @@ HEADER = _VIEW.columns
 WIDTHS = (6, 6, 20, 80, 24, 8, 8)
 _THIN = Side(style="thin", color="FF999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-
-
-def summary(result: ValidationReport) -> str:
-    """The one-line count: 共 2 个错误，1 个警告, or 未发现问题."""
-    return result.summary()
 
 
 def _locate(wb: Workbook, finding: Finding) -> tuple[str, str] | None:
