@@ -49,7 +49,7 @@ def _params(rules: bool = False) -> list:
 
 def test_the_real_corpus_covers_the_forms_and_editions() -> None:
     goldens = [golden(p) for p in real_cases()]
-    assert len(goldens) >= 14
+    assert len(goldens) >= 20
     assert all(g["provenance"]["kind"] == "real" and g["provenance"]["where"] for g in goldens)
     assert {g["meta"]["edition"] for g in goldens} == {"2019", "2021", "legacy"}
     suffixes = {p.suffix for p in real_cases()}
