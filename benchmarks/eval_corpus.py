@@ -1,14 +1,14 @@
 """Cell accuracy and conversion time per source format: real reports and generated ones apart.
 
-Real: the published reports in tests/data/real, the seeds (tests/data/sources with
-tests/data/golden) and the real samples of the corpus (``*_real_*``), every golden typed by
-hand. Generated: the other cases of tests/data/corpus, made by ``python -m tests.corpus.generate``.
-For every case: convert with ``read_report(path).to_json()`` and compare with its golden file,
-cell by cell (every table cell of the edition, legacy rows by code, plus meta
-agency/year/edition). Prints per group and format: cells right / cells total, files exact,
-the median conversion time (after one warm-up conversion per format, in this process), then
-every wrong cell. A case whose golden names a cell no reader can place (``xfail``) counts
-like any other. Always exits 0: it measures, the tests judge.
+The cases of tests/data/cases with a golden (tables in ``<case>.json``), grouped by their
+``provenance.kind``: real (published reports and the seeds, every golden typed by hand) and
+generated (made by ``python -m tests.corpus.generate``); hand-made inputs have their expected
+values in their tests and no golden here. For every case: convert with
+``read_report(path).to_json()`` and compare with its golden file, cell by cell (every table cell
+of the edition, legacy rows by code, plus meta agency/year/edition). Prints per group and
+format: cells right / cells total, files exact, the median conversion time (after one warm-up
+conversion per format, in this process), then every wrong cell. A case whose golden names a
+cell no reader can place (``xfail``) counts like any other. Always exits 0: it measures, the tests judge.
 
     .venv/bin/python benchmarks/eval_corpus.py [--repeat N]
 """
@@ -25,8 +25,7 @@ from pathlib import Path
 from nianbao import read_report
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "tests" / "data"
-CORPUS = DATA / "corpus"
+CASES = ROOT / "tests" / "data" / "cases"
 SLOW = (".doc", ".rtf")  # LibreOffice runs for each conversion: time them once
 
 
@@ -72,15 +71,16 @@ def _produced_cells(produced: dict, expected: dict[str, object]) -> dict[str, ob
 
 
 def cases() -> dict[str, list[tuple[Path, Path]]]:
-    """(source, golden) pairs: real reports and generated ones."""
-    def pairs(sources: Path, goldens: Path) -> list[tuple[Path, Path]]:
-        return [(p, goldens / f"{p.stem}.json") for p in sorted(sources.iterdir())
-                if p.suffix != ".json" and (goldens / f"{p.stem}.json").is_file()]
-
-    corpus = pairs(CORPUS / "sources", CORPUS / "golden")
-    real = pairs(DATA / "real", DATA / "real") + pairs(DATA / "sources", DATA / "golden")
-    real += [c for c in corpus if "_real_" in c[0].name]
-    return {"real": real, "generated": [c for c in corpus if "_real_" not in c[0].name]}
+    """(source, golden) pairs by provenance: real reports and generated ones."""
+    groups: dict[str, list[tuple[Path, Path]]] = {"real": [], "generated": []}
+    for path in sorted(CASES.iterdir()):
+        golden = path.with_suffix(".json")
+        if path.suffix == ".json" or not golden.is_file():
+            continue
+        data = json.loads(golden.read_text("utf-8"))
+        if "tables" in data and data["provenance"]["kind"] in groups:
+            groups[data["provenance"]["kind"]].append((path, golden))
+    return groups
 
 
 def evaluate(group: str, pairs: list[tuple[Path, Path]], repeat: int) -> list[str]:
