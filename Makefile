@@ -7,7 +7,8 @@ STAMP := $(VENV)/.installed
 # five seed reports, a real web page, a real PDF and the blank Word template.
 DEMO_CASES := $(addprefix tests/data/cases/, 000_zhoucun_2018.txt 001_xihaian_2018.txt \
 	002_zichuan_2020.txt 003_yangling_2019.txt 004_zibo_2021.txt html_real_hangzhou_2025.html \
-	pdf_real_huaian_2024.pdf docx_real_official_template.docx)
+	pdf_real_huaian_2024.pdf docx_real_official_template.docx md_shanghai_kewei_2024.md \
+	txt_huaian_pdftotext_layout_2024.txt html_pingtan_2018.html)
 
 .PHONY: demo test lint templates clean
 
