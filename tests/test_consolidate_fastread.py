@@ -17,9 +17,10 @@ from nianbao.spec import load_spec
 from nianbao.validate import read_for_validation
 from nianbao.workbook import NOT_STANDARD, read_workbook, write_workbook
 
-from .conftest import SOURCES
+from .conftest import CASES
+from .conftest import SEEDS as SEED_SOURCES
 
-SEEDS = sorted(p.stem for p in SOURCES.glob("*.txt"))
+SEEDS = [p.stem for p in SEED_SOURCES]
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +29,7 @@ def seed_workbooks(tmp_path_factory) -> dict[str, Path]:
     paths = {}
     for stem in SEEDS:
         paths[stem] = folder / f"{stem}.xlsx"
-        write_workbook(read_report(SOURCES / f"{stem}.txt"), paths[stem])
+        write_workbook(read_report(CASES / f"{stem}.txt"), paths[stem])
     return paths
 
 
@@ -70,7 +71,7 @@ def test_a_row_inserted_by_a_clerk(seed_workbooks, tmp_path) -> None:
     assert fast.value("requests", "unavailable_not_held", "natural_person") == 1
     assert fast.tables["requests"]["carried_over"]["total"].where == "三、依申请公开!J29"
     assert fast == read_for_validation(path)
-    assert _values(fast) == _values(read_report(SOURCES / "004_zibo_2021.txt"))
+    assert _values(fast) == _values(read_report(CASES / "004_zibo_2021.txt"))
 
 
 def _to_shared_strings(path: Path, target: Path) -> None:

@@ -14,15 +14,16 @@ from nianbao.validate import Finding, ValidationReport, validate, validate_many
 from nianbao.validate.checks import KINDS
 from nianbao.validate.examples import example
 
-from .conftest import SOURCES
+from .conftest import CASES
+from .conftest import SEEDS as SEED_SOURCES
 
 SPEC = load_spec()
 RULE_IDS = [r.id for r in SPEC.rules]
-SEEDS = sorted(p.stem for p in SOURCES.glob("*.txt"))
+SEEDS = [p.stem for p in SEED_SOURCES]
 
 
 def _seed(name: str) -> Report:
-    return read_report(SOURCES / f"{name}.txt")
+    return read_report(CASES / f"{name}.txt")
 
 
 def _where(result: ValidationReport) -> list[tuple]:
