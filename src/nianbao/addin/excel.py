@@ -31,8 +31,8 @@ __all__ = ["MARKED", "TITLE", "about", "clear_marks", "consolidate_folder", "imp
            "new_blank", "validate"]
 
 TITLE = "年报"
-MARKED = "本工具添加"  # the 校验结果 sheet's hidden column: this cell's comment is ours
-_MARK_HEADER = "批注"
+MARKED = load_spec().findings.marked  # the 校验结果 sheet's hidden column: this cell's comment is ours
+_MARK_HEADER = load_spec().findings.marked_column
 
 
 # --- the shell every entry point runs in -------------------------------------------------

@@ -214,6 +214,8 @@ class FindingsView:
     example_agency: str  # the agency of a rule's example report
     sheet: str
     columns: tuple[str, ...]
+    marked_column: str  # the add-in's hidden column after `columns`
+    marked: str  # in it: this cell's comment is the add-in's own
 
 
 @dataclass(frozen=True)
@@ -433,7 +435,8 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
         workbook=WorkbookWords(**{k: tuple(v) if isinstance(v, list) else v
                                   for k, v in raw["workbook"].items()}),
         findings=FindingsView(MappingProxyType(dict(findings["severity"])), findings["blank"],
-                              findings["example_agency"], findings["sheet"], tuple(findings["columns"])),
+                              findings["example_agency"], findings["sheet"], tuple(findings["columns"]),
+                              findings["marked_column"], findings["marked"]),
         consolidated=Consolidated(
             sheets=MappingProxyType(dict(consolidated["sheets"])),
             title=consolidated["title"],
