@@ -263,7 +263,7 @@ class Spec:
     page_markers: tuple[str, ...]
     placeholders: tuple[str, ...]
     document: Mapping[str, tuple[str, ...]]
-    # Regular expressions of [document]: period_pattern, year_pattern, date_pattern.
+    # The single-string entries of [document]: regular expressions (…_pattern) and words.
     document_patterns: Mapping[str, str]
     numbers: Numbers
     numbering: Numbering
