@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from .document import Block, Document, Grid, Paragraph
@@ -83,7 +84,7 @@ def _clean(doc: Document, spec: Spec) -> tuple[list[Block], list[Unmapped]]:
 
 
 def _texts(units: list[Block]) -> list[str]:
-    texts = []
+    texts: list[str] = []
     for unit in units:
         if isinstance(unit, Grid):
             texts.extend(cell.text for cell in grid_tokens(unit))
@@ -161,12 +162,12 @@ def _free_headings(units: list[Block], spec: Spec) -> list[Block]:
     return result
 
 
-def _sections(units: list[Paragraph], spec: Spec) -> list[_Section]:
+def _sections(units: list[Block], spec: Spec) -> list[_Section]:
     sections = [_Section(None, None)]
     caption_words = {fold(w) for w in spec.document["caption_words"]}
     for unit in units:
         key = None if isinstance(unit, Grid) else _heading(unit, spec)
-        if key is None:
+        if key is None or isinstance(unit, Grid):
             sections[-1].units.append(unit)
             continue
         heading = unit
@@ -181,7 +182,9 @@ def _sections(units: list[Paragraph], spec: Spec) -> list[_Section]:
                     and not re.search(r"[，,]", previous[-1].text)
                     and fold(previous[-1].text).endswith(spec.document["caption_endings"]))
             ):
-                parts.insert(0, previous.pop().text)
+                caption = previous.pop()
+                assert isinstance(caption, Paragraph)  # checked by the loop's condition
+                parts.insert(0, caption.text)
             heading = Paragraph("".join(parts), unit.where)
         sections.append(_Section(key, heading))
     return sections
@@ -228,15 +231,15 @@ def _meta_from_preamble(
             title_at, title = i, plain(unit.text)
             # A page saved with a header block ("标题：…-沭阳县发改局", 单位：…, 来源：…) prints
             # the title again above the text: the last title line is where the text starts.
-            again = [j for j in range(i + 1, min(len(preamble), 12))
-                     if isinstance(preamble[j], Paragraph) and not preamble[j].cell
-                     and is_title(preamble[j].text) and plain(preamble[j].text) in title]
+            again = [(j, p) for j, p in enumerate(preamble[i + 1:12], i + 1)
+                     if isinstance(p, Paragraph) and not p.cell
+                     and is_title(p.text) and plain(p.text) in title]
             if again:
-                title_at, title = again[-1], plain(preamble[again[-1]].text)
+                title_at, title = again[-1][0], plain(again[-1][1].text)
             break
         # A centred title wrapped over two lines: "2025 年上海市人民政府办公厅政府信息公开" / "工作年度报告"
         following = preamble[i + 1] if i + 1 < len(preamble) else None
-        if (following is not None and is_line(unit) and is_line(following)
+        if (isinstance(following, Paragraph) and is_line(unit) and is_line(following)
                 and not is_title(following.text) and is_title(plain(unit.text) + plain(following.text))):
             title_at, title, title_lines = i, plain(unit.text) + plain(following.text), 2
             break
@@ -289,7 +292,7 @@ def _agency_from_title(title: str, spec: Spec) -> str:
     return parse_title(title, spec).agency or ""
 
 
-def _complete_agency(agency: str, units: list[Paragraph], spec: Spec, known: list[str] = ()) -> str:
+def _complete_agency(agency: str, units: list[Paragraph], spec: Spec, known: Sequence[str] = ()) -> str:
     """"区招商局" → "周村区招商局" when the page names the agency in full (来源：深圳市福田区…,
     the site's name) or the text does in a document title such as 《周村区招商局媒体信息发布管理制度》."""
     if not agency.startswith(tuple(spec.document["partial_agency_prefixes"])):
@@ -369,14 +372,14 @@ def assemble(doc: Document, spec: Spec | None = None) -> Report:
     meta.published = _published(paragraphs, spec)
     report = Report.blank(meta, spec)
     edition = spec.edition(edition_key)
-    for key, table in edition.tables.items():
+    for table_key, table in edition.tables.items():
         for row in table.off_form:  # kept below only when the source prints the row
-            report.add_off_form_row(key, row.key, spec)
+            report.add_off_form_row(table_key, row.key, spec)
     narrative: dict[str, list[str]] = {}
     sections[0] = _Section("overview", None, body)
     placed = _place_grids(sections, edition, report, unmapped, spec)
     for section in sections:
-        key = section.key
+        key = section.key or "overview"  # sections[0] was given its key above
         texts = [u for u in section.units if isinstance(u, Paragraph)]
         for grid in (u for u in section.units if isinstance(u, Grid) and id(u) not in placed):
             texts.extend(t for t in grid_tokens(grid) if t.text)  # a layout table, not a form
@@ -390,18 +393,18 @@ def assemble(doc: Document, spec: Spec | None = None) -> Report:
                 candidates, lost = rows_from_text(table, tokens, label_index(table, spec))
                 lost += fill(table, candidates, report.tables[key])
             unmapped.extend(lost)
-        elif key is not None and spec.section(key).kind == "table":
+        elif spec.section(key).kind == "table":
             # Text beside a table that came as a grid, or a table of another edition than the
             # one detected: keep the text, not as numbers.
             unmapped.extend(Unmapped(u.where, u.text) for u in texts
                             if u.text and not _is_note(u.text, edition, spec))
         else:
             narrative.setdefault(key, []).extend(u.text for u in texts if u.text)
-    for key, rows in list(report.tables.items()):
-        for row in edition.table(key).off_form:
-            if not any(cell.where for cell in rows[row.key].values()):
-                del rows[row.key]  # the form's own layout: the off-form row is not in the report
-        if not any(cell.where for columns in rows.values() for cell in columns.values()):
+    for key, cells in list(report.tables.items()):
+        for off in edition.table(key).off_form:
+            if not any(cell.where for cell in cells[off.key].values()):
+                del cells[off.key]  # the form's own layout: the off-form row is not in the report
+        if not any(cell.where for columns in cells.values() for cell in columns.values()):
             del report.tables[key]  # SPEC: tables the report does not have are absent
     if all(t.layout == "indicators" for t in edition.tables.values()) and not report.legacy:
         report.legacy = None  # a 统计表 caption without a single row read

@@ -99,13 +99,13 @@ def legacy_rows(table: Table, tokens: list[Paragraph]) -> tuple[list[LegacyRow],
             top += 1
             stack = [("section", str(top))]
             level = "top"
-        elif level == "section":
+        elif level == "section" and found:
             stack = [("section", str(chinese_number(found[1])))]
             letter = -1
-        elif level == "item":
+        elif level == "item" and found:
             stack = [s for s in stack if s[0] == "section"] + [("item", str(chinese_number(found[1])))]
             letter = -1
-        elif level == "point":
+        elif level == "point" and found:
             stack = [s for s in stack if s[0] != "point"] + [("point", found[1])]
             letter = -1
         elif level != "top":  # 其中, or an unnumbered line continuing a 其中 list

@@ -576,7 +576,9 @@ def _rows_from_lines(
     firm = {at: key for at, item in enumerate(items)
             if isinstance(item, _ValueLine) and (key := _own_row(item, index)) is not None}
     for at in _wrapped_values(table, items, firm):
-        items[at] = Paragraph("", items[at].values[0].where)  # merged into its row's line
+        merged = items[at]
+        assert isinstance(merged, _ValueLine)
+        items[at] = Paragraph("", merged.values[0].where)  # merged into its row's line
     by_order = _lines_in_order(table, items, firm, index)
     for at, item in enumerate(items):
         if isinstance(item, Paragraph):
@@ -600,8 +602,7 @@ def _rows_from_lines(
             lower = order[last] if last else -1
             above = _fragments(items, range(at - 1, -1, -1), consumed)[::-1]
             below = _fragments(items, range(at + 1, len(items)), consumed)
-            found = _resolve_line(item, above, below, index,
-                                  lambda k, lower=lower, upper=upper: lower < order[k] < upper)
+            found = _resolve_line(item, above, below, index, _between(order, lower, upper))
             if found is None and item.labels:
                 key = near_row(table, index, "".join(t.text for t in item.labels), candidates)
                 found, misprint = (None, False) if key is None else ((key, item.labels), True)
@@ -612,7 +613,8 @@ def _rows_from_lines(
             if single is not None and not item.labels and ones is None:
                 values = _row_values(item.values, len(single.columns))
                 candidates.append(RowCandidate(single.key, values, None, "", item.values[0].where))
-            elif ones is not None and not item.labels and len(ones.values) < len(single.columns):
+            elif (ones is not None and single is not None and not item.labels
+                  and len(ones.values) < len(single.columns)):
                 ones.values += item.values  # a one-row table printed in parts (行政复议 | 行政诉讼 …)
             else:
                 runs.append((len(candidates), item.values))
@@ -693,6 +695,11 @@ def _wrapped_values(table: Table, items: list, firm: dict[int, str]) -> list[int
     return merged
 
 
+def _between(order: dict[str, int], lower: int, upper: int) -> Callable[[str], bool]:
+    """Rows strictly between two places of the form's order."""
+    return lambda key: lower < order[key] < upper
+
+
 def _own_row(line: _ValueLine, index: LabelIndex) -> str | None:
     """The row a line's own label names (a field of it, or all of them joined)."""
     for parts in ([t] for t in reversed(line.labels)):
@@ -760,8 +767,9 @@ def _resolve_line(
 
     def row_of(parts: list[Paragraph]) -> str | None:
         target = index.lookup("".join(t.text for t in parts), rows_first=True)
-        ok = target is not None and target.kind == "row" and allowed(target.key)
-        return target.key if ok else None
+        if target is not None and target.kind == "row" and allowed(target.key):
+            return target.key
+        return None
 
     for tok in reversed(line.labels):
         key = row_of([tok])

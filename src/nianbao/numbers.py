@@ -14,6 +14,7 @@ import functools
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from .spec import Spec, load_spec
 
@@ -48,7 +49,7 @@ def parse_number(text: str, money: bool = False, spec: Spec | None = None) -> in
     result = _parse(text, money, spec or load_spec())
     if result is _NOT_A_NUMBER:
         raise NotANumber(text)
-    return result
+    return cast(int | float | None, result)
 
 
 _NOT_A_NUMBER = object()

@@ -313,11 +313,11 @@ def _notes(grid: _Grid, result: Consolidation, spec: Spec, top: int, width: int)
         top += 1
         for t in result.apart:
             edition = t.editions[0] if t.editions else ""
-            table = spec.edition(edition).table(t.table) if edition else None
+            of_edition = spec.edition(edition).table(t.table) if edition else None
             labels = "、".join(_edition_label(spec, e) for e, _ in _edition_counts(t.editions, spec))
             grid.put(top, 1, labels, align=_LEFT)
-            grid.put(top, 2, table.title if table else t.table, align=_LEFT)
-            grid.put(top, 3, cell_name(table, t.row, t.column) if table else t.row, align=_LEFT)
+            grid.put(top, 2, of_edition.title if of_edition else t.table, align=_LEFT)
+            grid.put(top, 3, cell_name(of_edition, t.row, t.column) if of_edition else t.row, align=_LEFT)
             grid.put(top, 4, t.value)
             grid.put(top, 5, t.departments)
             top += 1
@@ -341,7 +341,7 @@ def detail_matrix(data: Stack, cells: Sequence[tuple[str, str, str]], spec: Spec
     return matrix
 
 
-def _detail_headers(result: Consolidation, spec: Spec) -> tuple[list[str], list[str], list[str], list[str]]:
+def _detail_headers(result: Consolidation, spec: Spec) -> tuple[list[str], list[str], list[str], list[bool]]:
     """Per value column: the table group, the row label, the column label, and its money flag."""
     groups, rows, columns, money = [], [], [], []
     main = {(t.table, t.row, t.column) for t in result.totals}

@@ -49,7 +49,7 @@ def stack(reports: Sequence[Report], spec: Spec) -> Stack:
         for k, report in enumerate(reports):
             table = report.tables.get(key)
             mask = None if table is None else shape.present(report.meta.edition or "", table)
-            if mask is None:
+            if table is None or mask is None:
                 continue
             p[k] = mask
             for row_key, columns in table.items():

@@ -412,6 +412,7 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
     )
     norm = raw["normalize"]
     numbers, findings, consolidated = raw["numbers"], raw["findings"], raw["consolidated"]
+    words = raw["workbook"]
     return Spec(
         format=raw["format"],
         editions=MappingProxyType(editions),
@@ -432,8 +433,10 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
         numbers=Numbers(frozenset(numbers["count_units"]), numbers["money_unit"], numbers["yuan_unit"],
                         numbers["wan_unit"]),
         numbering=Numbering(**raw["numbering"]),
-        workbook=WorkbookWords(**{k: tuple(v) if isinstance(v, list) else v
-                                  for k, v in raw["workbook"].items()}),
+        workbook=WorkbookWords(
+            font=words["font"], continued=words["continued"], info_rows=tuple(words["info_rows"]),
+            unmapped_title=words["unmapped_title"], unmapped_columns=tuple(words["unmapped_columns"]),
+            provenance_columns=tuple(words["provenance_columns"]), footer=words["footer"]),
         findings=FindingsView(MappingProxyType(dict(findings["severity"])), findings["blank"],
                               findings["example_agency"], findings["sheet"], tuple(findings["columns"]),
                               findings["marked_column"], findings["marked"]),

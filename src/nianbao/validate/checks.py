@@ -76,7 +76,8 @@ class RuleCheck(ABC):
         return np.isin(_a(df, "edition"), list(self.rule.editions))
 
     def finding(self, table: str, row: str | None, column: str | None, cell: str | None,
-                expected: object, actual: object, message: str) -> Finding:
+                expected: int | float | str | None, actual: int | float | str | None,
+                message: str) -> Finding:
         return Finding(self.rule.id, self.rule.severity, table, row, column, cell,
                        expected, actual, message)
 
@@ -230,7 +231,7 @@ class _CellRule(RuleCheck):
             message = render(self.rule, where=where, actual=shown)
             yield report, self.finding(item["table"], row, column, cell, None, actual, message)
 
-    def actual(self, item: dict) -> tuple[str, object]:
+    def actual(self, item: dict) -> tuple[str, int | float | str | None]:
         """What the cell holds: as the message shows it, and as the finding carries it."""
         return format_number(item["value"]), json_number(item["value"])
 
@@ -241,7 +242,7 @@ class NotANumber(_CellRule):
     def holds(self, df: pd.DataFrame) -> pd.Series:
         return _answer(df, pd.isna(_a(df, "text")))
 
-    def actual(self, item: dict) -> tuple[str, object]:
+    def actual(self, item: dict) -> tuple[str, int | float | str | None]:
         return item["text"], item["text"]
 
 
@@ -252,7 +253,7 @@ class LabelMisprint(_CellRule):
     def holds(self, df: pd.DataFrame) -> pd.Series:
         return _answer(df, pd.isna(_a(df, "printed_label")))
 
-    def actual(self, item: dict) -> tuple[str, object]:
+    def actual(self, item: dict) -> tuple[str, int | float | str | None]:
         return item["printed_label"], item["printed_label"]
 
 

@@ -76,7 +76,8 @@ def table_shape(spec: Spec, key: str) -> TableShape:
         columns.update(dict.fromkeys(c.key for c in table.columns))
         money.update(c.key for c in table.columns if c.is_money)
     row_keys, column_keys = tuple(rows), tuple(columns)
-    exists, off_form = {}, {}
+    exists: dict[str, np.ndarray] = {}
+    off_form: dict[str, dict[str, np.ndarray]] = {}
     for edition, table in tables.items():
         mask = np.zeros((len(row_keys), len(column_keys)), dtype=bool)
         for row, column in table.cells():
@@ -110,7 +111,9 @@ def not_a_number(value: object, raw: str) -> str | None:
 
 
 def _values(reports: Sequence[Report | None], shape: TableShape) -> _Values:
-    positions, editions, masks = [], [], []
+    positions: list[int] = []
+    editions: list[str] = []
+    masks: list[np.ndarray] = []
     flat, numbers = [], []  # index into values.reshape(-1), and the number there
     texts: dict[int, str] = {}
     misprints: dict[int, str] = {}
@@ -118,12 +121,15 @@ def _values(reports: Sequence[Report | None], shape: TableShape) -> _Values:
     nr, nc = len(shape.rows), len(shape.columns)
     for i, report in enumerate(reports):
         table = None if report is None else report.tables.get(shape.key)
-        if table is None or report.meta.edition not in shape.exists:
+        edition = None if report is None else report.meta.edition
+        if report is None or table is None or edition is None or edition not in shape.exists:
             continue
         k = len(positions)
         positions.append(i)
-        editions.append(report.meta.edition)
-        masks.append(shape.present(report.meta.edition, table))
+        editions.append(edition)
+        mask = shape.present(edition, table)
+        assert mask is not None  # the edition has the table (checked above)
+        masks.append(mask)
         for row_key, columns in table.items():
             r = row_index.get(row_key)
             if r is None:
@@ -280,7 +286,7 @@ def _legacy(reports: Sequence[Report], spec: Spec) -> pd.DataFrame:
         "money": np.isin(unit, list(money_units)),
         "parent": parent_code,
         "among": among,
-        "heading": (parent_code == "") & np.equal(unit, None),  # 一、主动公开情况 …
+        "heading": (parent_code == "") & (unit == None),  # noqa: E711  一、主动公开情况 …
         "kind": kind,
         "numbered_n": numbered_n,
         "sum_n": sum_n,
@@ -288,7 +294,7 @@ def _legacy(reports: Sequence[Report], spec: Spec) -> pd.DataFrame:
         "children_filled": _per_parent(parent, has_parent & filled, n),
         "first_child_position": np.where(has_first, position[first_child], -1),
         "first_child_value": np.where(has_first, value[first_child], np.nan),
-        "first_child_has_unit": has_first & ~np.equal(unit[first_child], None),
+        "first_child_has_unit": has_first & ~(unit[first_child] == None),  # noqa: E711
         "parent_value": np.where(has_parent, value[parent], np.nan),
         # A 其中 line is summed into its parent, or else bounded by it.
         "summed": among & (parent_kind == "sum") & has_parent & (numbered_n[parent] == 0),
@@ -365,7 +371,7 @@ def _statements(reports: Sequence[Report], spec: Spec, values: Mapping[str, _Val
             if folded in wanted:
                 legacy_at.setdefault((r, folded), (code, value, position))
     at = {key: {int(r): k for k, r in enumerate(v.reports)} for key, v in values.items()}
-    records = []
+    records: list[tuple[object, ...]] = []
     for i, report in enumerate(reports):
         if not report.narrative:
             continue

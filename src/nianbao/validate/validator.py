@@ -69,8 +69,8 @@ def validate_many(reports: Sequence[Report], previous: Sequence[Report | None] |
         try:
             schema.validate(df, lazy=True, inplace=True)
         except pa.errors.SchemaErrors as exc:
-            for report, finding in _findings(exc.failure_cases, df, checks, ctx):
-                found[report].append(finding)
+            for at, finding in _findings(exc.failure_cases, df, checks, ctx):
+                found[at].append(finding)
     return [ValidationReport(sort_findings(f, spec), source=r.meta.source)
             for f, r in zip(found, reports, strict=True)]
 
