@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -34,7 +35,7 @@ _CONVERT_HELP = """\
 def _summary(report: Report) -> str:
     meta = report.meta
     editions = load_spec().editions
-    edition = editions[meta.edition].short_label if meta.edition in editions else meta.edition or ""
+    edition = editions[meta.edition].short_label if meta.edition and meta.edition in editions else ""
     if report.legacy is not None:
         filled = sum(1 for r in report.legacy if r.value is not None)
         total = len(report.legacy)
@@ -82,7 +83,11 @@ def _convert_one(job: tuple[str, str | None, str, bool]) -> tuple[bool, str, str
                 report, indent=None if many else 2)
         if to == "json":
             text = report_json(report) + "\n"
-            backup = save_atomically(target, lambda tmp: tmp.write_text(text, "utf-8"))
+
+            def write(tmp: Path) -> None:
+                tmp.write_text(text, "utf-8")
+
+            backup = save_atomically(target, write)
         else:
             backup = save_workbook(report, target)
     except NianbaoError as exc:
@@ -105,6 +110,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     stems = [f.stem for f in files]
     # 年报.doc and 年报.pdf in one batch: name the results 年报.doc.xlsx and 年报.pdf.xlsx
     jobs = [(str(f), _target_name(f, stems, args.output, many, args.to), args.to, many) for f in files]
+    results: Iterable[tuple[bool, str, str | None]]
     if args.jobs > 1 and len(jobs) > 1:
         with ProcessPoolExecutor(max_workers=args.jobs) as pool:
             results = list(pool.map(_convert_one, jobs, chunksize=max(1, len(jobs) // (8 * args.jobs))))
@@ -202,19 +208,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
             unreadable += 1
             print(f"✗ {exc}", file=sys.stderr)
             if args.format == "json":  # never silent, never valid: the reason, as data
-                data = {"valid": False, "unreadable": getattr(exc, "reason", str(exc)), "findings": []}
+                data: dict[str, object] = {"valid": False, "unreadable": getattr(exc, "reason", str(exc)),
+                                           "findings": []}
                 if len(args.files) > 1:
                     data = {"source": source.name, **data}
                 sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
             continue
         last_year = previous
-        years = (report.meta.year, previous.meta.year if previous else None)
-        if previous and years[0] and years[1] and years[1] != years[0] - 1:
-            print(f"! {Path(args.previous).name} 是{previous.meta.year}年度的报告，不是"
-                  f"{report.meta.year - 1}年度的，未做跨年度核对", file=sys.stderr)
+        year, years_before = report.meta.year, previous.meta.year if previous else None
+        if previous and year and years_before and years_before != year - 1:
+            print(f"! {Path(args.previous).name} 是{years_before}年度的报告，不是"
+                  f"{year - 1}年度的，未做跨年度核对", file=sys.stderr)
             last_year = None
         if last_year is not None:
-            _state_agency_pairing(report.meta.agency, previous.meta.agency, Path(args.previous).name)
+            _state_agency_pairing(report.meta.agency, last_year.meta.agency, Path(args.previous).name)
         result = validate(report, last_year)
         errors += not result.valid
         if args.format == "json":
