@@ -110,7 +110,7 @@ def _baseline_report(path: Path, spec) -> Report:
     report = Report.blank(Meta(agency=str(info.iat[0, 1]), year=int(info.iat[1, 1]), edition=edition), spec)
     for key, table in spec.edition(edition).tables.items():
         frame = sheets[table.sheet]
-        for (row, column), (r, c) in table_layout(table).cells.items():
+        for (row, column), (r, c) in table_layout(table).form_cells().items():
             value = frame.iat[r - 1, c - 1] if r - 1 < frame.shape[0] and c - 1 < frame.shape[1] else None
             report.tables[key][row][column] = Cell(None if pd.isna(value) else value.item()
                                                     if hasattr(value, "item") else value)

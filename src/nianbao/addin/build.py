@@ -26,8 +26,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from ..api import save_atomically
 from ..errors import NianbaoError
+from ..files import save_atomically
 from . import PROJECT_NAME, config_path
 
 __all__ = [

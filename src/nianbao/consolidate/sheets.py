@@ -31,13 +31,13 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.pagebreak import Break
 
-from ..layout import TableLayout, table_layout
+from ..files import is_workbook
 from ..spec import Spec
 from ..validate.findings import cell_name, json_number
 from ..validate.frames import table_shape
-from ..workbook import print_setup, text_row_height
+from ..workbook import TableLayout, print_setup, table_layout, text_row_height
+from ..workbook.cells import workbook_parts
 from .consolidation import DUPLICATE_RULE, Consolidation, Department
-from .fastread import workbook_parts
 from .totals import Stack
 
 __all__ = ["HEADLINE", "SHEETS", "detail_matrix", "summary_name", "write_consolidation"]
@@ -529,9 +529,9 @@ def _findings_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
                                                  _SEVERITY[f.severity], f.rule, _rule_title(spec, f.rule),
                                                  f.cell, f.expected, f.actual, "汇总表：" + f.message]))
     for order, d in enumerate(result.members):
-        is_workbook = d.path.suffix.lower() in (".xlsx", ".xlsm")
+        in_workbook = bool(d.findings) and is_workbook(d.path)
         for f in d.findings:
-            target = _link(d.path, result.output, f.cell if is_workbook else None)
+            target = _link(d.path, result.output, f.cell if in_workbook else None)
             rows.append((0 if f.is_error else 1, order, [
                 _text(ws, d.agency), d.year, link_cell(d.path.name, target), _SEVERITY[f.severity], f.rule,
                 _rule_title(spec, f.rule), f.cell, f.expected, f.actual, f.message]))

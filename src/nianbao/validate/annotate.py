@@ -12,8 +12,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..api import save_atomically
 from ..errors import UnreadableInput
+from ..files import save_atomically
 from ..workbook import print_setup, text_row_height
 from .findings import Finding, ValidationReport
 

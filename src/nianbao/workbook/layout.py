@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from openpyxl.utils import get_column_letter
 
-from .spec import Table
+from ..spec import Table
 
 __all__ = ["Label", "TableLayout", "defined_name", "legacy_reference", "table_layout"]
 
