@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 from openpyxl.workbook.defined_name import DefinedName
 
 from nianbao import UnreadableInput, read_report
-from nianbao.spec import load_spec
+from nianbao.model import Report
+from nianbao.spec import Spec, load_spec
 from nianbao.validate import read_for_validation
 from nianbao.workbook import NOT_STANDARD, read_workbook, report_from_cells, write_workbook
 from nianbao.workbook.cells import Unusual, file_cells, openpyxl_cells
@@ -23,18 +24,19 @@ from .conftest import SOURCES
 SEEDS = sorted(p.stem for p in SOURCES.glob("*.txt"))
 
 
-def read_fast(path: Path, spec) -> object:
+def read_fast(path: Path, spec: Spec) -> Report:
     """A workbook read from the fast source only, as validation and consolidation read it."""
     return report_from_cells(file_cells(path, [spec.sheets["provenance"]]), path.name, spec)
 
 
-def read_openpyxl(path: Path) -> object:
+def read_openpyxl(path: Path) -> Report:
     """The same workbook read from openpyxl's values."""
     spec = load_spec()
     return report_from_cells(openpyxl_cells(path, [spec.sheets["provenance"]]), path.name, spec)
 
 
-def read_standard_workbook(path: Path) -> object:
+def read_standard_workbook(path: Path) -> Report:
+    """As validation and consolidation read a workbook: the fast source, else openpyxl."""
     return read_workbook(path, provenance=False)
 
 
@@ -63,6 +65,15 @@ def test_the_fast_reader_reads_what_the_normal_readers_read(seed_workbooks, stem
     assert fast == read_openpyxl(path)  # the same Report, cell provenance included
     assert fast == read_for_validation(path)
     assert _values(fast) == _values(read_workbook(path))
+
+
+@pytest.mark.parametrize("stem", ["001_xihaian_2018", "004_zibo_2021"])
+def test_both_sources_read_the_provenance_alike(seed_workbooks, stem) -> None:
+    path = seed_workbooks[stem]
+    fast = report_from_cells(file_cells(path), path.name)
+    assert fast == report_from_cells(openpyxl_cells(path), path.name)
+    assert fast == read_workbook(path)
+    assert fast.tables == read_report(SOURCES / f"{stem}.txt").tables  # the source's text and places
 
 
 def _insert_row(path: Path, sheet: str, at: int) -> None:
@@ -153,3 +164,21 @@ def test_not_a_standard_workbook(tmp_path) -> None:
     broken.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(UnreadableInput):
         read_standard_workbook(broken)
+
+
+def test_an_error_value_is_left_to_openpyxl_and_kept_as_text(seed_workbooks, tmp_path) -> None:
+    path = tmp_path / "error.xlsx"
+    with zipfile.ZipFile(seed_workbooks["004_zibo_2021"]) as source, zipfile.ZipFile(path, "w") as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet3.xml":  # 三、依申请公开: a clerk's =A1/0 in D5
+                data, n = re.subn(rb'<c r="D5"([^>]*?)(?: t="\w+")?(?:/>|>.*?</c>)',
+                                  rb'<c r="D5"\1 t="e"><f>1/0</f><v>#DIV/0!</v></c>', data, count=1)
+                assert n == 1
+            out.writestr(item, data)
+    with pytest.raises(Unusual):
+        read_fast(path, load_spec())
+    report = read_standard_workbook(path)
+    cell = report.tables["requests"]["carried_in"]["natural_person"]
+    assert (cell.value, cell.raw) == (None, "#DIV/0!")  # never a blank that counts as 0
+    assert report == read_openpyxl(path)
