@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from copy import copy
 from datetime import datetime
+from importlib.metadata import version
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .. import __version__
 from ..model import LegacyRow, Report, Unmapped
 from ..numbers import is_value_text
 from ..spec import Spec, load_spec
@@ -50,7 +50,8 @@ def write_workbook(report: Report, path: str | Path | None = None, spec: Spec | 
             set_text(ws[address], str(value))
     meta_ws, address = _destination(wb, "meta.agency")
     info_row = meta_ws[address].row + len(spec.meta_fields)
-    set_text(meta_ws.cell(info_row, 2), f"nianbao {__version__}")
+    # the installed version, from metadata: importing the package root would import upwards
+    set_text(meta_ws.cell(info_row, 2), f"nianbao {version('nianbao')}")
     set_text(meta_ws.cell(info_row + 1, 2), datetime.now().strftime("%Y-%m-%d %H:%M"))
     missing = [spec.edition(edition).table(k).title for k in report.missing_tables(spec)]
     if missing:
