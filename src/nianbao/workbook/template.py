@@ -121,7 +121,7 @@ def build_template(edition_key: str, spec: Spec | None = None) -> Workbook:
     normal = Font(name=FONT, size=11)
     meta_ws.column_dimensions["A"].width = 20
     meta_ws.column_dimensions["B"].width = 70
-    rows = [(f.label, f"meta.{f.key}") for f in spec.meta_fields]
+    rows: list[tuple[str, str | None]] = [(f.label, f"meta.{f.key}") for f in spec.meta_fields]
     rows += [(label, MISSING if label == "缺少的表格" else None) for label in _INFO_ROWS]
     for r, (label, name) in enumerate(rows, start=1):
         set_text(meta_ws.cell(r, 1), label)
