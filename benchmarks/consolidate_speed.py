@@ -39,8 +39,8 @@ from nianbao.validate import validate
 from nianbao.workbook import write_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED_2021 = ROOT / "tests" / "data" / "sources" / "004_zibo_2021.txt"
-SEED_2019 = ROOT / "tests" / "data" / "sources" / "002_zichuan_2020.txt"
+SEED_2021 = ROOT / "tests" / "data" / "cases" / "004_zibo_2021.txt"
+SEED_2019 = ROOT / "tests" / "data" / "cases" / "002_zichuan_2020.txt"
 
 
 def _base(report: Report, folder: Path, name: str) -> dict[str, tuple[zipfile.ZipInfo, bytes]]:

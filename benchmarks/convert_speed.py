@@ -1,9 +1,9 @@
 """Conversion speed per source format, after start-up, in one process.
 
-For every report in examples/ and tests/data/corpus/sources/ it measures the median time of
-``report_json(read_report(path))`` and, in the same run, a baseline: what the obvious library
-call alone costs for that format (decoding a text file, parsing the page with lxml, opening
-the Word file with python-docx, pdfplumber's own table extraction on every page). Targets:
+For every case's source file in tests/data/cases/ (real, generated and hand-made) it measures
+the median time of ``report_json(read_report(path))`` and, in the same run, a baseline: what the
+obvious library call alone costs for that format (decoding a text file, parsing the page with
+lxml, opening the Word file with python-docx, pdfplumber's own table extraction on every page). Targets:
 median ≤ 30 ms per report for txt/html/docx, ≤ 300 ms for PDF.
 
     .venv/bin/python benchmarks/convert_speed.py
@@ -23,7 +23,7 @@ from nianbao.decode import decode_text
 from nianbao.readers import sniff
 
 ROOT = Path(__file__).resolve().parents[1]
-FOLDERS = (ROOT / "examples", ROOT / "tests" / "data" / "corpus" / "sources")
+CASES = ROOT / "tests" / "data" / "cases"
 REPEAT = 7
 TARGET_MS = {"text": 30, "html": 30, "docx": 30, "pdf": 300}
 
@@ -62,8 +62,8 @@ def _median_ms(action: Callable[[Path], object], path: Path, repeat: int = REPEA
 
 def main() -> int:
     by_kind: dict[str, list[Path]] = defaultdict(list)
-    for folder in FOLDERS:
-        for path in sorted(folder.glob("*.*")) if folder.is_dir() else ():
+    for path in sorted(CASES.iterdir()):
+        if path.suffix != ".json":  # a case's provenance and golden
             by_kind[sniff(path.read_bytes(), path.suffix.lower())].append(path)
     print(f"{'format':8} {'reports':>7} {'median ms':>10} {'target':>7} {'baseline ms':>12} {'ratio':>6}")
     for kind in ("text", "html", "docx", "pdf"):
@@ -74,7 +74,7 @@ def main() -> int:
             try:
                 convert.append(_median_ms(lambda p: report_json(read_report(p)), path))
             except UnreadableInput:
-                continue  # a deliberately broken file in the corpus
+                continue  # a deliberately unreadable case
             if baseline is not None:
                 base.append(_median_ms(baseline, path, repeat=3 if kind == "pdf" else REPEAT))
         if not convert:

@@ -1,7 +1,7 @@
 """Validation speed, after start-up (imports, the spec, pandera's schemas built once):
 
 - one standard workbook: median time of ``validate_path`` (read the workbook, validate), per
-  example report written as a standard workbook;
+  seed report (tests/data/cases/NNN_*.txt) written as a standard workbook;
 - 1,000 reports stacked in one ``validate_many`` call, against the baseline of the same 1,000
   validated one at a time in a loop (measured in the same run).
 
@@ -19,7 +19,7 @@ from pathlib import Path
 from nianbao import read_report, save_workbook
 from nianbao.validate import read_for_validation, validate, validate_many, validate_path
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+CASES = Path(__file__).resolve().parents[1] / "tests" / "data" / "cases"
 REPEAT = 20
 STACKED = 1000
 
@@ -34,7 +34,7 @@ def _median_ms(action, repeat: int = REPEAT) -> float:
 
 
 def main() -> int:
-    sources = sorted(EXAMPLES.glob("*.txt"))
+    sources = sorted(CASES.glob("[0-9][0-9][0-9]_*.txt"))  # the five seeds
     reports = [read_report(p) for p in sources]
     with tempfile.TemporaryDirectory() as folder:
         workbooks = []

@@ -1,15 +1,38 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 DATA = Path(__file__).parent / "data"
-SOURCES = DATA / "sources"
-GOLDEN = DATA / "golden"
-ORACLE = DATA / "oracle"
+# Every test input: <case>.<ext> beside <case>.json (its provenance; for a converter case also
+# the golden meta and tables). tests/data/README.md describes the format.
+CASES = DATA / "cases"
+# The five seed reports of the specification, named NNN_<place>_<year>.
+SEEDS = sorted(CASES.glob("[0-9][0-9][0-9]_*.txt"))
+KINDS = ("real", "generated", "hand-made")
+
+
+def case_json(source: Path) -> dict:
+    """The ``<case>.json`` beside a case's source file."""
+    return json.loads(source.with_suffix(".json").read_text("utf-8"))
+
+
+def case_sources(*kinds: str, golden: bool = True) -> list[Path]:
+    """The source files of the cases whose provenance is one of ``kinds`` (any when none), in
+    name order; with ``golden`` only those whose json holds the tables to compare with."""
+    assert set(kinds) <= set(KINDS), kinds
+    found = []
+    for path in sorted(CASES.iterdir()):
+        if path.suffix == ".json" or not path.with_suffix(".json").is_file():
+            continue
+        data = case_json(path)
+        if (not kinds or data["provenance"]["kind"] in kinds) and (not golden or "tables" in data):
+            found.append(path)
+    return found
 
 
 @pytest.fixture
 def seed_paths() -> list[Path]:
-    return sorted(SOURCES.glob("*.txt"))
+    return SEEDS

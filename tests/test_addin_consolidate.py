@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from nianbao import read_report
 from nianbao.api import save_workbook
 
-from .test_addin_excel import SOURCES, alerts, blank_book, excel, log_file, opened, run, vba_hex
+from .test_addin_excel import CASES, alerts, blank_book, excel, log_file, opened, run, vba_hex
 
 __all__ = ["log_file", "opened"]  # fixtures used here
 
@@ -22,7 +22,7 @@ def departments(tmp_path: Path) -> Path:
     folder = tmp_path / "各单位 2021"
     folder.mkdir()
     first = folder / "淄博.xlsx"
-    save_workbook(read_report(SOURCES / "004_zibo_2021.txt"), first)
+    save_workbook(read_report(CASES / "004_zibo_2021.txt"), first)
     second = folder / "另一单位.xlsx"
     shutil.copyfile(first, second)
     wb = load_workbook(second)

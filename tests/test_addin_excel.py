@@ -37,7 +37,7 @@ from nianbao.api import save_workbook  # noqa: E402
 from nianbao.validate import RESULT_SHEET, validate  # noqa: E402
 from nianbao.validate.annotate import HEADER, SEVERITY  # noqa: E402
 
-SOURCES = Path(__file__).parent / "data" / "sources"
+CASES = Path(__file__).parent / "data" / "cases"
 RED, AMBER = "#FFC7CE", "#FFEB9C"
 
 
@@ -83,7 +83,7 @@ def payload(path: Path, edits: dict[str, Any] | None = None, notes: dict[str, li
 
 def standard_workbook(tmp_path: Path, source: str = "004_zibo_2021.txt") -> Path:
     path = tmp_path / f"{Path(source).stem}.xlsx"
-    save_workbook(read_report(SOURCES / source), path)
+    save_workbook(read_report(CASES / source), path)
     return path
 
 
@@ -299,9 +299,9 @@ def test_import_reports_converts_each_file_beside_it_and_opens_it(tmp_path: Path
     folder = tmp_path / "下载 'reports'"
     folder.mkdir()
     good = folder / "淄博市 2021年报.txt"
-    shutil.copyfile(SOURCES / "004_zibo_2021.txt", good)
+    shutil.copyfile(CASES / "004_zibo_2021.txt", good)
     other = folder / "杨凌.txt"
-    shutil.copyfile(SOURCES / "003_yangling_2019.txt", other)
+    shutil.copyfile(CASES / "003_yangling_2019.txt", other)
     broken = folder / "扫描件.pdf"
     broken.write_bytes(b"%PDF-1.4 not really")
     actions, _ = run(excel.import_reports, blank_book(), vba_hex(good), vba_hex(broken), vba_hex(other))
@@ -315,7 +315,7 @@ def test_import_reports_converts_each_file_beside_it_and_opens_it(tmp_path: Path
 
 def test_import_keeps_an_existing_workbook_as_backup(tmp_path: Path, opened: list[Path]) -> None:
     source = tmp_path / "年报.txt"
-    shutil.copyfile(SOURCES / "002_zichuan_2020.txt", source)
+    shutil.copyfile(CASES / "002_zichuan_2020.txt", source)
     (tmp_path / "年报.xlsx").write_bytes(b"the clerk's earlier file")
     actions, _ = run(excel.import_reports, blank_book(), vba_hex(source))
     assert opened == [tmp_path / "年报.xlsx"]
@@ -353,7 +353,7 @@ def test_an_unexpected_error_is_a_message_box_and_a_logged_traceback(
         raise ZeroDivisionError("boom")
 
     monkeypatch.setattr(excel, "read_report", broken)
-    actions, _ = run(excel.import_reports, blank_book(), vba_hex(SOURCES / "002_zichuan_2020.txt"))
+    actions, _ = run(excel.import_reports, blank_book(), vba_hex(CASES / "002_zichuan_2020.txt"))
     [text] = alerts(actions)
     assert text.startswith("出现意外错误，操作未能完成") and str(log_file) in text
     assert "Traceback" not in text

@@ -11,9 +11,9 @@ import pytest
 
 from nianbao.cli import main
 
-from .conftest import SOURCES
+from .conftest import CASES
 
-SEED = SOURCES / "002_zichuan_2020.txt"
+SEED = CASES / "002_zichuan_2020.txt"
 
 
 def _lines(text: str) -> list[str]:
@@ -48,7 +48,7 @@ def test_batch_goes_on_past_bad_files(tmp_path, capsys) -> None:
     pdf.write_bytes(b"%PDF-1.4\n")
     out = tmp_path / "out"
     args = ["convert", str(SEED), str(missing), str(binary), str(empty), str(no_tables), str(pdf),
-            str(SOURCES / "004_zibo_2021.txt"), "-o", str(out)]
+            str(CASES / "004_zibo_2021.txt"), "-o", str(out)]
     assert main(args) == 2
     assert sorted(p.name for p in out.iterdir()) == ["002_zichuan_2020.xlsx", "004_zibo_2021.xlsx"]
     err = capsys.readouterr().err
@@ -68,7 +68,7 @@ def test_json_to_stdout(capsys) -> None:
 
 
 def test_json_files_in_a_folder(tmp_path) -> None:
-    assert main(["convert", str(SEED), str(SOURCES / "004_zibo_2021.txt"), "--to", "json",
+    assert main(["convert", str(SEED), str(CASES / "004_zibo_2021.txt"), "--to", "json",
                  "-o", str(tmp_path)]) == 0
     assert json.loads((tmp_path / "004_zibo_2021.json").read_text("utf-8"))["meta"]["year"] == 2021
 
@@ -113,8 +113,8 @@ def test_a_folder_converts_every_report_in_it_in_parallel(tmp_path, capsys) -> N
     folder = tmp_path / "reports"
     (folder / "sub").mkdir(parents=True)
     for name in ("002_zichuan_2020.txt", "004_zibo_2021.txt"):
-        (folder / name).write_bytes((SOURCES / name).read_bytes())
-    (folder / "sub" / "001_xihaian_2018.txt").write_bytes((SOURCES / "001_xihaian_2018.txt").read_bytes())
+        (folder / name).write_bytes((CASES / name).read_bytes())
+    (folder / "sub" / "001_xihaian_2018.txt").write_bytes((CASES / "001_xihaian_2018.txt").read_bytes())
     (folder / "~$lock.docx").write_bytes(b"office lock file")
     (folder / "notes.md").write_text("not a report", "utf-8")
     out = tmp_path / "out"

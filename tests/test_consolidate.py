@@ -25,10 +25,13 @@ from openpyxl import Workbook, load_workbook
 
 from nianbao.cli import main
 from nianbao.consolidate import consolidate, export_long, long_frame
+from nianbao.consolidate.consolidation import unreadable_findings
 from nianbao.consolidate.inputs import read_roster
 from nianbao.consolidate.sheets import summary_name
 from nianbao.errors import NianbaoError
 from nianbao.model import Cell, LegacyRow, Meta, Report
+from nianbao.spec import load_spec
+from nianbao.validate.examples import consolidation_example
 from nianbao.workbook import NOT_STANDARD, write_workbook
 
 YEAR = 2021
@@ -433,3 +436,45 @@ def test_consolidated_templates_are_built_from_the_spec(tmp_path) -> None:
     drift = check_templates(tmp_path, changed)
     assert "consolidated/2021.xlsx：工作表“汇总”与规范不一致" in drift
     assert "consolidated/2021.xlsx：工作表“明细”与规范不一致" in drift
+
+
+# --- the consolidation's own rules, from their examples in the spec ------------------------------
+
+SPEC = load_spec()
+OWN_RULES = [r.id for r in SPEC.all_rules if r.stage == "consolidate"]
+
+
+def _own_findings(result, rule_id: str) -> list[tuple]:
+    found = [*unreadable_findings(result).findings, *result.mismatches,
+             *(f for d in result.members for f in d.findings)]
+    return [(f.rule, f.severity, f.table, f.row, f.column, f.cell, f.expected, f.actual)
+            for f in found if f.rule == rule_id]
+
+
+@pytest.mark.parametrize("rule_id", OWN_RULES)
+def test_consolidation_rule_is_declared_with_an_example(rule_id: str) -> None:
+    rule = SPEC.rule(rule_id)
+    assert rule.id.startswith("consolidate.") and rule.id not in {r.id for r in SPEC.rules}
+    assert rule.title and rule.description and rule.params.get("message")
+    assert rule.params["example"].get("reports"), f"{rule_id}: the example needs departments' reports"
+
+
+@pytest.mark.parametrize("rule_id", OWN_RULES)
+def test_consolidation_rule_passes_on_its_example(rule_id: str, tmp_path: Path) -> None:
+    consolidation_example(rule_id, False, tmp_path / "各单位")
+    result = consolidate([tmp_path / "各单位"], tmp_path / "汇总.xlsx")
+    assert _own_findings(result, rule_id) == []
+    assert result.departments == len(SPEC.rule(rule_id).params["example"]["reports"])
+
+
+@pytest.mark.parametrize("rule_id", [r for r in OWN_RULES if "fail" in SPEC.rule(r).params["example"]])
+def test_consolidation_rule_fails_on_its_example_exactly_where_expected(rule_id: str, tmp_path: Path) -> None:
+    rule = SPEC.rule(rule_id)
+    expect = consolidation_example(rule_id, True, tmp_path / "各单位")
+    result = consolidate([tmp_path / "各单位"], tmp_path / "汇总.xlsx")
+    assert _own_findings(result, rule_id) == [
+        (rule_id, rule.severity, e.get("table", rule.table), e.get("row"), e.get("column"), e.get("cell"),
+         e.get("expected"), e.get("actual")) for e in expect]
+    sheet = load_workbook(result.output)[SPEC.consolidated.sheets["findings"]]
+    listed = [r[3:6] for r in sheet.iter_rows(min_row=2, values_only=True) if r[4] == rule_id]
+    assert listed == [(SPEC.severity_label(rule.severity), rule_id, rule.title)] * len(expect)

@@ -17,9 +17,9 @@ from nianbao.cli import main
 from nianbao.document import Grid
 from nianbao.readers import read_document, sniff
 
-from .conftest import DATA, SOURCES
+from .conftest import CASES
 
-TEMPLATE = DATA / "formats" / "official_template_2021ed.docx"
+TEMPLATE = CASES / "docx_real_official_template.docx"
 
 
 def _fill_template(path: Path, values: dict[tuple[int, int, int], str]) -> None:
@@ -191,9 +191,10 @@ def test_bad_input_gives_a_one_line_reason(tmp_path, case: str) -> None:
 def test_bad_inputs_do_not_stop_a_batch(tmp_path, capsys) -> None:
     bad = [str(p) for p, _ in _bad_inputs(tmp_path).values()]
     out = tmp_path / "out"
-    args = ["convert", *bad, str(SOURCES / "002_zichuan_2020.txt"), str(TEMPLATE), "-o", str(out)]
+    args = ["convert", *bad, str(CASES / "002_zichuan_2020.txt"), str(TEMPLATE), "-o", str(out)]
     assert main(args) == 2
-    assert sorted(p.name for p in out.iterdir()) == ["002_zichuan_2020.xlsx", "official_template_2021ed.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "002_zichuan_2020.xlsx", "docx_real_official_template.xlsx"]
     err = capsys.readouterr().err
     assert err.count("✗") == 5 and "成功 2，失败 5" in err
 

@@ -138,7 +138,7 @@ CASES = [
     pytest.param(["淮安市洪泽区人民政府政府信息公开工作年度报告（2021年度）"], None, (),
                  "淮安市洪泽区人民政府", 2021, id="year-after"),
     # pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202202/t20220208_80613.htm as a collector saved it
-    # (tests/data/real/txt_pingtan_2021.txt): labelled fields, 年度 after the year, published 2022
+    # (tests/data/cases/txt_pingtan_2021.txt): labelled fields, 年度 after the year, published 2022
     pytest.param(["标题: 平潭综合实验区2021年度政府信息公开工作年度报告", "发布时间: 2022-02-08 16:34",
                   "文号:", "发布机构:", "栏目: 政府信息公开年报"], None, (),
                  "平潭综合实验区", 2021, id="collector-fields"),

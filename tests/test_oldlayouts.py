@@ -1,10 +1,10 @@
 """Old layouts inside new forms (SPEC.md "Real-world exceptions"): a 2021-edition report that
 prints （六）其他处理 as one row, the 2019 way.
 
-The sources in tests/data/oldlayouts/ were written by hand (the .txt with table cells on tab-led
-lines, the same text as one cell per paragraph and as a row per line with fields apart by runs of
-spaces, the web page with the form's merged cells; the .docx is the web page saved as Word by
-LibreOffice); their numbers (checked by hand):
+The sources (tests/data/cases/*_other_single_row_2022.*, provenance hand-made) were written by
+hand (the .txt with table cells on tab-led lines, the same text as one cell per paragraph and as a
+row per line with fields apart by runs of spaces, the web page with the form's merged cells; the
+.docx is the web page saved as Word by LibreOffice); their numbers (checked by hand):
 本年新收 自然人 6, 商业企业 2, 总计 8; 上年结转 1 (自然人); 予以公开 3 + 1 = 4; 部分公开 1;
 本机关不掌握 1; （六）其他处理 as one row: 自然人 1, 商业企业 1, 总计 2; （七）总计 6 + 2 = 8;
 结转下年度 1. 4 + 1 + 1 + 2 = 8, so the table adds up only when （六） is counted.
@@ -29,9 +29,8 @@ from nianbao.spec import load_spec
 from nianbao.validate import validate
 from nianbao.workbook import read_workbook, write_workbook
 
-from .conftest import DATA, SOURCES
+from .conftest import CASES
 
-OLD = DATA / "oldlayouts"
 SPEC = load_spec()
 COLUMNS = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org",
            "total")
@@ -39,11 +38,11 @@ OTHER = dict(zip(COLUMNS, (1, 1, 0, 0, 0, 0, 2), strict=True))
 SUB_ROWS = ("other_no_correction", "other_no_fee", "other_misc")
 
 
-@pytest.fixture(params=["2021_other_single_row.txt", "2021_other_single_row_paragraphs.txt",
-                        "2021_other_single_row_lines.txt", "2021_other_single_row.html",
-                        "2021_other_single_row.docx"])
+@pytest.fixture(params=["txttab_other_single_row_2022.txt", "txtpara_other_single_row_2022.txt",
+                        "txtspace_other_single_row_2022.txt", "html_other_single_row_2022.html",
+                        "docx_other_single_row_2022.docx"])
 def source(request) -> Path:
-    return OLD / request.param
+    return CASES / request.param
 
 
 def test_one_row_lands_in_other_and_the_sub_rows_stay_blank(source: Path) -> None:
@@ -60,7 +59,7 @@ def test_one_row_lands_in_other_and_the_sub_rows_stay_blank(source: Path) -> Non
 
 
 def test_a_normal_2021_report_has_no_row_other() -> None:
-    data = read_report(SOURCES / "004_zibo_2021.txt").to_json()
+    data = read_report(CASES / "004_zibo_2021.txt").to_json()
     assert "other" not in data["tables"]["requests"]
     assert data["tables"]["requests"]["other_misc"]["total"] == 0
 
@@ -126,7 +125,7 @@ def test_workbook_round_trip_keeps_other(source: Path, tmp_path: Path) -> None:
 
 
 def test_a_blank_2021_workbook_reads_back_without_other(tmp_path: Path) -> None:
-    write_workbook(read_report(SOURCES / "004_zibo_2021.txt"), tmp_path / "年报.xlsx")
+    write_workbook(read_report(CASES / "004_zibo_2021.txt"), tmp_path / "年报.xlsx")
     assert "other" not in read_workbook(tmp_path / "年报.xlsx").tables["requests"]
 
 
@@ -168,7 +167,7 @@ def test_consolidation_sums_other_apart(tmp_path: Path) -> None:
 
 # --- regional 统计表 variants: 福建's 指标名称 / 计量单位 / 2015年度 / 历年累计 -----------------------
 
-# The hand-made 统计表 of tests/data/oldlayouts/fujian_2015.*: code, label, unit, 2015年度, 历年累计
+# The hand-made 统计表 of tests/data/cases/*_fujian_2015.*: code, label, unit, 2015年度, 历年累计
 # (codes from the printed numbering; 行政诉讼 历年累计 printed "—", blank; money in 万元 as floats).
 FUJIAN = [
     ("1", "主动公开情况", None, None, None),
@@ -190,9 +189,9 @@ FUJIAN = [
 KEYS = ("code", "label", "unit", "value", "cumulative")
 
 
-@pytest.fixture(params=["fujian_2015.txt", "fujian_2015.html"])
+@pytest.fixture(params=["txttab_fujian_2015.txt", "html_fujian_2015.html"])
 def fujian(request) -> Path:
-    return OLD / request.param
+    return CASES / request.param
 
 
 def test_fujian_statistics_table_keeps_its_second_value_column(fujian: Path) -> None:
@@ -206,7 +205,7 @@ def test_fujian_statistics_table_keeps_its_second_value_column(fujian: Path) -> 
 
 
 def test_a_statistics_table_without_a_second_column_has_no_cumulative() -> None:
-    rows = read_report(SOURCES / "001_xihaian_2018.txt").to_json()["tables"]["legacy"]
+    rows = read_report(CASES / "001_xihaian_2018.txt").to_json()["tables"]["legacy"]
     assert rows and all("cumulative" not in row for row in rows)
 
 
@@ -234,7 +233,7 @@ def test_fujian_workbook_has_a_cumulative_column_and_reads_back(fujian: Path, tm
 
 
 def test_a_workbook_without_the_column_reads_no_cumulative(tmp_path: Path) -> None:
-    write_workbook(read_report(SOURCES / "001_xihaian_2018.txt"), tmp_path / "年报.xlsx")
+    write_workbook(read_report(CASES / "001_xihaian_2018.txt"), tmp_path / "年报.xlsx")
     assert load_workbook(tmp_path / "年报.xlsx")["统计表"]["E1"].value is None
     assert not read_workbook(tmp_path / "年报.xlsx").has_cumulative
 
@@ -243,10 +242,10 @@ def test_consolidation_sums_the_cumulative_column(tmp_path: Path) -> None:
     folder = tmp_path / "各单位"
     folder.mkdir()
     for name in ("甲", "乙"):
-        report = read_report(OLD / "fujian_2015.txt")
+        report = read_report(CASES / "txttab_fujian_2015.txt")
         report.meta.agency = f"{name}县人民政府办公室"
         write_workbook(report, folder / f"{name}.xlsx")
-    write_workbook(read_report(SOURCES / "001_xihaian_2018.txt"), folder / "丙.xlsx")  # no such column
+    write_workbook(read_report(CASES / "001_xihaian_2018.txt"), folder / "丙.xlsx")  # no such column
     result = consolidate([folder], tmp_path / "汇总.xlsx")
     totals = {t.label: (t.value, t.cumulative, t.departments) for t in result.legacy}
     assert totals["主动公开政府信息数"] == (2 * 326, 2 * 2841, 2)

@@ -1,5 +1,6 @@
-"""Real published reports (tests/data/real): each converts to its hand-typed golden, and
-validation finds exactly the arithmetic rules its printed numbers break.
+"""Real published reports (the cases of tests/data/cases whose provenance is ``real``, the seeds
+apart: test_golden.py): each converts to its hand-typed golden, and validation finds exactly the
+arithmetic rules its printed numbers break.
 
 Every golden was typed by reading the source, not from the converter's output; its
 ``provenance`` says where the report was published or which public repository holds it.
@@ -8,7 +9,6 @@ A report that no converter can read exactly names the cell and the reason in ``x
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -16,20 +16,20 @@ import pytest
 from nianbao import read_report
 from nianbao.validate import validate
 
+from .conftest import SEEDS, case_json, case_sources
 from .test_corpus import typed
 
-REAL = Path(__file__).parent / "data" / "real"
 # The rules a golden's ``broken_rules`` speaks for: the arithmetic of one report's tables.
 ARITHMETIC = ("requests.", "appeals.", "active.", "legacy.children_sum")
 
 
 def real_cases() -> list[Path]:
-    """Every source file in tests/data/real that has a golden beside it, in name order."""
-    return sorted(p for p in REAL.iterdir() if p.suffix != ".json" and p.with_suffix(".json").is_file())
+    """Every real case with a golden, the seeds apart, in name order."""
+    return [p for p in case_sources("real") if p not in SEEDS]
 
 
 def golden(path: Path) -> dict:
-    return json.loads(path.with_suffix(".json").read_text("utf-8"))
+    return case_json(path)
 
 
 def _params(rules: bool = False) -> list:
@@ -49,7 +49,7 @@ def _params(rules: bool = False) -> list:
 
 def test_the_real_corpus_covers_the_forms_and_editions() -> None:
     goldens = [golden(p) for p in real_cases()]
-    assert len(goldens) >= 14
+    assert len(goldens) >= 20
     assert all(g["provenance"]["kind"] == "real" and g["provenance"]["where"] for g in goldens)
     assert {g["meta"]["edition"] for g in goldens} == {"2019", "2021", "legacy"}
     suffixes = {p.suffix for p in real_cases()}

@@ -92,3 +92,33 @@ def test_edition_years() -> None:
     spec = load_spec()
     assert spec.edition("2021").fits_year(2024) and not spec.edition("2021").fits_year(2020)
     assert spec.edition("2019").fits_year(2020) and spec.edition("legacy").fits_year(2018)
+
+
+def test_the_form_shape_and_words_the_code_takes_from_the_spec() -> None:
+    spec = load_spec()
+    assert spec.default_edition == "2021" and spec.edition_of(None).key == "2021"
+    assert spec.matrix_tables == ("active", "requests", "appeals")
+    assert [e.short_label for e in spec.editions.values()] == [
+        "2021年版", "2019年版", "统计表（2018年及以前）"]
+    assert [e.blank_label for e in spec.editions.values()] == ["2021年版", "2019年版", "统计表"]
+    assert {r.severity for r in spec.all_rules} <= set(spec.findings.severity)
+    assert spec.severity_label("error") == "错误" and spec.severity_label("warning") == "警告"
+    assert len(spec.findings.columns) == 7
+    for table, row, column in (*spec.consolidated.headline, spec.consolidated.ranking):
+        assert spec.edition_of(None).table(table).row(row).columns.count(column) == 1
+    assert set(spec.consolidated.status) == {"passed", "warned", "failed"}
+    for rule in spec.all_rules:  # the two-year rules name cells of their table
+        if rule.kind.startswith("year_"):
+            table = spec.edition_of(None).table(rule.table)
+            keys = [rule.params[k] for k in ("row", "previous_row") if k in rule.params]
+            assert all(table.has_row(k) for k in keys)
+            assert all(any(c.key == rule.params[k] for c in table.columns)
+                       for k in ("column", "plus", "minus") if k in rule.params)
+
+
+def test_every_rule_is_the_validators_or_the_consolidations() -> None:
+    spec = load_spec()
+    assert {r.stage for r in spec.all_rules} == {"validate", "consolidate"}
+    assert [r.id for r in spec.rules] == [r.id for r in spec.all_rules if r.stage == "validate"]
+    assert all(r.id.startswith("consolidate.") == (r.stage == "consolidate") for r in spec.all_rules)
+    assert len({r.id for r in spec.all_rules}) == len(spec.all_rules)

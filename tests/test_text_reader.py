@@ -8,7 +8,7 @@ import pytest
 
 from nianbao import read_report
 
-from .conftest import SOURCES
+from .conftest import CASES
 
 
 @pytest.mark.parametrize(
@@ -23,7 +23,7 @@ from .conftest import SOURCES
 )
 @pytest.mark.parametrize("case", ["002_zichuan_2020", "003_yangling_2019", "004_zibo_2021"])
 def test_encodings_give_the_same_report(tmp_path, encode, case: str) -> None:
-    text = (SOURCES / f"{case}.txt").read_text("utf-8").replace("\xa0", " ")  # GBK has no nbsp
+    text = (CASES / f"{case}.txt").read_text("utf-8").replace("\xa0", " ")  # GBK has no nbsp
     (tmp_path / "utf8").mkdir()
     (tmp_path / "other").mkdir()
     reference = tmp_path / "utf8" / f"{case}.txt"
@@ -34,27 +34,27 @@ def test_encodings_give_the_same_report(tmp_path, encode, case: str) -> None:
 
 
 def test_breadcrumb_and_images_are_kept_as_unmapped() -> None:
-    yangling = read_report(SOURCES / "003_yangling_2019.txt")
+    yangling = read_report(CASES / "003_yangling_2019.txt")
     assert [u.text for u in yangling.unmapped] == [
         "首页/ 政府信息公开 / 政府信息公开年报 / 部门信息公开年报 / 正文"]
     assert "首页" not in yangling.narrative["overview"]
-    zibo = read_report(SOURCES / "004_zibo_2021.txt")
+    zibo = read_report(CASES / "004_zibo_2021.txt")
     assert [u.text for u in zibo.unmapped] == [
         "[image: 政府网站]", "[image: 3个政务新媒体]", "[image: 111]", "[image: sendpix0]"]
     assert "[image" not in zibo.narrative["overview"]
 
 
 def test_bookmark_artefact_is_removed_from_the_text() -> None:
-    zichuan = read_report(SOURCES / "002_zichuan_2020.txt")
+    zichuan = read_report(CASES / "002_zichuan_2020.txt")
     assert "（三）政府信息管理情况。2020年" in zichuan.narrative["overview"]
     assert "bookmark" not in zichuan.narrative["overview"]
 
 
 def test_narrative_sections() -> None:
-    zhoucun = read_report(SOURCES / "000_zhoucun_2018.txt")
+    zhoucun = read_report(CASES / "000_zhoucun_2018.txt")
     assert zhoucun.narrative["overview"].startswith("根据《中华人民共和国政府信息公开条例》")
     assert zhoucun.narrative["problems"].startswith("2018年区招商局的政府信息公开工作")
     assert "统计表" not in zhoucun.narrative["problems"]
     assert zhoucun.narrative["problems"].endswith("保证政府招商信息公开工作的顺利开展。")
-    zibo = read_report(SOURCES / "004_zibo_2021.txt")
+    zibo = read_report(CASES / "004_zibo_2021.txt")
     assert zibo.narrative["other"].startswith("1、信息处理费收费情况")

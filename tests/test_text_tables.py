@@ -11,8 +11,9 @@ from nianbao.readers.text import split_fields
 from nianbao.validate import validate
 from nianbao.workbook import read_workbook, write_workbook
 
-CORPUS = Path(__file__).parent / "data" / "corpus" / "sources"
-HANGZHOU = CORPUS / "html_real_hangzhou_2025.html"  # 2.其他法律行政法规禁止公开: 30 0 0 0 0 0 30
+from .conftest import CASES
+
+HANGZHOU = CASES / "html_real_hangzhou_2025.html"  # 2.其他法律行政法规禁止公开: 30 0 0 0 0 0 30
 
 
 @pytest.mark.parametrize(("line", "fields"), [

@@ -14,15 +14,16 @@ from nianbao.validate import Finding, ValidationReport, validate, validate_many
 from nianbao.validate.checks import KINDS
 from nianbao.validate.examples import example
 
-from .conftest import SOURCES
+from .conftest import CASES
+from .conftest import SEEDS as SEED_SOURCES
 
 SPEC = load_spec()
 RULE_IDS = [r.id for r in SPEC.rules]
-SEEDS = sorted(p.stem for p in SOURCES.glob("*.txt"))
+SEEDS = [p.stem for p in SEED_SOURCES]
 
 
 def _seed(name: str) -> Report:
-    return read_report(SOURCES / f"{name}.txt")
+    return read_report(CASES / f"{name}.txt")
 
 
 def _where(result: ValidationReport) -> list[tuple]:
@@ -217,3 +218,25 @@ def test_a_report_without_findings_is_valid() -> None:
     warning = Finding("legacy.parent_blank", "warning", "legacy", "2.2", "value", "统计表!D14",
                       None, None, "…")
     assert ValidationReport((warning,)).valid
+
+
+def test_findings_are_presented_once_as_rows_and_cell_marks() -> None:
+    error = Finding("requests.balance", "error", "requests", "total_processed", "total",
+                    "三、依申请公开!J27", 14, 13, "甲")
+    warning = Finding("narrative.matches_table", "warning", "requests", "total_processed", "total",
+                      "三、依申请公开!J27", 15, 13, "乙")
+    elsewhere = Finding("report.edition_year", "warning", "meta", None, None, None, "2021", "2019", "丙")
+    result = ValidationReport((error, warning, elsewhere))
+    assert result.summary() == "共 1 个错误，2 个警告" and result.count_text() == "1 个错误，2 个警告"
+    assert ValidationReport().summary() == "未发现问题"
+    rows = result.rows()
+    assert [r.cells() for r in rows] == [
+        (1, "错误", None, "甲", "requests.balance", 14, 13),
+        (2, "警告", None, "乙", "narrative.matches_table", 15, 13),
+        (3, "警告", None, "丙", "report.edition_year", "2021", "2019")]
+    assert rows[0].title == SPEC.rule("requests.balance").title and rows[0].place == "三、依申请公开!J27"
+    assert rows[2].text() == "警告  —  丙"
+    [mark] = result.marks(lambda f: f.cell)
+    assert (mark.place, mark.severity) == ("三、依申请公开!J27", "error")
+    assert mark.comment == "【错误】甲\n【警告】乙"
+    assert mark.findings == (error, warning)

@@ -15,10 +15,10 @@ from nianbao.validate import RESULT_SHEET, validate, validate_path
 from nianbao.validate.annotate import AUTHOR
 from nianbao.validate.rulesdoc import check_rules_page, rules_markdown, rules_page_path
 
-from .conftest import SOURCES
+from .conftest import CASES
 
-LEGACY = SOURCES / "001_xihaian_2018.txt"
-CLEAN = SOURCES / "004_zibo_2021.txt"
+LEGACY = CASES / "001_xihaian_2018.txt"
+CLEAN = CASES / "004_zibo_2021.txt"
 
 
 def _values(path) -> dict:
@@ -65,7 +65,7 @@ def test_unreadable_input_exits_2_and_the_others_are_still_checked(tmp_path, cap
 
 def test_previous_year(tmp_path, capsys) -> None:
     last_year = tmp_path / "2020.xlsx"
-    report = read_report(SOURCES / "002_zichuan_2020.txt")
+    report = read_report(CASES / "002_zichuan_2020.txt")
     report.tables["requests"]["carried_over"]["natural_person"].value = 1
     report.tables["requests"]["carried_over"]["total"].value = 1
     save_workbook(report, last_year)

@@ -19,13 +19,13 @@ from nianbao.model import Cell, LegacyRow, Meta, Report
 from nianbao.validate import validate, validate_many, validate_path
 from nianbao.workbook import build_template, read_workbook, write_workbook
 
-from .conftest import DATA, SOURCES
+from .conftest import CASES
 
-HERE = DATA / "validity"
-UNREADABLE = sorted((HERE / "unreadable").iterdir())
-TEXT_IN_CELLS = HERE / "text_in_cells.html"
-BLANK_FORM = DATA / "corpus" / "sources" / "docx_real_official_template.docx"
-CLEAN = SOURCES / "004_zibo_2021.txt"
+UNREADABLE = [CASES / "html_unreadable_header_rows_only_2022.html",
+              CASES / "txttab_unreadable_tables_as_images_2022.txt"]
+TEXT_IN_CELLS = CASES / "html_text_in_cells_2022.html"
+BLANK_FORM = CASES / "docx_real_official_template.docx"
+CLEAN = CASES / "004_zibo_2021.txt"
 
 
 # --- nothing read ------------------------------------------------------------------------------
@@ -107,7 +107,7 @@ def test_a_blank_form_is_read_tables_found_cells_blank(tmp_path: Path, capsys) -
 
 # --- text in a count cell ----------------------------------------------------------------------
 
-# (table, row, column, cell, text) typed by hand from text_in_cells.html
+# (table, row, column, cell, text) typed by hand from html_text_in_cells_2022.html
 TEXT_FINDINGS = [
     ("requests", "new_received", "commercial", "三、依申请公开!E4", "待核实"),
     ("requests", "carried_in", "natural_person", "三、依申请公开!D5", "1 2"),
@@ -149,7 +149,7 @@ def test_text_in_a_count_cell_is_an_error_finding_at_its_cell(capsys) -> None:
 def test_text_in_a_count_cell_of_a_table_without_header_line() -> None:
     # Table 二 printed without its header line (no column map): "规章 | 0 | 待核实 | 0" keeps its
     # three values in order, and a note after 行政规范性文件's numbers is not a fourth value.
-    report = read_report(HERE / "text_in_cells_no_header.html")
+    report = read_report(CASES / "html_text_in_cells_no_header_2022.html")
     active = report.tables["active"]
     assert list(active["regulations"].values()) == [
         Cell(0, "0", "表格1第1行第2列"), Cell(None, "待核实", "表格1第1行第3列"),
@@ -217,7 +217,7 @@ PAGES = {
 
 @pytest.mark.parametrize("name", PAGES)
 def test_no_value_under_a_merged_header_vanishes(name: str) -> None:
-    report = read_report(HERE / "merged_headers" / f"{name}.html")
+    report = read_report(CASES / f"html_merged_headers_{name}_2022.html")
     requests = report.tables["requests"]
     assert {row: [requests[row][c].value for c in requests[row]] for row in REQUESTS} == REQUESTS
     assert list(report.tables["appeals"]["count"].values()) == [

@@ -15,7 +15,7 @@ from nianbao.model import Meta, Report
 from nianbao.spec import load_spec
 from nianbao.workbook import NOT_STANDARD, build_template, write_workbook
 
-from .conftest import SOURCES
+from .conftest import CASES
 
 
 def test_cell_addresses_follow_the_official_form() -> None:
@@ -67,7 +67,7 @@ def test_text_never_becomes_a_formula(tmp_path) -> None:
 
 
 def test_reading_survives_an_inserted_row(tmp_path) -> None:
-    original = read_report(SOURCES / "004_zibo_2021.txt")
+    original = read_report(CASES / "004_zibo_2021.txt")
     path = tmp_path / "edited.xlsx"
     write_workbook(original, path)
     wb = load_workbook(path)
@@ -85,7 +85,7 @@ def test_reading_survives_an_inserted_row(tmp_path) -> None:
 
 def test_a_clerks_edit_is_read_with_the_workbook_as_its_source(tmp_path) -> None:
     path = tmp_path / "edited.xlsx"
-    write_workbook(read_report(SOURCES / "004_zibo_2021.txt"), path)
+    write_workbook(read_report(CASES / "004_zibo_2021.txt"), path)
     wb = load_workbook(path)
     wb["三、依申请公开"]["D4"] = 5
     wb.save(path)

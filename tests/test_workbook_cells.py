@@ -19,9 +19,10 @@ from nianbao.validate import read_for_validation
 from nianbao.workbook import NOT_STANDARD, read_workbook, report_from_cells, write_workbook
 from nianbao.workbook.cells import Unusual, file_cells, openpyxl_cells
 
-from .conftest import SOURCES
+from .conftest import CASES
+from .conftest import SEEDS as SEED_SOURCES
 
-SEEDS = sorted(p.stem for p in SOURCES.glob("*.txt"))
+SEEDS = [p.stem for p in SEED_SOURCES]
 
 
 def read_fast(path: Path, spec: Spec) -> Report:
@@ -46,7 +47,7 @@ def seed_workbooks(tmp_path_factory) -> dict[str, Path]:
     paths = {}
     for stem in SEEDS:
         paths[stem] = folder / f"{stem}.xlsx"
-        write_workbook(read_report(SOURCES / f"{stem}.txt"), paths[stem])
+        write_workbook(read_report(CASES / f"{stem}.txt"), paths[stem])
     return paths
 
 
@@ -73,7 +74,7 @@ def test_both_sources_read_the_provenance_alike(seed_workbooks, stem) -> None:
     fast = report_from_cells(file_cells(path), path.name)
     assert fast == report_from_cells(openpyxl_cells(path), path.name)
     assert fast == read_workbook(path)
-    assert fast.tables == read_report(SOURCES / f"{stem}.txt").tables  # the source's text and places
+    assert fast.tables == read_report(CASES / f"{stem}.txt").tables  # the source's text and places
 
 
 def _insert_row(path: Path, sheet: str, at: int) -> None:
@@ -98,7 +99,7 @@ def test_a_row_inserted_by_a_clerk(seed_workbooks, tmp_path) -> None:
     assert fast.value("requests", "unavailable_not_held", "natural_person") == 1
     assert fast.tables["requests"]["carried_over"]["total"].where == "三、依申请公开!J29"
     assert fast == read_openpyxl(path)
-    assert _values(fast) == _values(read_report(SOURCES / "004_zibo_2021.txt"))
+    assert _values(fast) == _values(read_report(CASES / "004_zibo_2021.txt"))
 
 
 def _to_shared_strings(path: Path, target: Path) -> None:

@@ -26,15 +26,27 @@ from .spec import Edition, Spec, load_spec
 
 __all__ = ["assemble", "detect_edition"]
 
-# A year, not the year of a date ("2022年1月20日")
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
-_DATE = re.compile(r"((?:19|20)\d{2})\s*[年.\-/]\s*(\d{1,2})\s*(?:[月.\-/]\s*(?:(\d{1,2})\s*日?)?)?")
 _SENTENCE = re.compile(r"[。；;！？]")
-# Page chrome: a breadcrumb ("首页/ 政府信息公开 / 正文", "当前位置：首页 > …").
+# Page chrome: a breadcrumb, by its first word or by separators between its parts.
 _SEP = r"(?:\s[/>›»]\s?|\s?[/>›»]\s)"
-_CHROME = re.compile(rf"^(?:首页|您的位置|当前位置|位置)|{_SEP}.*{_SEP}")
-# "统计期限自2020年1月1日…", also garbled as "自202011日起"
-_PERIOD = re.compile(r"统计(?:期限|时限|时间|期间|区间)[^。]{0,6}?((?:19|20)\d{2})(?=\s*年|\d{1,4}\s*日)")
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    """The spec's [document] patterns, compiled once."""
+
+    chrome: re.Pattern[str]  # a breadcrumb
+    period: re.Pattern[str]  # the statistics period, its year in group 1
+    year: re.Pattern[str]  # a year that is not a date's
+    date: re.Pattern[str]
+
+
+@functools.cache
+def _patterns(spec: Spec) -> _Patterns:
+    starts = "|".join(re.escape(w) for w in spec.document["breadcrumb_starts"])
+    found = spec.document_patterns
+    return _Patterns(re.compile(rf"^(?:{starts})|{_SEP}.*{_SEP}"), re.compile(found["period_pattern"]),
+                     re.compile(found["year_pattern"]), re.compile(found["date_pattern"]))
 
 
 @dataclass
@@ -167,7 +179,7 @@ def _sections(units: list[Paragraph], spec: Spec) -> list[_Section]:
                 fold(previous[-1].text) in caption_words
                 or (len(previous[-1].text) <= 40 and not _SENTENCE.search(previous[-1].text)
                     and not re.search(r"[，,]", previous[-1].text)
-                    and fold(previous[-1].text).endswith(("情况", "年度")))
+                    and fold(previous[-1].text).endswith(spec.document["caption_endings"]))
             ):
                 parts.insert(0, previous.pop().text)
             heading = Paragraph("".join(parts), unit.where)
@@ -184,6 +196,7 @@ def _meta_from_preamble(
     and page chrome (breadcrumbs, 正文, 字号：大 中 小, 发布时间：…) that belongs nowhere."""
     meta = Meta(source=source)
     unmapped: list[Unmapped] = []
+    chrome = _patterns(spec).chrome
     found = PageFacts()
     if page is not None:
         found.read_head(page, spec)
@@ -195,10 +208,10 @@ def _meta_from_preamble(
 
     def is_line(unit: Block) -> bool:
         return (isinstance(unit, Paragraph) and not unit.cell and not _SENTENCE.search(unit.text)
-                and not _CHROME.search(unit.text) and not is_page_noise(unit.text, spec))
+                and not chrome.search(unit.text) and not is_page_noise(unit.text, spec))
 
     def is_chrome(unit: Paragraph) -> bool:
-        if _CHROME.search(unit.text) and not _SENTENCE.search(unit.text):
+        if chrome.search(unit.text) and not _SENTENCE.search(unit.text):
             return True
         return is_page_noise(unit.text, spec)
 
@@ -290,14 +303,15 @@ def _complete_agency(agency: str, units: list[Paragraph], spec: Spec, known: lis
         return found.most_common(1)[0][0]
     # "区财政局" on the site of 淮安市洪泽区人民政府: the district is the site's
     for name in known:
-        region = name.removesuffix("人民政府").removesuffix("政府")
+        suffix = next((s for s in spec.document["government_suffixes"] if name.endswith(s)), "")
+        region = name.removesuffix(suffix)
         if region != name and len(region) > 1 and region.endswith(agency[0]):
             return region + agency[1:]
     return agency
 
 
-def _date(text: str) -> str | None:
-    m = _DATE.fullmatch(re.sub(r"\s+", "", text))
+def _date(text: str, spec: Spec) -> str | None:
+    m = _patterns(spec).date.fullmatch(re.sub(r"\s+", "", text))
     if not m:
         return None
     year, month, day = m.groups()
@@ -312,12 +326,12 @@ def _published(units: list[Paragraph], spec: Spec) -> str | None:
         for word in spec.document["filled_on"]:
             if word in unit.text:
                 after = unit.text.split(word, 1)[1].lstrip("：: ")
-                found = _date(after.split()[0]) if after.split() else None
+                found = _date(after.split()[0], spec) if after.split() else None
                 if found:
                     return found
     tail = [u for u in units if not u.cell][-3:]
     for unit in reversed(tail):
-        found = _date(unit.text)
+        found = _date(unit.text, spec)
         if found:
             return found
     return None
@@ -326,12 +340,13 @@ def _published(units: list[Paragraph], spec: Spec) -> str | None:
 def _year_from_text(units: list[Paragraph], spec: Spec) -> int | None:
     """The statistics period's year (统计期限自2020年1月1日…), or the year the opening lines name
     most; page chrome (发布时间：2022年1月20日) and dates do not count."""
+    patterns = _patterns(spec)
     for unit in units:
-        m = _PERIOD.search(unit.text)
+        m = patterns.period.search(unit.text)
         if m:
             return int(m.group(1))
     years = Counter(int(m.group(1)) for u in units[:20] if not is_page_noise(u.text, spec)
-                    for m in _YEAR.finditer(u.text))
+                    for m in patterns.year.finditer(u.text))
     return years.most_common(1)[0][0] if years else None
 
 
@@ -375,7 +390,7 @@ def assemble(doc: Document, spec: Spec | None = None) -> Report:
                 candidates, lost = rows_from_text(table, tokens, label_index(table, spec))
                 lost += fill(table, candidates, report.tables[key])
             unmapped.extend(lost)
-        elif key in ("active", "requests", "appeals", "legacy"):
+        elif key is not None and spec.section(key).kind == "table":
             # Text beside a table that came as a grid, or a table of another edition than the
             # one detected: keep the text, not as numbers.
             unmapped.extend(Unmapped(u.where, u.text) for u in texts
@@ -388,7 +403,7 @@ def assemble(doc: Document, spec: Spec | None = None) -> Report:
                 del rows[row.key]  # the form's own layout: the off-form row is not in the report
         if not any(cell.where for columns in rows.values() for cell in columns.values()):
             del report.tables[key]  # SPEC: tables the report does not have are absent
-    if edition.tables.keys() <= {"legacy"} and not report.legacy:
+    if all(t.layout == "indicators" for t in edition.tables.values()) and not report.legacy:
         report.legacy = None  # a 统计表 caption without a single row read
     if not report.has_tables():
         raise UnreadableInput(doc.source, NOTHING_READ)

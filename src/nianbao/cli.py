@@ -14,6 +14,7 @@ from .api import read_report, report_json, save_workbook
 from .errors import NianbaoError
 from .files import expand_inputs, save_atomically
 from .model import Report
+from .spec import load_spec
 
 EXIT_UNREADABLE = 2
 
@@ -33,8 +34,8 @@ _CONVERT_HELP = """\
 
 def _summary(report: Report) -> str:
     meta = report.meta
-    edition = {"2021": "2021年版", "2019": "2019年版", "legacy": "统计表（2018年及以前）"}.get(
-        meta.edition or "", meta.edition or "")
+    editions = load_spec().editions
+    edition = editions[meta.edition].short_label if meta.edition in editions else meta.edition or ""
     if report.legacy is not None:
         filled = sum(1 for r in report.legacy if r.value is not None)
         total = len(report.legacy)
@@ -157,18 +158,15 @@ _VALIDATE_HELP = """\
 
 退出码：0 没有错误（可以有警告），1 发现错误，2 有文件读不了（包括没有读到任何表格数值的文件）。
 """
-_SEVERITY = {"error": "错误", "warning": "警告"}
-
-
 def _print_text(name: str, result: object) -> None:
     counts = result.counts  # type: ignore[attr-defined]
     if not result.findings:  # type: ignore[attr-defined]
-        print(f"✓ {name}：未发现问题")
+        print(f"✓ {name}：{result.summary()}")  # type: ignore[attr-defined]
         return
     mark = "✗" if counts["errors"] else "!"
-    print(f"{mark} {name}：{counts['errors']} 个错误，{counts['warnings']} 个警告")
-    for f in result.findings:  # type: ignore[attr-defined]
-        print(f"  {_SEVERITY[f.severity]}  {f.cell or '—'}  {f.message}")
+    print(f"{mark} {name}：{result.count_text()}")  # type: ignore[attr-defined]
+    for row in result.rows():  # type: ignore[attr-defined]
+        print(f"  {row.text()}")
 
 
 def _state_agency_pairing(current: str | None, previous: str | None, previous_name: str) -> None:
@@ -239,7 +237,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 print(f"✗ {source}：无法写入校验结果（{exc}）", file=sys.stderr)
                 continue
             note = f"（原文件已备份为 {backup.name}）" if backup else ""
-            print(f"✓ 已把校验结果写入 {source.name} 的“校验结果”表{note}", file=sys.stderr)
+            sheet = load_spec().findings.sheet
+            print(f"✓ 已把校验结果写入 {source.name} 的“{sheet}”表{note}", file=sys.stderr)
     if unreadable:
         return EXIT_UNREADABLE
     return 1 if errors else 0

@@ -25,15 +25,17 @@ __all__ = [
 # Quotes carry no meaning in a label and land anywhere in PDF text: 危及“三安全一稳定”.
 _QUOTES = str.maketrans({q: None for q in "“”„‘’「」\"'"})
 _SPACE = re.compile(r"\s+")
-_CN_NUM = "一二三四五六七八九十"
+_WORDS = load_spec().numbering
+_CN_NUM = _WORDS.digits + _WORDS.ten
+_AMONG, _CAPTION = re.escape(_WORDS.among), re.escape(_WORDS.caption)
 # The numbering a label may start with, outermost level first.
 _NUMBERING = (
     ("section", re.compile(rf"^([{_CN_NUM}]+)[、.,]")),
     ("item", re.compile(rf"^\(([{_CN_NUM}]+)\)[、.,]?")),
     ("point", re.compile(r"^(\d+)(?:[.、,]|\)(?!\d))")),
     ("point", re.compile(r"^\((\d+)\)")),
-    ("among", re.compile(r"^(其中)[:]?")),
-    ("caption", re.compile(rf"^表([{_CN_NUM}\d]+)[:、.]?")),  # 表三：收到和处理… above a table
+    ("among", re.compile(rf"^({_AMONG})[:]?")),
+    ("caption", re.compile(rf"^{_CAPTION}([{_CN_NUM}\d]+)[:、.]?")),  # 表三：收到和处理… above a table
 )
 
 
@@ -74,7 +76,7 @@ def strip_numbering(folded: str) -> str:
 
 _RAW_NUMBERING = re.compile(
     rf"^\s*(?:[{_CN_NUM}]+[、.．,，]|[（(][{_CN_NUM}]+[)）][、.．]?|[0-9０-９]+[.．、,，]"
-    rf"|[0-9０-９]+[)）](?![0-9０-９])|[（(][0-9０-９]+[)）]|其中[:：]?)"
+    rf"|[0-9０-９]+[)）](?![0-9０-９])|[（(][0-9０-９]+[)）]|{_AMONG}[:：]?)"
 )
 
 

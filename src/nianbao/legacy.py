@@ -10,11 +10,12 @@ from .document import Paragraph
 from .labels import fold, numbering, strip_numbering_raw
 from .model import LegacyRow, Unmapped
 from .numbers import NotANumber, is_value_text, parse_number
-from .spec import Table
+from .spec import Table, load_spec
 
 __all__ = ["legacy_rows"]
 
-_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_WORDS = load_spec().numbering
+_CN_DIGITS = {digit: n for n, digit in enumerate(_WORDS.digits, start=1)}
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -22,9 +23,9 @@ def chinese_number(text: str) -> int:
     """一 … 九十九 as an int."""
     if text.isdigit():
         return int(text)
-    if "十" not in text:
+    if _WORDS.ten not in text:
         return _CN_DIGITS[text]
-    tens, _, ones = text.partition("十")
+    tens, _, ones = text.partition(_WORDS.ten)
     return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
 
 
@@ -84,11 +85,21 @@ def legacy_rows(table: Table, tokens: list[Paragraph]) -> tuple[list[LegacyRow],
     result: list[LegacyRow] = []
     stack: list[tuple[str, str]] = []  # (level, number) from 一、 down to 1.
     letter = -1  # index of the last 其中 letter under the current parent, -1: none
-    for row in printed:
-        text = "".join(p.text for p in row.label)
+    labels = ["".join(p.text for p in row.label) for row in printed]
+    # A regional form (Fujian's 指标名称 / 计量单位 / 2015年度 / 历年累计) numbers no indicator
+    # with 一、 or （一）: each unnumbered line that does not continue a 其中 list is one.
+    numbered = any((found := numbering(fold(t))) and found[0] in ("section", "item") for t in labels)
+    top = 0
+    for row, text in zip(printed, labels, strict=True):
         found = numbering(fold(text))
+        if found and found[0] == "among" and (inner := numbering(found[2])) and inner[0] == "point":
+            found = inner  # 其中：1.政府网站公开数: the first numbered child
         level = found[0] if found else None
-        if level == "section":
+        if level is None and not numbered and letter < 0:
+            top += 1
+            stack = [("section", str(top))]
+            level = "top"
+        elif level == "section":
             stack = [("section", str(chinese_number(found[1])))]
             letter = -1
         elif level == "item":
@@ -97,10 +108,10 @@ def legacy_rows(table: Table, tokens: list[Paragraph]) -> tuple[list[LegacyRow],
         elif level == "point":
             stack = [s for s in stack if s[0] != "point"] + [("point", found[1])]
             letter = -1
-        else:  # 其中, or an unnumbered line continuing a 其中 list
+        elif level != "top":  # 其中, or an unnumbered line continuing a 其中 list
             letter += 1
         code = ".".join(n for _, n in stack) or "0"
-        if level not in ("section", "item", "point"):
+        if level not in ("section", "item", "point", "top"):
             code += "." + _LETTERS[letter % len(_LETTERS)]
         unit = row.unit.text.strip() if row.unit is not None and row.unit.text.strip() else None
         raw = row.value.text if row.value is not None else ""

@@ -598,8 +598,8 @@ def _rows_from_lines(
             last = next((c.row for c in reversed(candidates) if c.row in order), None)
             upper = next((order[k] for a, k in sorted(firm.items()) if a > at), len(table.rows))
             lower = order[last] if last else -1
-            above = _fragments([t for t in reversed(items[:at])], consumed)[::-1]
-            below = _fragments(items[at + 1:], consumed)
+            above = _fragments(items, range(at - 1, -1, -1), consumed)[::-1]
+            below = _fragments(items, range(at + 1, len(items)), consumed)
             found = _resolve_line(item, above, below, index,
                                   lambda k, lower=lower, upper=upper: lower < order[k] < upper)
             if found is None and item.labels:
@@ -739,10 +739,11 @@ def _lines_in_order(
     return result
 
 
-def _fragments(items: list, consumed: set[int]) -> list[Paragraph]:
-    """The label fragments next to a line with numbers, up to the next such line."""
+def _fragments(items: list, order: range, consumed: set[int]) -> list[Paragraph]:
+    """The label fragments next to a line with numbers (``order``: the items walked away
+    from it, up or down), up to the next such line."""
     result = []
-    for item in items:
+    for item in (items[i] for i in order):
         if isinstance(item, _ValueLine):
             break
         if id(item) not in consumed:

@@ -17,18 +17,19 @@ from dataclasses import dataclass, field
 
 from .document import Document, Grid
 from .labels import fold
-from .spec import Spec
+from .spec import Spec, load_spec
 
 __all__ = ["PageFacts", "TitleParts", "agency_in_sentence", "is_page_noise", "looks_like_agency",
            "parse_title", "plain", "publisher_in", "site_agency", "valid_agency", "year_in"]
 
 # The report year: "2021年", "2021 年度", "【2021年】"; not a date ("2022年1月20日").
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?(?!\s*\d{1,2}\s*月)")
+_WORDS = load_spec().document_patterns
+_YEAR = re.compile(_WORDS["title_year_pattern"])
 _SENTENCE = re.compile(r"[。；;！？!?，,、:：]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SPACE = re.compile(r"\s+")
 # "（以下简称区政府办公室）" after a name in running text
-_ALIAS = re.compile(r"[(（]以下(?:简)?称[^)）]*[)）]")
+_ALIAS = re.compile(_WORDS["alias_pattern"])
 
 
 def plain(text: str) -> str:
@@ -41,8 +42,8 @@ def plain(text: str) -> str:
 
 
 # A year in Chinese numerals: "二〇二一年度"
-_HAN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})(?=\s*年)")
-_HAN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_HAN_YEAR = re.compile(rf"([{_WORDS['year_numerals']}]{{4}})(?=\s*{re.escape(_WORDS['year_word'])})")
+_HAN_DIGITS = str.maketrans(_WORDS["year_numerals"], _WORDS["year_numeral_digits"])
 
 
 def _normal(text: str) -> str:
@@ -178,7 +179,8 @@ def agency_in_sentence(text: str, spec: Spec) -> str | None:
     （以下简称区政府办公室）2022年政府信息公开工作年度报告", "编制形成《淄博市投资促进局2021年…》"."""
     text = _ALIAS.sub("", _squeeze(text))
     words = "|".join(re.escape(w) for w in sorted(spec.document["announce_words"], key=len, reverse=True))
-    for m in re.finditer(rf"(?:{words})([^,，。;；:：《》]{{2,40}}?)((?:19|20)\d{{2}})年", text):
+    year = re.escape(_WORDS["year_word"])
+    for m in re.finditer(rf"(?:{words})([^,，。;；:：《》]{{2,40}}?)((?:19|20)\d{{2}}){year}", text):
         name = _name(m.group(1), spec)
         rest = text[m.end():m.end() + 40]
         if name and looks_like_agency(name, spec) and _is_report_title(rest, spec):

@@ -74,7 +74,7 @@ class Report:
         """A report of ``meta.edition`` with every cell present and blank."""
         spec = spec or load_spec()
         report = cls(meta=meta)
-        edition = spec.edition(meta.edition or "2021")
+        edition = spec.edition_of(meta.edition)
         for key, table in edition.tables.items():
             if table.layout == "indicators":
                 report.legacy = []
@@ -98,7 +98,7 @@ class Report:
         return any(r.cumulative is not None or r.cumulative_where for r in self.legacy or ())
 
     def edition_spec(self, spec: Spec | None = None) -> Edition:
-        return (spec or load_spec()).edition(self.meta.edition or "2021")
+        return (spec or load_spec()).edition_of(self.meta.edition)
 
     def missing_tables(self, spec: Spec | None = None) -> list[str]:
         """Keys of the edition's tables that the source does not have at all."""

@@ -24,8 +24,8 @@ _SPACE = re.compile(r"\s+")
 _THIN_GROUPS = re.compile(r"(?<=\d)[\u2009\u202f](?=\d{3}(?!\d))")
 # After NFKC: any whitespace left between two digits ("1 2", "1\u3000234").
 _SPLIT_DIGITS = re.compile(r"\d\s+(?=\d)")
-_NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(万元|元|万|[^\d.,+-]{1,2})?$")
-_COUNT_UNITS = frozenset("件 条 次 个 篇 人 项 份 期 家 场 天 人次 件次 个次 宗 起".split())
+# A number and the unit after it (the spec's [numbers] says which units a value may carry).
+_NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?([^\d.,+-]{1,2})?$")
 
 
 class NotANumber(ValueError):
@@ -74,15 +74,17 @@ def _parse_uncached(text: str, money: bool, spec: Spec) -> int | float | None:
         raise NotANumber(text)
     sign, digits, fraction, unit = m.groups()
     unit = unit or ""
-    if unit and unit not in ("万元", "元", "万") and unit not in _COUNT_UNITS:
+    units = spec.numbers
+    known = unit in (units.money_unit, units.yuan_unit, units.wan_unit) or unit in units.count_units
+    if unit and not known:
         raise NotANumber(text)
     try:
         number = Decimal(sign + digits.replace(",", "") + (fraction or ""))
     except InvalidOperation as exc:  # pragma: no cover - the pattern admits only digits
         raise NotANumber(text) from exc
-    if unit == "元":
+    if unit == units.yuan_unit:
         number /= Decimal(10000)
-    elif unit == "万" and not money:
+    elif unit == units.wan_unit and not money:
         number *= Decimal(10000)
     if money:
         return float(number)

@@ -1,24 +1,23 @@
-"""Write the corpus: ``python -m tests.corpus.generate [CASE …]``.
+"""Write the generated cases: ``python -m tests.corpus.generate [CASE …]``.
 
 For every case in ``cases.CASES``: seeded values → value variants → document → the format's
-renderer → ``tests/data/corpus/sources/<case>.<ext>``, and the golden JSON from the same values
-→ ``tests/data/corpus/golden/<case>.json``. The real samples are copied with their hand-typed
-goldens (``real.py``). PDF/.doc/.rtf/txtlayout need LibreOffice here, and only here;
-txtlayout also needs poppler's ``pdftotext`` (the tests read the committed text).
+renderer → ``tests/data/cases/<case>.<ext>``, and the golden JSON from the same values, with
+its ``provenance`` (``generated``) → ``tests/data/cases/<case>.json``. Only generated cases are
+written: the real and hand-made cases beside them are committed files. PDF/.doc/.rtf/txtlayout
+need LibreOffice here, and only here; txtlayout also needs poppler's ``pdftotext`` (the tests
+read the committed text).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import shutil
 from pathlib import Path
 
 from . import variants as value_variants
 from .cases import CASES
 from .content import APPEAL_GROUPS, APPEAL_PARTS, APPLICANTS, OUTCOMES, Values, generate, golden
 from .office import check_pdf, convert, pdf_text
-from .real import REAL, SAMPLES
 from .render_docx import render_docx
 from .render_html import render_html
 from .render_lines import render_space, render_tsv
@@ -26,8 +25,7 @@ from .render_md import render_md
 from .render_text import render_text
 from .report import Case, build, extra_rows, style_for
 
-ROOT = Path(__file__).resolve().parents[1] / "data" / "corpus"
-SOURCES, GOLDEN = ROOT / "sources", ROOT / "golden"
+CASES_DIR = Path(__file__).resolve().parents[1] / "data" / "cases"
 # Variants that leave cells blank on purpose: the arithmetic then no longer holds.
 _BLANKING = {"blank_markers", "only_total", "total_blank"}
 
@@ -44,6 +42,16 @@ def check_arithmetic(requests: dict, appeals: dict, edition: str) -> None:
     for group in APPEAL_GROUPS:
         parts = [n(appeals[f"{group}_{p}"]) for p in APPEAL_PARTS[:-1]]
         assert n(appeals[f"{group}_total"]) == sum(parts), group
+
+
+def provenance(case: Case) -> dict:
+    """Where a generated case comes from: this generator, its case description and seed."""
+    return {
+        "kind": "generated",
+        "where": f"python -m tests.corpus.generate {case.name}: case {case.name} of tests/corpus/cases.py "
+                 f"(seed {case.seed}); the golden is the case's own numbers, never the converter's output",
+        "form": f"{case.fmt}; variants: {' '.join(sorted(case.variants)) or 'none'}",
+    }
 
 
 def render(case: Case) -> tuple[bytes, dict]:
@@ -82,7 +90,7 @@ def render(case: Case) -> tuple[bytes, dict]:
             data = convert(data, case.fmt, profile=case.seed)
             if case.fmt == "pdf":
                 check_pdf(data)
-    gold = golden(case.agency, case.year, case.edition, values, expect)
+    gold = {"provenance": provenance(case), **golden(case.agency, case.year, case.edition, values, expect)}
     if case.xfail:
         gold["xfail"] = {"cell": case.xfail[0], "reason": case.xfail[1]}
     return data, gold
@@ -90,31 +98,21 @@ def render(case: Case) -> tuple[bytes, dict]:
 
 def _write_golden(name: str, data: dict) -> None:
     text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-    (GOLDEN / f"{name}.json").write_text(text, encoding="utf-8")
+    (CASES_DIR / f"{name}.json").write_text(text, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("cases", nargs="*", help="case names to (re)generate; default: all")
     args = parser.parse_args(argv)
-    SOURCES.mkdir(parents=True, exist_ok=True)
-    GOLDEN.mkdir(parents=True, exist_ok=True)
+    CASES_DIR.mkdir(parents=True, exist_ok=True)
     for case in CASES:
         if args.cases and case.name not in args.cases:
             continue
         data, gold = render(case)
-        (SOURCES / f"{case.name}.{case.ext}").write_bytes(data)
+        (CASES_DIR / f"{case.name}.{case.ext}").write_bytes(data)
         _write_golden(case.name, gold)
         print(f"{case.name}.{case.ext}")
-    for name, (sample, gold) in REAL.items():
-        stem = name.rsplit(".", 1)[0]
-        if args.cases and stem not in args.cases:
-            continue
-        if gold["meta"]["year"] is not None:
-            check_arithmetic(gold["tables"]["requests"], gold["tables"]["appeals"]["count"], "2021")
-        shutil.copyfile(SAMPLES / sample, SOURCES / name)
-        _write_golden(stem, gold)
-        print(name)
     return 0
 
 

@@ -25,9 +25,11 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from ..errors import NianbaoError
 from ..files import save_atomically
+from ..spec import load_spec
 from . import PROJECT_NAME, config_path
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
     "XLWINGS_MODULE",
     "addin_modules",
     "build_addin",
+    "custom_ui_source",
     "install_addin",
     "macros_dir",
     "ribbon_source",
@@ -51,6 +54,7 @@ XLWINGS_SOURCE = "xlwings_custom_addin.bas"
 RIBBON_MODULE = "RibbonMyAddin"
 CUSTOM_UI = "customUI/customUI.xml"
 _TEMPLATE_PROJECT = "myaddin"
+_EDITIONS_MARKER = re.compile(r"^( *)<!-- editions:[^>]*-->\n", re.MULTILINE)
 _PROJECT_LINE = re.compile(r'^(Public Const PROJECT_NAME As String = )"[^"]*"', re.MULTILINE)
 
 
@@ -106,13 +110,27 @@ def _pyopenvba():
     return pyopenvba
 
 
+def custom_ui_source() -> str:
+    """macros/customUI.xml with the 新建空白年报 menu's buttons, one per edition of the spec."""
+    text = (macros_dir() / "customUI.xml").read_text(encoding="utf-8")
+    marker = _EDITIONS_MARKER.search(text)
+    if marker is None:
+        raise NianbaoError("macros/customUI.xml 缺少表格版本按钮的位置（<!-- editions … -->）")
+    indent = marker.group(1)
+    buttons = "".join(
+        f'{indent}<button id="nianbaoNew{key.capitalize()}" label="{escape(edition.menu_label)}" '
+        f'tag="{escape(key)}"\n{indent}        onAction="RibbonMyAddin.OnNewBlank"/>\n'
+        for key, edition in load_spec().editions.items())
+    return text[:marker.start()] + buttons + text[marker.end():]
+
+
 def build_addin(output: str | Path) -> Path:
     """Assemble nianbao.xlam at ``output`` (replacing an earlier build); returns its path."""
     pyopenvba = _pyopenvba()
     output = Path(output)
     template = xlwings_dir() / TEMPLATE
     modules = {XLWINGS_MODULE: xlwings_module_source(), RIBBON_MODULE: ribbon_source()}
-    custom_ui = (macros_dir() / "customUI.xml").read_bytes()
+    custom_ui = custom_ui_source().encode("utf-8")
 
     def write(tmp: Path) -> None:
         with tempfile.TemporaryDirectory() as work:

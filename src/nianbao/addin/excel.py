@@ -32,9 +32,8 @@ __all__ = ["MARKED", "TITLE", "about", "clear_marks", "consolidate_folder", "imp
            "new_blank", "validate"]
 
 TITLE = "年报"
-MARKED = "本工具添加"  # the 校验结果 sheet's hidden column: this cell's comment is ours
-_MARK_HEADER = "批注"
-_EDITIONS = {"2021": "2021年版", "2019": "2019年版", "legacy": "统计表"}
+MARKED = load_spec().findings.marked  # the 校验结果 sheet's hidden column: this cell's comment is ours
+_MARK_HEADER = load_spec().findings.marked_column
 
 
 # --- the shell every entry point runs in -------------------------------------------------
@@ -149,7 +148,6 @@ def validate(book: xw.Book) -> None:
     """校验: the rules on the open workbook's values; findings on a 校验结果 sheet, failing
     cells filled and commented, the first problem selected, the count in the status bar."""
     from ..validate import validate as check
-    from ..validate.annotate import summary
     from ..workbook import report_from_values
 
     sheets, names = _book_values(book)
@@ -164,14 +162,14 @@ def validate(book: xw.Book) -> None:
     if first is not None:
         first.sheet.activate()
         first.select()
-    _status(book, f"年报校验：{summary(result)}")
+    _status(book, f"年报校验：{result.summary()}")
 
 
 @entry_point
 def clear_marks(book: xw.Book) -> None:
     """清除标记: the 校验结果 sheet, and the fills and comments it lists; never a value."""
     if not _clear(book):
-        _alert(book, "当前工作簿没有校验标记（没有“校验结果”表）")
+        _alert(book, f"当前工作簿没有校验标记（没有“{load_spec().findings.sheet}”表）")
     _status(book, False)
 
 
@@ -215,7 +213,7 @@ def new_blank(book: xw.Book, edition: str) -> None:
         raise NianbaoError(f"没有“{edition}”这个表格版本（可选：{'、'.join(spec.editions)}）")
     documents = Path.home() / "Documents"
     target = _free_name((documents if documents.is_dir() else Path.home())
-                        / f"空白年报（{_EDITIONS.get(edition, edition)}）.xlsx")
+                        / f"空白年报（{spec.edition(edition).blank_label}）.xlsx")
     save_atomically(target, lambda tmp: build_template(edition, spec).save(tmp))
     _open_workbook(book.app, target)
     _status(book, f"年报：已新建 {target}")
@@ -281,33 +279,28 @@ def _place(finding: Any, names: dict[str, str], sheet_names: set[str]) -> tuple[
 
 def _mark(book: xw.Book, result: Any, names: dict[str, str]) -> xw.Range | None:
     """Fill and comment the failing cells, write the 校验结果 sheet; the first problem's cell."""
-    from ..validate.annotate import FILLS, HEADER, RESULT_SHEET, WIDTHS, finding_row, note_text, summary
+    from ..validate.annotate import FILLS, HEADER, RESULT_SHEET, WIDTHS
 
     sheet_names = {s.name for s in book.sheets}
     places = [_place(f, names, sheet_names) for f in result.findings]
-    cells: dict[tuple[str, str], list[Any]] = {}
-    for finding, place in zip(result.findings, places, strict=True):
-        if place is not None:
-            cells.setdefault(place, []).append(finding)
     noted = set()
-    for (sheet, address), findings in cells.items():
-        cell = book.sheets[sheet][address]
-        worst = "error" if any(f.is_error for f in findings) else "warning"
-        cell.color = _hex_fill(FILLS[worst])
+    for mark in result.marks(lambda f: _place(f, names, sheet_names)):
+        cell = book.sheets[mark.place[0]][mark.place[1]]
+        cell.color = _hex_fill(FILLS[mark.severity])
         if cell.note is None:  # a note of the clerk's own stays as it is
-            cell.add_note(note_text(findings))
-            noted.add((sheet, address))
-    rows: list[list[Any]] = [[f"校验结果：{summary(result)}"] + [None] * len(HEADER),
+            cell.add_note(mark.comment)
+            noted.add(mark.place)
+    rows: list[list[Any]] = [[f"{RESULT_SHEET}：{result.summary()}"] + [None] * len(HEADER),
                              [*HEADER, _MARK_HEADER]]
-    for number, (finding, place) in enumerate(zip(result.findings, places, strict=True), start=1):
-        link = finding.cell or ""
+    for row, place in zip(result.rows(), places, strict=True):
+        link = row.place or ""
         if place is not None:
             sheet, address = place
             target = "'" + sheet.replace("'", "''") + "'!" + address
             link = f'=HYPERLINK("#{target}","{sheet}!{address}")'
         mark = MARKED if place in noted else None
         noted.discard(place)  # one row per cell says so
-        rows.append([*finding_row(number, finding, link), mark])
+        rows.append([*row.cells(link), mark])
     results = book.sheets.add(RESULT_SHEET, after=book.sheets[len(book.sheets) - 1])
     results["A1"].value = rows
     results["A1"].font.bold = True
@@ -317,8 +310,8 @@ def _mark(book: xw.Book, result: Any, names: dict[str, str]) -> xw.Range | None:
     for column, width in enumerate(WIDTHS, start=1):
         results.range((1, column)).column_width = width
     results.range((3, 4), (max(3, len(rows)), 4)).wrap_text = True
-    for row, finding in enumerate(result.findings, start=3):
-        results.range((row, 2)).color = _hex_fill(FILLS[finding.severity])
+    for number, finding in enumerate(result.findings, start=3):
+        results.range((number, 2)).color = _hex_fill(FILLS[finding.severity])
     results.range((1, len(HEADER) + 1)).columns.hidden = True
     for place in places:
         if place is not None:
@@ -331,13 +324,14 @@ def _clear(book: xw.Book) -> bool:
     """Remove the marks that the 校验结果 sheet lists (its 位置 column), then the sheet; False
     when there is no such sheet. Only comments the sheet says this tool added are deleted."""
     from ..validate.annotate import HEADER, RESULT_SHEET
+    from ..validate.findings import PLACE_COLUMN
 
     if RESULT_SHEET not in {s.name for s in book.sheets}:
         return False
     results = book.sheets[RESULT_SHEET]
     last = results.used_range.last_cell
     rows = results.range((1, 1), (max(last.row, 2), len(HEADER) + 1)).options(ndim=2).value
-    where, marked = HEADER.index("位置"), len(HEADER)
+    where, marked = PLACE_COLUMN, len(HEADER)  # 位置, and the hidden column after the spec's columns
     sheet_names = {s.name for s in book.sheets}
     seen = set()
     for row in rows[2:]:

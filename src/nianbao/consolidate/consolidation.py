@@ -15,16 +15,15 @@ from ..model import Cell, Meta, Report
 from ..spec import Spec, load_spec
 from ..validate import Finding, ValidationReport, validate, validate_many
 from ..validate.findings import cell_name, json_number
-from ..validate.frames import MATRIX_TABLES, table_shape
+from ..validate.frames import table_shape
 from .inputs import agency_key, read_roster
 from .reading import Read, read_many
 from .totals import CellTotal, LegacyTotal, Stack, cell_totals, legacy_totals, stack
 
-__all__ = ["DUPLICATE_RULE", "Change", "Consolidation", "Department", "Duplicate", "consolidate"]
+__all__ = ["DUPLICATE_RULE", "Change", "Consolidation", "Department", "Duplicate", "consolidate",
+           "unreadable_findings"]
 
 Number = int | float
-SUMMARY_AGENCY = "（汇总）"
-PASSED, WARNED, FAILED = "通过", "有警告", "有错误"
 DUPLICATE_RULE = "以修改时间最新的文件为准"
 LARGEST_CHANGES = 20
 
@@ -61,10 +60,15 @@ class Department:
         return self.report.meta.edition or ""
 
     @property
-    def status(self) -> str:
-        """通过, 有警告 or 有错误."""
+    def state(self) -> str:
+        """passed, warned (warnings only) or failed (some error)."""
         counts = self.validation.counts
-        return FAILED if counts["errors"] else WARNED if counts["warnings"] else PASSED
+        return "failed" if counts["errors"] else "warned" if counts["warnings"] else "passed"
+
+    @property
+    def status(self) -> str:
+        """The state as 明细 shows it: 通过, 有警告 or 有错误."""
+        return load_spec().consolidated.status[self.state]
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -116,7 +120,7 @@ class Consolidation:
     apart: list[CellTotal] = field(default_factory=list)  # cells of other editions, summed apart
     legacy: list[LegacyTotal] = field(default_factory=list)
     summary: ValidationReport = field(default_factory=ValidationReport)  # the sum, validated
-    mismatches: list[str] = field(default_factory=list)  # 汇总 cells that differ from Σ 明细
+    mismatches: list[Finding] = field(default_factory=list)  # 汇总 cells that differ from Σ 明细
     changes: list[Change] = field(default_factory=list)  # largest changes since last year
     previous_year: int | None = None
     has_previous: bool = False
@@ -153,7 +157,7 @@ def summary_cells(edition: str | None, spec: Spec) -> list[tuple[str, str, str]]
     if edition is None:
         return []
     tables = spec.edition(edition).tables
-    return [(key, row.key, col.key) for key in MATRIX_TABLES if key in tables
+    return [(key, row.key, col.key) for key in spec.matrix_tables if key in tables
             for row, col in tables[key].cells()]
 
 
@@ -213,19 +217,21 @@ def _departments(reads: Sequence[Read]) -> tuple[list[Department], list[tuple[Pa
 def _summary_report(result: Consolidation, spec: Spec) -> Report | None:
     if result.edition is None or result.edition == "legacy":
         return None
-    report = Report.blank(Meta(agency=SUMMARY_AGENCY, year=result.year, edition=result.edition,
+    agency = spec.consolidated.summary_agency
+    report = Report.blank(Meta(agency=agency, year=result.year, edition=result.edition,
                                source=result.output.name), spec)
     for t in result.totals:
         report.tables[t.table][t.row][t.column] = Cell(t.value)
     return report
 
 
-def _mismatches(result: Consolidation, data: Stack, spec: Spec) -> list[str]:
+def _mismatches(result: Consolidation, data: Stack, spec: Spec) -> list[Finding]:
     """汇总 cells that differ from the column sums of the 明细 rows (as they are written)."""
     from .sheets import detail_matrix
 
     cells = summary_cells(result.edition, spec)
     matrix = detail_matrix(data, cells, spec)
+    rule = spec.rule("consolidate.sum")
     wrong = []
     for j, total in enumerate(result.totals):
         column = matrix[:, j]
@@ -233,8 +239,11 @@ def _mismatches(result: Consolidation, data: Stack, spec: Spec) -> list[str]:
         expected = json_number(column[filled].sum()) if filled.any() else None
         if expected != json_number(total.value):
             table = spec.edition(result.edition).table(total.table)  # type: ignore[arg-type]
-            wrong.append(f"{cell_name(table, total.row, total.column)}：汇总为{total.value}，"
-                         f"各单位合计为{expected}")
+            actual = json_number(total.value)
+            message = rule.render(where=cell_name(table, total.row, total.column), actual=actual,
+                                  expected=expected)
+            wrong.append(Finding(rule.id, rule.severity, total.table, total.row, total.column, None,
+                                 expected, actual, message))
     return wrong
 
 
@@ -266,7 +275,7 @@ def _changes(members: Sequence[Department], spec: Spec) -> list[Change]:
     now = stack([d.report for d in pairs], spec)
     before = stack([d.previous for d in pairs], spec)  # type: ignore[misc]
     found = []
-    for key in MATRIX_TABLES:
+    for key in spec.matrix_tables:
         shape = table_shape(spec, key)
         both = now.present[key] & before.present[key]
         a, b = now.values[key], before.values[key]
@@ -284,11 +293,19 @@ def _changes(members: Sequence[Department], spec: Spec) -> list[Change]:
 
 
 def _missing_table_findings(department: Department, spec: Spec) -> tuple[Finding, ...]:
-    titles = [department.report.edition_spec(spec).table(k).title
-              for k in department.report.missing_tables(spec)]
-    return tuple(Finding("consolidate.missing_table", "warning", key, None, None, None, None, None,
-                         f"报告中没有{title}，未计入汇总")
-                 for key, title in zip(department.report.missing_tables(spec), titles, strict=True))
+    rule = spec.rule("consolidate.missing_table")
+    edition = department.report.edition_spec(spec)
+    return tuple(Finding(rule.id, rule.severity, key, None, None, None, None, None,
+                         rule.render(title=edition.table(key).title))
+                 for key in department.report.missing_tables(spec))
+
+
+def unreadable_findings(result: Consolidation, spec: Spec | None = None) -> ValidationReport:
+    """The files that could not be read, one finding each (in the order of ``result.unreadable``)."""
+    rule = (spec or load_spec()).rule("consolidate.unreadable")
+    return ValidationReport(tuple(
+        Finding(rule.id, rule.severity, rule.table, None, None, None, None, None, rule.render(reason=reason))
+        for _, reason in result.unreadable))
 
 
 def consolidate(inputs: Sequence[str | Path], output: str | Path, *, roster: str | Path | None = None,
@@ -330,7 +347,7 @@ def consolidate(inputs: Sequence[str | Path], output: str | Path, *, roster: str
     result.totals = cell_totals(data, main, spec)
     editions = sorted({d.edition for d in matrix_members})
     own = set(main)
-    extra = [(key, row.key, col.key) for e in editions for key in MATRIX_TABLES
+    extra = [(key, row.key, col.key) for e in editions for key in spec.matrix_tables
              if key in spec.edition(e).tables
              for row, col in (*(spec.edition(e).table(key).cells() if e != result.edition else ()),
                               *spec.edition(e).table(key).off_form_cells())]

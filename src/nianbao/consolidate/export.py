@@ -11,7 +11,7 @@ import pandas as pd
 from ..errors import NianbaoError
 from ..files import save_atomically
 from ..spec import Spec, load_spec
-from ..validate.frames import MATRIX_TABLES, table_shape
+from ..validate.frames import table_shape
 from .totals import stack
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ def long_frame(result: Consolidation, spec: Spec | None = None) -> pd.DataFrame:
     years = np.array([d.year for d in members], dtype=object)
     editions = np.array([d.edition for d in members], dtype=object)
     sources = np.array([d.path.name for d in members], dtype=object)
-    for key in MATRIX_TABLES:
+    for key in spec.matrix_tables:
         shape = table_shape(spec, key)
         k, r, c = np.nonzero(data.present[key])
         values = data.values[key][k, r, c]

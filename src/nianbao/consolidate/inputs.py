@@ -7,10 +7,9 @@ from pathlib import Path
 
 from ..agency import agency_key
 from ..errors import UnreadableInput
+from ..spec import load_spec
 
 __all__ = ["agency_key", "read_roster"]
-
-_ROSTER_HEADERS = ("填报单位", "单位名称", "单位", "部门名称", "部门", "名称", "机关名称")
 
 
 def _decode(data: bytes) -> str:
@@ -48,7 +47,7 @@ def read_roster(path: str | Path) -> list[str]:
     column, start = 0, 0
     if rows:
         header = [agency_key(c) for c in rows[0]]
-        for label in _ROSTER_HEADERS:
+        for label in load_spec().consolidated.roster_headers:
             if label in header:
                 column, start = header.index(label), 1
                 break

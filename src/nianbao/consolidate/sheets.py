@@ -32,28 +32,23 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.pagebreak import Break
 
 from ..files import is_workbook
-from ..spec import Spec
-from ..validate.findings import cell_name, json_number
+from ..spec import Spec, load_spec
+from ..validate.findings import FindingRow, ValidationReport, cell_name, json_number
 from ..validate.frames import table_shape
 from ..workbook import TableLayout, print_setup, table_layout, text_row_height
 from ..workbook.cells import workbook_parts
-from .consolidation import DUPLICATE_RULE, Consolidation, Department
+from .consolidation import DUPLICATE_RULE, Consolidation, Department, unreadable_findings
 from .totals import Stack
 
-__all__ = ["HEADLINE", "SHEETS", "detail_matrix", "summary_name", "write_consolidation"]
+__all__ = ["detail_matrix", "summary_name", "write_consolidation"]
 
-SHEETS = {
-    "summary": "汇总", "detail": "明细", "findings": "校验", "roster": "缺报与重复",
-    "years": "同比", "legacy": "统计表汇总", "charts": "图表",
-}
-_FONT = "宋体"
+_FONT = load_spec().consolidated.font
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
-_STATUS_FILL = {"通过": PatternFill("solid", fgColor="C6EFCE"),
-                "有警告": PatternFill("solid", fgColor="FFEB9C"),
-                "有错误": PatternFill("solid", fgColor="FFC7CE")}
-_SEVERITY = {"error": "错误", "warning": "警告"}
+_STATE_FILL = {"passed": PatternFill("solid", fgColor="C6EFCE"),
+               "warned": PatternFill("solid", fgColor="FFEB9C"),
+               "failed": PatternFill("solid", fgColor="FFC7CE")}
 _BOLD = Font(name=_FONT, size=10, bold=True)
 _NORMAL = Font(name=_FONT, size=10)
 _TITLE = Font(name=_FONT, size=14, bold=True)
@@ -62,19 +57,8 @@ _LINK = Font(name=_FONT, size=10, color="0563C1", underline="single")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 _NUMBER = Alignment(horizontal="right", vertical="center")
-_OUTCOMES = "三、本年度办理结果"
 _TRAILING_NOTE = re.compile(r"（[^（）]*）$")
 _TOP_DEPARTMENTS = 20
-# Figures shown beside last year's on the 同比 sheet, per department.
-HEADLINE = (
-    ("requests", "new_received", "total"),
-    ("requests", "carried_in", "total"),
-    ("requests", "total_processed", "total"),
-    ("requests", "carried_over", "total"),
-    ("appeals", "count", "review_total"),
-    ("appeals", "count", "suit_direct_total"),
-    ("appeals", "count", "suit_after_review_total"),
-)
 
 
 def summary_name(table: str, row: str, column: str) -> str:
@@ -209,12 +193,13 @@ def _table_block(grid: _Grid, wb: Workbook, layout: TableLayout, top: int,
 
 
 def _edition_label(spec: Spec, key: str) -> str:
-    return spec.edition(key).label.split("（")[0] if key != "legacy" else "统计表（2018年及以前）"
+    return spec.edition(key).short_label
 
 
 def _summary_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
-    ws = wb.create_sheet(SHEETS["summary"])
-    print_setup(ws, SHEETS["summary"])  # before any row: streamed sheets write their properties first
+    name = spec.consolidated.sheets["summary"]
+    ws = wb.create_sheet(name)
+    print_setup(ws, name)  # before any row: streamed sheets write their properties first
     grid = _Grid(ws)
     edition = result.edition
     layouts = ([table_layout(t) for t in spec.edition(edition).tables.values() if t.layout != "indicators"]
@@ -223,7 +208,7 @@ def _summary_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
     widths = _summary_widths(width) if layouts else {1: 24.0, 2: 60.0}
     _widths(ws, widths)
     year = f"{result.year}年度" if result.year else ""
-    grid.put(1, 1, f"{year}政府信息公开工作年度报告汇总表", font=_TITLE, align=_CENTER, border=False)
+    grid.put(1, 1, f"{year}{spec.consolidated.title}", font=_TITLE, align=_CENTER, border=False)
     grid.merge(1, 1, 1, width, bordered=False)
     grid.put(2, 1, _summary_line(result, spec), align=_LEFT, border=False)
     grid.merge(2, 1, 2, width, bordered=False)
@@ -256,30 +241,32 @@ def _summary_widths(width: int) -> dict[int, float]:
 
 def _summary_line(result: Consolidation, spec: Spec) -> str:
     parts = [f"汇总单位 {result.departments} 个"]
-    editions = _edition_counts(d.edition for d in result.members)
+    editions = _edition_counts((d.edition for d in result.members), spec)
     if editions:
         parts.append("其中" + "、".join(f"{_edition_label(spec, e)} {n} 个" for e, n in editions))
     if result.edition:
         parts.append(f"本表按{_edition_label(spec, result.edition)}汇总")
-    parts.append(f"有错误 {sum(1 for d in result.members if d.status == '有错误')} 个，"
-                 f"有警告 {sum(1 for d in result.members if d.status == '有警告')} 个")
+    status = spec.consolidated.status
+    parts.append(f"{status['failed']} {sum(1 for d in result.members if d.state == 'failed')} 个，"
+                 f"{status['warned']} {sum(1 for d in result.members if d.state == 'warned')} 个")
     if result.unreadable:
         parts.append(f"无法读取的文件 {len(result.unreadable)} 个")
     if result.roster is not None:
         parts.append(f"缺报 {len(result.missing)} 个")
     if result.duplicates:
         parts.append(f"重复报送 {len(result.duplicates)} 个")
-    parts.append("与各单位明细合计一致" if result.summary_matches else "与各单位明细合计不一致（见校验表）")
+    parts.append("与各单位明细合计一致" if result.summary_matches
+                 else f"与各单位明细合计不一致（见{spec.consolidated.sheets['findings']}表）")
     return "；".join(parts) + "。"
 
 
-def _edition_counts(items: Iterable[str]) -> list[tuple[str, int]]:
-    """How many departments used each edition, newest edition first."""
+def _edition_counts(items: Iterable[str], spec: Spec) -> list[tuple[str, int]]:
+    """How many departments used each edition, newest edition first (the spec's order)."""
     counts: dict[str, int] = {}
     for item in items:
         counts[item] = counts.get(item, 0) + 1
-    order = {"2021": 0, "2019": 1, "legacy": 2}
-    return sorted(counts.items(), key=lambda kv: order.get(kv[0], 9))
+    order = {key: i for i, key in enumerate(spec.editions)}
+    return sorted(counts.items(), key=lambda kv: order.get(kv[0], len(order)))
 
 
 def _notes(grid: _Grid, result: Consolidation, spec: Spec, top: int, width: int) -> int:
@@ -321,13 +308,13 @@ def _notes(grid: _Grid, result: Consolidation, spec: Spec, top: int, width: int)
         grid.put(top, 1, text, align=_LEFT, border=False)
         grid.merge(top, 1, top, width, bordered=False)
         top += 1
-        for c, text in enumerate(("表格版本", "表格", "项目", "合计", "单位数"), start=1):
+        for c, text in enumerate(spec.consolidated.headers["apart"], start=1):
             grid.put(top, c, text, font=_BOLD, fill=_HEADER_FILL, align=_CENTER)
         top += 1
         for t in result.apart:
             edition = t.editions[0] if t.editions else ""
             table = spec.edition(edition).table(t.table) if edition else None
-            labels = "、".join(_edition_label(spec, e) for e, _ in _edition_counts(t.editions))
+            labels = "、".join(_edition_label(spec, e) for e, _ in _edition_counts(t.editions, spec))
             grid.put(top, 1, labels, align=_LEFT)
             grid.put(top, 2, table.title if table else t.table, align=_LEFT)
             grid.put(top, 3, cell_name(table, t.row, t.column) if table else t.row, align=_LEFT)
@@ -339,8 +326,7 @@ def _notes(grid: _Grid, result: Consolidation, spec: Spec, top: int, width: int)
 
 # --- 明细 ------------------------------------------------------------------------------------------
 
-_DETAIL_FIXED = (("填报单位", 28.0), ("报告年度", 8.0), ("表格版本", 10.0), ("校验状态", 9.0),
-                 ("错误", 6.0), ("警告", 6.0), ("文件", 24.0))
+_DETAIL_WIDTHS = (28.0, 8.0, 10.0, 9.0, 6.0, 6.0, 24.0)  # of the spec's [consolidated] detail_columns
 
 
 def detail_matrix(data: Stack, cells: Sequence[tuple[str, str, str]], spec: Spec) -> np.ndarray:
@@ -368,7 +354,7 @@ def _detail_headers(result: Consolidation, spec: Spec) -> tuple[list[str], list[
             table = spec.edition(result.edition).table(table_key)  # type: ignore[arg-type]
             group = f"{_edition_label(spec, result.edition)}表外项目（未计入汇总）"  # type: ignore[arg-type]
         else:
-            edition = next(e for e in ("2021", "2019") if e != result.edition
+            edition = next(e for e in spec.editions if e != result.edition
                            and table_key in spec.edition(e).tables
                            and spec.edition(e).table(table_key).has_row(row_key))
             table = spec.edition(edition).table(table_key)
@@ -407,13 +393,15 @@ def _detail_sheet(wb: Workbook, result: Consolidation, spec: Spec, data: Stack) 
     """The sheet with the departments' own columns; their numbers come back as XML by row
     (``_splice_numbers`` puts them in: streaming a quarter million cells through openpyxl
     takes seconds)."""
-    ws = wb.create_sheet(SHEETS["detail"])
-    print_setup(ws, SHEETS["detail"])
+    name = spec.consolidated.sheets["detail"]
+    ws = wb.create_sheet(name)
+    print_setup(ws, name)
     ws.page_setup.fitToWidth = 0  # hundreds of columns: pages across, the agency repeated on each
     ws.print_title_cols = "A:A"
     groups, row_labels, col_labels, _ = _detail_headers(result, spec)
-    fixed = len(_DETAIL_FIXED)
-    _widths(ws, {i + 1: w for i, (_, w) in enumerate(_DETAIL_FIXED)})
+    headers = spec.consolidated.detail_columns
+    fixed = len(headers)
+    _widths(ws, {i + 1: w for i, w in enumerate(_DETAIL_WIDTHS)})
     for j in range(len(groups)):
         ws.column_dimensions[get_column_letter(fixed + j + 1)].width = 11.0
     ws.row_dimensions[2].height = 66.0
@@ -421,10 +409,11 @@ def _detail_sheet(wb: Workbook, result: Consolidation, spec: Spec, data: Stack) 
     ws.freeze_panes = "B4"
     last = get_column_letter(fixed + len(groups))
     ws.auto_filter.ref = f"A3:{last}{3 + max(len(result.members), 1)}"
-    ws.append([_header_cell(ws, "单位及校验情况")] + [_header_cell(ws, None)] * (fixed - 1)
+    [group] = spec.consolidated.headers["detail_group"]
+    ws.append([_header_cell(ws, group)] + [_header_cell(ws, None)] * (fixed - 1)
               + [_header_cell(ws, g) for g in groups])
     ws.append([_header_cell(ws, None)] * fixed + [_header_cell(ws, t) for t in row_labels])
-    ws.append([_header_cell(ws, h) for h, _ in _DETAIL_FIXED] + [_header_cell(ws, t) for t in col_labels])
+    ws.append([_header_cell(ws, h) for h in headers] + [_header_cell(ws, t) for t in col_labels])
     ws.merged_cells.add(f"A1:{get_column_letter(fixed)}2")  # row 3, the filter row, names the columns
     _merge_runs(ws, 1, fixed + 1, groups)
     _merge_runs(ws, 2, fixed + 1, [f"{g}\x00{t}" for g, t in zip(groups, row_labels, strict=True)])
@@ -434,13 +423,13 @@ def _detail_sheet(wb: Workbook, result: Consolidation, spec: Spec, data: Stack) 
     letters = [get_column_letter(fixed + j + 1) for j in range(len(groups))]
     numbers: dict[int, str] = {}
     statuses = {}
-    for name, fill in _STATUS_FILL.items():
-        statuses[name] = WriteOnlyCell(ws, name)
-        statuses[name].fill, statuses[name].alignment = fill, _CENTER
+    for state, fill in _STATE_FILL.items():
+        statuses[state] = WriteOnlyCell(ws, spec.consolidated.status[state])
+        statuses[state].fill, statuses[state].alignment = fill, _CENTER
     link_style = WriteOnlyCell(ws)
     link_style.font = _LINK
     for r, d in enumerate(result.members, start=4):
-        status = _like(ws, d.status, statuses[d.status])
+        status = _like(ws, d.status, statuses[d.state])
         link = _like(ws, d.path.name, link_style)
         link.hyperlink = _link(d.path, result.output)
         i = matrix_row.get(id(d))
@@ -489,23 +478,17 @@ def _splice_numbers(path: str | Path | IO[bytes], sheet: str, numbers: dict[int,
 
 # --- 校验 ------------------------------------------------------------------------------------------
 
-_FINDING_COLUMNS = (("填报单位", 26.0), ("报告年度", 8.0), ("文件", 22.0), ("严重程度", 8.0),
-                    ("规则", 22.0), ("规则说明", 30.0), ("单元格", 20.0), ("应为", 8.0), ("实际", 8.0),
-                    ("说明", 70.0))
-
-
-def _rule_title(spec: Spec, rule_id: str) -> str:
-    titles = {"consolidate.unreadable": "无法读取的文件", "consolidate.missing_table": "缺少表格",
-              "consolidate.sum": "汇总与各单位合计一致"}
-    if rule_id in titles:
-        return titles[rule_id]
-    return next((r.title for r in spec.rules if r.id == rule_id), "")
+# The widths of the spec's [consolidated] findings_columns.
+_FINDING_WIDTHS = (26.0, 8.0, 22.0, 8.0, 22.0, 30.0, 20.0, 8.0, 8.0, 70.0)
 
 
 def _findings_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
-    ws = wb.create_sheet(SHEETS["findings"])
-    print_setup(ws, SHEETS["findings"])
-    _widths(ws, {i + 1: w for i, (_, w) in enumerate(_FINDING_COLUMNS)})
+    """Every finding as the validator presents it (FindingRow), after its department and file."""
+    name = spec.consolidated.sheets["findings"]
+    ws = wb.create_sheet(name)
+    print_setup(ws, name)
+    headers = spec.consolidated.findings_columns
+    _widths(ws, {i + 1: w for i, w in enumerate(_FINDING_WIDTHS)})
     ws.freeze_panes = "A2"
     rows: list[tuple[int, int, list[Any]]] = []  # (severity, order, cells)
 
@@ -517,27 +500,28 @@ def _findings_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
         cell.hyperlink = target
         return cell
 
-    for path, reason in result.unreadable:
-        rows.append((0, -1, [None, None, link_cell(path.name, _link(path, result.output)), "错误",
-                             "consolidate.unreadable", _rule_title(spec, "consolidate.unreadable"), None,
-                             None, None, f"无法读取：{reason}"]))
-    for message in result.mismatches:
-        rows.append((0, -1, ["（汇总）", result.year, result.output.name, "错误", "consolidate.sum",
-                             _rule_title(spec, "consolidate.sum"), None, None, None, message]))
-    for f in result.summary.findings:
-        rows.append((0 if f.is_error else 1, -1, ["（汇总）", result.year, result.output.name,
-                                                 _SEVERITY[f.severity], f.rule, _rule_title(spec, f.rule),
-                                                 f.cell, f.expected, f.actual, "汇总表：" + f.message]))
+    def add(order: int, department: list[Any], row: FindingRow, prefix: str = "") -> None:
+        rows.append((0 if row.finding.is_error else 1, order, [
+            *department, row.level, row.finding.rule, row.title, row.place, row.finding.expected,
+            row.finding.actual, prefix + row.finding.message]))
+
+    files = unreadable_findings(result, spec)
+    for (path, _), row in zip(result.unreadable, files.rows(spec), strict=True):
+        add(-1, [None, None, link_cell(path.name, _link(path, result.output))], row)
+    agency = spec.consolidated.summary_agency
+    for row in ValidationReport(tuple(result.mismatches)).rows(spec):
+        add(-1, [agency, result.year, result.output.name], row)
+    summary_prefix = f"{spec.consolidated.sheets['summary']}表："
+    for row in result.summary.rows(spec):
+        add(-1, [agency, result.year, result.output.name], row, summary_prefix)
     for order, d in enumerate(result.members):
         in_workbook = bool(d.findings) and is_workbook(d.path)
-        for f in d.findings:
-            target = _link(d.path, result.output, f.cell if in_workbook else None)
-            rows.append((0 if f.is_error else 1, order, [
-                _text(ws, d.agency), d.year, link_cell(d.path.name, target), _SEVERITY[f.severity], f.rule,
-                _rule_title(spec, f.rule), f.cell, f.expected, f.actual, f.message]))
+        for row in d.validation.rows(spec):
+            target = _link(d.path, result.output, row.place if in_workbook else None)
+            add(order, [_text(ws, d.agency), d.year, link_cell(d.path.name, target)], row)
     rows.sort(key=lambda item: (item[0], item[1]))
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(_FINDING_COLUMNS))}{len(rows) + 1}"
-    ws.append([_header_cell(ws, h) for h, _ in _FINDING_COLUMNS])
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+    ws.append([_header_cell(ws, h) for h in headers])
     for _, _, cells in rows:
         ws.append(cells)
     ws.print_title_rows = "1:1"
@@ -572,10 +556,12 @@ def _modified(d: Department) -> str:
 
 
 def _roster_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
-    ws = wb.create_sheet(SHEETS["roster"])
-    print_setup(ws, SHEETS["roster"])
+    name = spec.consolidated.sheets["roster"]
+    ws = wb.create_sheet(name)
+    print_setup(ws, name)
     _widths(ws, {1: 30.0, 2: 10.0, 3: 30.0, 4: 20.0, 5: 10.0, 6: 10.0})
     grid = _Grid(ws)
+    headers = spec.consolidated.headers
     top = 1
     if result.roster is None:
         grid.put(top, 1, "未提供单位名单（--roster），无法列出缺报单位。", font=_NOTE, align=_LEFT,
@@ -583,48 +569,53 @@ def _roster_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
         top += 2
     else:
         top = _section(grid, top, f"缺报单位：名单中有、未收到报告（{len(result.missing)} 个）",
-                       ("单位名称",), [(name,) for name in result.missing])
+                       headers["missing"], [(name,) for name in result.missing])
     rows = []
     for dup in result.duplicates:
         for d in (dup.kept, *dup.dropped):
             rows.append((dup.agency, dup.year, (d.path.name, _link(d.path, result.output)),
-                         _modified(d), "采用" if d is dup.kept else "未采用", d.status))
+                         _modified(d), headers["used"][0 if d is dup.kept else 1], d.status))
     top = _section(grid, top, f"重复报送：同一单位同一年度收到多份（{len(result.duplicates)} 个单位），"
                               f"{DUPLICATE_RULE}",
-                   ("填报单位", "报告年度", "文件", "修改时间", "是否采用", "校验状态"), rows)
+                   headers["duplicates"], rows)
     if result.roster is not None:
         top = _section(grid, top, f"不在名单中的单位（{len(result.not_on_roster)} 个，已计入汇总）",
-                       ("填报单位",), [(name,) for name in result.not_on_roster])
+                       headers["not_on_roster"], [(name,) for name in result.not_on_roster])
     top = _section(grid, top, f"报告年度与本次汇总不同（{len(result.other_year)} 个，未计入汇总）",
-                   ("填报单位", "报告年度", "文件"),
+                   headers["other_year"],
                    [(d.agency, d.year, (d.path.name, _link(d.path, result.output)))
                     for d in result.other_year])
-    _section(grid, top, f"无法读取的文件（{len(result.unreadable)} 个）", ("文件", "原因"),
+    _section(grid, top, f"无法读取的文件（{len(result.unreadable)} 个）", headers["unreadable"],
              [((p.name, _link(p, result.output)), reason) for p, reason in result.unreadable])
     grid.write()
 
 
 # --- 同比 ------------------------------------------------------------------------------------------
 
-def _year_check(d: Department, rule: str) -> str:
+def _year_check(d: Department, rule: str, spec: Spec) -> tuple[str, bool]:
+    """What the 同比 sheet says of a two-year rule for a department, and whether it holds."""
+    same, none = spec.consolidated.headers["year_checks"]
     if d.previous is None:
-        return "上年未报送"
+        return none, True
     found = d.validation.by_rule(rule)
-    return f"{len(found)} 处不一致" if found else "一致"
+    return (f"{len(found)} 处不一致", False) if found else (same, True)
 
 
 def _years_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
-    ws = wb.create_sheet(SHEETS["years"])
-    print_setup(ws, SHEETS["years"])
+    name = spec.consolidated.sheets["years"]
+    ws = wb.create_sheet(name)
+    print_setup(ws, name)
     grid = _Grid(ws)
-    edition = result.edition or "2021"
-    labels = [cell_name(spec.edition(edition).table(t), r, c) for t, r, c in HEADLINE]
+    headers = spec.consolidated.headers
+    headline = spec.consolidated.headline
+    edition = spec.edition_of(result.edition)
+    labels = [cell_name(edition.table(t), r, c) for t, r, c in headline]
     width = 2 + 3 * len(labels) + 2
     _widths(ws, {1: 26.0, 2: 22.0, **{c: 8.0 for c in range(3, width - 1)}, width - 1: 12.0, width: 12.0})
-    previous = f"{result.previous_year}年度" if result.previous_year else "上年"
+    previous = f"{result.previous_year}年度" if result.previous_year else headers["year_values"][0]
     grid.put(1, 1, f"与{previous}对比", font=_TITLE, align=_LEFT, border=False)
     grid.merge(1, 1, 1, width, bordered=False)
-    fixed = ((1, "填报单位"), (2, "上年文件"), (width - 1, "上年结转核对"), (width, "现行有效件数核对"))
+    fixed = tuple(zip((1, 2, width - 1, width), headers["years"], strict=True))
     for c, text in fixed:
         grid.put(2, c, text, font=_BOLD, fill=_HEADER_FILL, align=_CENTER)
         grid.merge(2, c, 3, c, fill=_HEADER_FILL)
@@ -632,7 +623,7 @@ def _years_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
         c = 3 + 3 * i
         grid.put(2, c, label, font=_BOLD, fill=_HEADER_FILL, align=_CENTER)
         grid.merge(2, c, 2, c + 2, fill=_HEADER_FILL)
-        for k, text in enumerate(("上年", "本年", "增减")):
+        for k, text in enumerate(headers["year_values"]):
             grid.put(3, c + k, text, font=_BOLD, fill=_HEADER_FILL, align=_CENTER)
     ws.row_dimensions[2].height = 45.0
     r = 4
@@ -641,8 +632,8 @@ def _years_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
         if d.previous_path is not None:
             grid.put(r, 2, d.previous_path.name, link=_link(d.previous_path, result.output), align=_LEFT)
         else:
-            grid.put(r, 2, "上年未报送", font=_NOTE, align=_LEFT)
-        for i, key in enumerate(HEADLINE):
+            grid.put(r, 2, headers["year_checks"][1], font=_NOTE, align=_LEFT)
+        for i, key in enumerate(headline):
             now = _value(d.report, key)
             before = _value(d.previous, key) if d.previous is not None else None
             c = 3 + 3 * i
@@ -651,8 +642,8 @@ def _years_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
             both = d.previous is not None and (now is not None or before is not None)
             grid.put(r, c + 2, json_number((now or 0) - (before or 0)) if both else None)
         for c, rule in ((width - 1, "year.carried_in"), (width, "year.in_force")):
-            text = _year_check(d, rule)
-            fill = _STATUS_FILL["有错误" if "不一致" in text else "通过"] if d.previous is not None else None
+            text, holds = _year_check(d, rule, spec)
+            fill = _STATE_FILL["passed" if holds else "failed"] if d.previous is not None else None
             grid.put(r, c, text, fill=fill, align=_CENTER)
         r += 1
     ws.freeze_panes = "B4"
@@ -662,13 +653,13 @@ def _years_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
                if d.previous is not None and d.previous_match]
     if matched:
         top = _section(grid, top, f"名称写法不同、按同一单位匹配的上年报告（{len(matched)} 个）",
-                       ("填报单位", "上年报告中的名称", "说明"), matched)
+                       headers["matched"], matched)
     rows = []
     for ch in result.changes:
         rate = (f"{ch.difference / ch.previous:+.0%}" if ch.previous else "—")
         rows.append((ch.agency, ch.label, ch.previous, ch.current, ch.difference, rate))
     _section(grid, top, f"变化最大的项目（按增减的绝对值，前 {len(rows)} 项）",
-             ("填报单位", "项目", "上年", "本年", "增减", "增幅"), rows, empty="无可比数据")
+             headers["changes"], rows, empty="无可比数据")
     grid.write()
 
 
@@ -683,14 +674,16 @@ def _value(report: Any, key: tuple[str, str, str]) -> Any:
 # --- 统计表汇总 ------------------------------------------------------------------------------------
 
 def _legacy_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
-    ws = wb.create_sheet(SHEETS["legacy"])
-    print_setup(ws, SHEETS["legacy"])
+    name = spec.consolidated.sheets["legacy"]
+    ws = wb.create_sheet(name)
+    print_setup(ws, name)
     cumulative = any(t.cumulative is not None for t in result.legacy)
     _widths(ws, {1: 10.0, 2: 60.0, 3: 8.0, 4: 12.0, 5: 12.0, **({6: 14.0} if cumulative else {})})
     ws.freeze_panes = "A2"
-    headers = ["编码", "统计指标", "单位", "合计", "填报单位数"]
+    headers = list(spec.consolidated.headers["legacy"])
+    total = headers[3]  # 合计
     if cumulative:  # a second value column (历年累计) some departments reported
-        headers.append(spec.edition("legacy").table("legacy").cumulative_label + "合计")
+        headers.append(spec.edition("legacy").table("legacy").cumulative_label + total)
     ws.append([_header_cell(ws, h) for h in headers])
     for t in result.legacy:
         ws.append([t.code, t.label, t.unit, t.value, t.departments] + ([t.cumulative] if cumulative else []))
@@ -706,7 +699,8 @@ def _outcomes(result: Consolidation, spec: Spec) -> list[tuple[str, Any]]:
     totals = {(t.row, t.column): t.value for t in result.totals if t.table == "requests"}
     groups: dict[str, float] = {}
     for row in table.rows:
-        if len(row.path) < 2 or row.path[0] != _OUTCOMES or row.key == "total_processed":
+        outcome = len(row.path) >= 2 and row.path[0] == spec.consolidated.outcome_group
+        if not outcome or row.key == "total_processed":
             continue
         label = _TRAILING_NOTE.sub("", row.path[1]) or row.path[1]
         groups[label] = groups.get(label, 0) + (totals.get((row.key, "total")) or 0)
@@ -714,25 +708,28 @@ def _outcomes(result: Consolidation, spec: Spec) -> list[tuple[str, Any]]:
 
 
 def _charts_sheet(wb: Workbook, result: Consolidation, spec: Spec, data: Stack) -> None:
-    ws = wb.create_sheet(SHEETS["charts"])
-    print_setup(ws, SHEETS["charts"])
+    name = spec.consolidated.sheets["charts"]
+    ws = wb.create_sheet(name)
+    print_setup(ws, name)
     _widths(ws, {1: 28.0, 2: 12.0, 4: 24.0, 5: 12.0})
     grid = _Grid(ws)
-    shape = table_shape(spec, "requests")
+    headers = spec.consolidated.headers
+    table, row, column = spec.consolidated.ranking
+    shape = table_shape(spec, table)
     members = [d for d in result.members if d.edition != "legacy"]
-    received = data.values["requests"][:, shape.row_index["new_received"], shape.column_index["total"]]
+    received = data.values[table][:, shape.row_index[row], shape.column_index[column]]
     ranked = sorted(((float(v), i) for i, v in enumerate(received) if v == v), key=lambda x: (-x[0], x[1]))
     top = ranked[:_TOP_DEPARTMENTS]
     grid.put(1, 1, f"本年新收申请数量最多的单位（前 {len(top)} 个）", font=_BOLD, align=_LEFT, border=False)
-    grid.put(2, 1, "填报单位", font=_BOLD, fill=_HEADER_FILL, align=_CENTER)
-    grid.put(2, 2, "新收申请", font=_BOLD, fill=_HEADER_FILL, align=_CENTER)
+    for c, text in enumerate(headers["ranking"], start=1):
+        grid.put(2, c, text, font=_BOLD, fill=_HEADER_FILL, align=_CENTER)
     for k, (value, i) in enumerate(top):
         grid.put(3 + k, 1, members[i].agency, align=_LEFT)
         grid.put(3 + k, 2, json_number(value))
     outcomes = _outcomes(result, spec)
     grid.put(1, 4, "办理结果构成（汇总）", font=_BOLD, align=_LEFT, border=False)
-    grid.put(2, 4, "办理结果", font=_BOLD, fill=_HEADER_FILL, align=_CENTER)
-    grid.put(2, 5, "件数", font=_BOLD, fill=_HEADER_FILL, align=_CENTER)
+    for c, text in enumerate(headers["outcomes"], start=4):
+        grid.put(2, c, text, font=_BOLD, fill=_HEADER_FILL, align=_CENTER)
     for k, (label, value) in enumerate(outcomes):
         grid.put(3 + k, 4, label, align=_LEFT)
         grid.put(3 + k, 5, value)
@@ -740,8 +737,7 @@ def _charts_sheet(wb: Workbook, result: Consolidation, spec: Spec, data: Stack) 
     if top:
         bar = BarChart()
         bar.type, bar.style = "bar", 10
-        bar.title = "本年新收政府信息公开申请（按单位）"
-        bar.y_axis.title = "件"
+        bar.title, bar.y_axis.title, _ = headers["charts"]
         bar.legend = None
         bar.add_data(Reference(ws, min_col=2, min_row=2, max_row=2 + len(top)), titles_from_data=True)
         bar.set_categories(Reference(ws, min_col=1, min_row=3, max_row=2 + len(top)))
@@ -750,7 +746,7 @@ def _charts_sheet(wb: Workbook, result: Consolidation, spec: Spec, data: Stack) 
         ws.add_chart(bar, "G2")
     if outcomes and any(v for _, v in outcomes):
         pie = PieChart()
-        pie.title = "办理结果构成"
+        pie.title = headers["charts"][2]
         pie.add_data(Reference(ws, min_col=5, min_row=2, max_row=2 + len(outcomes)), titles_from_data=True)
         pie.set_categories(Reference(ws, min_col=4, min_row=3, max_row=2 + len(outcomes)))
         pie.dataLabels = DataLabelList()
@@ -774,4 +770,4 @@ def write_consolidation(result: Consolidation, path: str | Path | IO[bytes], spe
         _legacy_sheet(wb, result, spec)
     _charts_sheet(wb, result, spec, data)
     wb.save(path)
-    _splice_numbers(path, SHEETS["detail"], numbers)
+    _splice_numbers(path, spec.consolidated.sheets["detail"], numbers)

@@ -27,7 +27,7 @@ def build_consolidated_template(edition_key: str, spec: Spec | None = None) -> W
     spec = spec or load_spec()
     edition = None if edition_key == "legacy" else edition_key
     data = stack([], spec)
-    empty = Consolidation(output=Path("汇总.xlsx"), edition=edition,
+    empty = Consolidation(output=Path(f"{FOLDER}.xlsx"), edition=edition,  # a name no sheet shows
                           totals=cell_totals(data, summary_cells(edition, spec), spec))
     buffer = io.BytesIO()
     write_consolidation(empty, buffer, spec, data)

@@ -17,7 +17,7 @@ from ..labels import fold
 from ..model import Report
 from ..spec import Spec
 from ..validate.findings import json_number
-from ..validate.frames import MATRIX_TABLES, table_shape
+from ..validate.frames import table_shape
 
 __all__ = ["CellTotal", "LegacyTotal", "Stack", "cell_totals", "legacy_totals", "stack"]
 
@@ -39,7 +39,7 @@ def stack(reports: Sequence[Report], spec: Spec) -> Stack:
     """Stack the reports' tables (the 统计表 is not part of it)."""
     n = len(reports)
     values, present = {}, {}
-    for key in MATRIX_TABLES:
+    for key in spec.matrix_tables:
         shape = table_shape(spec, key)
         nr, nc = len(shape.rows), len(shape.columns)
         v = np.full((n, nr, nc), np.nan)

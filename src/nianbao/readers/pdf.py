@@ -25,12 +25,15 @@ from pathlib import Path
 from ..document import Block, Document, Grid, GridCell, Paragraph
 from ..errors import UnreadableInput
 from ..numbers import is_value_text
+from ..spec import load_spec
 
 __all__ = ["read_pdf"]
 
-_PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?\d+\s*(页)?[-—–－\s]*$|^\d+\s*/\s*\d+$")
-_HEADING = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.．、])")
-_CONTINUED = re.compile(r"^[（(]?续表?[）)]?[:：]?$")
+_SPEC = load_spec()
+_PAGE_NUMBER = re.compile(_SPEC.document_patterns["pdf_page_number_pattern"])
+_NUMERALS = _SPEC.numbering.digits + _SPEC.numbering.ten
+_HEADING = re.compile(rf"^\s*([{_NUMERALS}]+、|[（(][{_NUMERALS}]+[）)]|\d+[.．、])")
+_CONTINUED = re.compile(_SPEC.document_patterns["continued_pattern"])
 _NUMBERED = _HEADING
 _BAND = 0.07  # the top and bottom 7 % of a page: running headers and footers, not body text
 _END = ("。", "！", "？", "：", ":", "；", "”")

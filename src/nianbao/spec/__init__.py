@@ -12,14 +12,19 @@ from typing import Any
 
 __all__ = [
     "Column",
+    "Consolidated",
     "Edition",
+    "FindingsView",
     "Group",
     "MetaField",
+    "Numbering",
+    "Numbers",
     "Row",
     "Rule",
     "Section",
     "Spec",
     "Table",
+    "WorkbookWords",
     "load_spec",
 ]
 
@@ -85,6 +90,7 @@ class Table:
     row_header: str = ""
     notes: tuple[str, ...] = ()
     header: tuple[str, ...] = ()
+    code_header: str = ""  # 统计表: the workbook's column of the rows' codes
     units: tuple[str, ...] = ()
     money_units: tuple[str, ...] = ()
     header_aliases: tuple[str, ...] = ()  # 统计表: regional header words, skipped like `header`
@@ -128,6 +134,9 @@ class Edition:
     last_year: int
     markers: tuple[str, ...]
     tables: Mapping[str, Table]
+    short_label: str = ""  # 2021年版: in lists and summaries
+    blank_label: str = ""  # 统计表: in a blank workbook's file name
+    menu_label: str = ""  # 2021年版（2021年及以后）: the add-in's 新建空白年报 menu
 
     def table(self, key: str) -> Table:
         return self.tables[key]
@@ -166,6 +175,75 @@ class Rule:
     description: str
     editions: tuple[str, ...] = ()
     params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    stage: str = "validate"  # validate: run by the validator | consolidate: by the consolidation
+
+    def render(self, **values: Any) -> str:
+        """The rule's message template filled in."""
+        return self.params["message"].format(**values)
+
+
+@dataclass(frozen=True)
+class Numbering:
+    """The words of label numbering: Chinese digits, ten, 其中 and the 表 of a caption."""
+
+    digits: str  # 一 … 九
+    ten: str
+    among: str
+    caption: str
+
+
+@dataclass(frozen=True)
+class WorkbookWords:
+    """The standard workbook's own words: font, 基本信息's extra rows, 来源's columns, footer."""
+
+    font: str
+    continued: str
+    info_rows: tuple[str, ...]  # converter, time, the edition's full name, the tables missing
+    unmapped_title: str
+    unmapped_columns: tuple[str, ...]
+    provenance_columns: tuple[str, ...]
+    footer: str
+
+
+@dataclass(frozen=True)
+class FindingsView:
+    """How findings are shown: severity words and the 校验结果 sheet's name and columns."""
+
+    severity: Mapping[str, str]  # error → 错误, warning → 警告
+    blank: str  # how a message names a blank value
+    example_agency: str  # the agency of a rule's example report
+    sheet: str
+    columns: tuple[str, ...]
+    marked_column: str  # the add-in's hidden column after `columns`
+    marked: str  # in it: this cell's comment is the add-in's own
+
+
+@dataclass(frozen=True)
+class Consolidated:
+    """The consolidated workbook's sheet names, headline figures and column headers."""
+
+    sheets: Mapping[str, str]
+    title: str  # of 汇总, after the year
+    font: str
+    headline: tuple[tuple[str, str, str], ...]  # (table, row, column) shown beside last year's
+    status: Mapping[str, str]  # passed | warned | failed → 通过 | 有警告 | 有错误
+    outcome_group: str  # the first label of table 三's 办理结果 rows
+    summary_agency: str
+    detail_columns: tuple[str, ...]
+    findings_columns: tuple[str, ...]
+    roster_headers: tuple[str, ...]
+    ranking: tuple[str, str, str]  # the cell 图表 ranks the departments by
+    headers: Mapping[str, tuple[str, ...]]  # the smaller tables' headers and words, by name
+
+
+@dataclass(frozen=True)
+class Numbers:
+    """The units a value cell may carry after its number."""
+
+    count_units: frozenset[str]
+    money_unit: str  # 万元: money is in it
+    yuan_unit: str  # 元: divided by 10000
+    wan_unit: str  # 万: a count multiplied by 10000
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: it is loaded once
@@ -177,13 +255,22 @@ class Spec:
     sections: tuple[Section, ...]
     meta_fields: tuple[MetaField, ...]
     sheets: Mapping[str, str]
-    rules: tuple[Rule, ...]
+    # Every rule, the validator's and the consolidation's (``stage``), in the spec's order.
+    all_rules: tuple[Rule, ...]
     char_folds: Mapping[str, str]
     blank_markers: frozenset[str]
     artefacts: tuple[str, ...]
     page_markers: tuple[str, ...]
     placeholders: tuple[str, ...]
     document: Mapping[str, tuple[str, ...]]
+    # The single-string entries of [document]: regular expressions (…_pattern) and words.
+    document_patterns: Mapping[str, str]
+    numbers: Numbers
+    numbering: Numbering
+    workbook: WorkbookWords
+    findings: FindingsView
+    consolidated: Consolidated
+    default_edition: str
     # A printed row label at least this similar (0–1) to the form's label at its place is
     # read as that row, with a warning (report.label_misprint).
     misprint_similarity: float
@@ -195,7 +282,28 @@ class Spec:
         return next(s for s in self.sections if s.key == key)
 
     def rule(self, rule_id: str) -> Rule:
-        return next(r for r in self.rules if r.id == rule_id)
+        return next(r for r in self.all_rules if r.id == rule_id)
+
+    @functools.cached_property
+    def rules(self) -> tuple[Rule, ...]:
+        """The rules the validator runs (the consolidation's own are in ``all_rules``)."""
+        return tuple(r for r in self.all_rules if r.stage == "validate")
+
+    @functools.cached_property
+    def matrix_tables(self) -> tuple[str, ...]:
+        """The tables of rows by columns (二、三、四), in the spec's order; not the 统计表."""
+        keys: dict[str, None] = {}
+        for edition in self.editions.values():
+            keys.update(dict.fromkeys(k for k, t in edition.tables.items() if t.layout != "indicators"))
+        return tuple(keys)
+
+    def edition_of(self, key: str | None) -> Edition:
+        """The edition ``key``, or the default edition when a report does not say."""
+        return self.editions[key or self.default_edition]
+
+    def severity_label(self, severity: str) -> str:
+        """错误 or 警告."""
+        return self.findings.severity[severity]
 
 
 def _freeze(value: Any) -> Any:
@@ -263,6 +371,7 @@ def _table(key: str, raw: Mapping[str, Any], edition: str, sheet: str) -> Table 
         row_header=raw.get("row_header", ""),
         notes=tuple(raw.get("notes", ())),
         header=tuple(raw.get("header", ())),
+        code_header=raw.get("code_header", ""),
         units=tuple(raw.get("units", ())),
         money_units=tuple(raw.get("money_units", ())),
         header_aliases=tuple(raw.get("header_aliases", ())),
@@ -287,7 +396,8 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
                 tables[tkey] = table
         editions[ekey] = Edition(
             ekey, e["label"], e["first_year"], e["last_year"], tuple(e["markers"]),
-            MappingProxyType(tables),
+            MappingProxyType(tables), e["short_label"], e.get("blank_label", e["short_label"]),
+            e.get("menu_label", e["short_label"]),
         )
     rules = tuple(
         Rule(
@@ -295,11 +405,13 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
             title=r["title"], description=r["description"],
             editions=tuple(r.get("editions", ())),
             params=_freeze({k: v for k, v in r.items() if k not in {
-                "id", "table", "severity", "kind", "title", "description", "editions"}}),
+                "id", "table", "severity", "kind", "title", "description", "editions", "stage"}}),
+            stage=r.get("stage", "validate"),
         )
         for r in raw["rules"]
     )
     norm = raw["normalize"]
+    numbers, findings, consolidated = raw["numbers"], raw["findings"], raw["consolidated"]
     return Spec(
         format=raw["format"],
         editions=MappingProxyType(editions),
@@ -309,13 +421,37 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
         ),
         meta_fields=tuple(MetaField(m["key"], m["label"]) for m in raw["meta"]),
         sheets=MappingProxyType(sheets),
-        rules=rules,
+        all_rules=rules,
         char_folds=MappingProxyType(dict(norm["chars"])),
         blank_markers=frozenset(norm["blank_markers"]),
         artefacts=tuple(norm["artefacts"]),
         page_markers=tuple(norm["page_markers"]),
         placeholders=tuple(norm["placeholders"]),
-        document=MappingProxyType({k: tuple(v) for k, v in raw["document"].items()}),
+        document=MappingProxyType({k: tuple(v) for k, v in raw["document"].items() if isinstance(v, list)}),
+        document_patterns=MappingProxyType({k: v for k, v in raw["document"].items() if isinstance(v, str)}),
+        numbers=Numbers(frozenset(numbers["count_units"]), numbers["money_unit"], numbers["yuan_unit"],
+                        numbers["wan_unit"]),
+        numbering=Numbering(**raw["numbering"]),
+        workbook=WorkbookWords(**{k: tuple(v) if isinstance(v, list) else v
+                                  for k, v in raw["workbook"].items()}),
+        findings=FindingsView(MappingProxyType(dict(findings["severity"])), findings["blank"],
+                              findings["example_agency"], findings["sheet"], tuple(findings["columns"]),
+                              findings["marked_column"], findings["marked"]),
+        consolidated=Consolidated(
+            sheets=MappingProxyType(dict(consolidated["sheets"])),
+            title=consolidated["title"],
+            font=consolidated["font"],
+            headline=tuple(tuple(key.split(".")) for key in consolidated["headline"]),  # type: ignore[misc]
+            status=MappingProxyType(dict(consolidated["status"])),
+            outcome_group=consolidated["outcome_group"],
+            summary_agency=consolidated["summary_agency"],
+            detail_columns=tuple(consolidated["detail_columns"]),
+            findings_columns=tuple(consolidated["findings_columns"]),
+            roster_headers=tuple(consolidated["roster_headers"]),
+            ranking=tuple(consolidated["ranking"].split(".")),  # type: ignore[arg-type]
+            headers=MappingProxyType({k: tuple(v) for k, v in consolidated["headers"].items()}),
+        ),
+        default_edition=raw["default_edition"],
         misprint_similarity=float(raw["matching"]["misprint_similarity"]),
     )
 

@@ -10,61 +10,44 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.hyperlink import Hyperlink
-from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import UnreadableInput
 from ..files import save_atomically
+from ..spec import load_spec
 from ..workbook import print_setup, text_row_height
 from .findings import Finding, ValidationReport
 
 __all__ = [
     "AUTHOR", "FILLS", "HEADER", "RESULT_SHEET", "SEVERITY", "WIDTHS", "annotate", "annotate_workbook",
-    "clear_marks", "finding_row", "note_text", "summary",
+    "clear_marks",
 ]
 
-RESULT_SHEET = "校验结果"
+_VIEW = load_spec().findings
+RESULT_SHEET = _VIEW.sheet
+# The author of this tool's comments: how clear_marks knows them (in files annotated before, too).
 AUTHOR = "nianbao 校验"
 # Shared with the Excel add-in, which marks an open workbook the same way.
 FILLS = {"error": "FFFFC7CE", "warning": "FFFFEB9C"}  # ARGB
-SEVERITY = {"error": "错误", "warning": "警告"}
-HEADER = ("序号", "级别", "位置", "说明", "规则", "应为", "实际")
+SEVERITY = _VIEW.severity
+HEADER = _VIEW.columns
 WIDTHS = (6, 6, 20, 80, 24, 8, 8)
 _THIN = Side(style="thin", color="FF999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
-def summary(result: ValidationReport) -> str:
-    """The one-line count: 共 2 个错误，1 个警告, or 未发现问题."""
-    counts = result.counts
-    if not result.findings:
-        return "未发现问题"
-    return f"共 {counts['errors']} 个错误，{counts['warnings']} 个警告"
-
-
-def finding_row(number: int, finding: Finding, place: str | None) -> tuple:
-    """One row of the 校验结果 sheet, in the order of ``HEADER``."""
-    return (number, SEVERITY[finding.severity], place, finding.message, finding.rule,
-            finding.expected, finding.actual)
-
-
-def note_text(findings: list[Finding]) -> str:
-    """The comment on a failing cell: every finding there, one a line."""
-    return "\n".join(f"【{SEVERITY[f.severity]}】{f.message}" for f in findings)
-
-
-def _locate(wb: Workbook, finding: Finding) -> tuple[Worksheet, str] | None:
-    """The finding's cell in this workbook: by defined name (so rows a clerk inserted do not
-    matter), else by the address in the standard layout."""
+def _locate(wb: Workbook, finding: Finding) -> tuple[str, str] | None:
+    """The finding's cell in this workbook, (sheet, address): by defined name (so rows a
+    clerk inserted do not matter), else by the address in the standard layout."""
     name = finding.defined_name
     dn = wb.defined_names.get(name) if name else None
     if dn is not None:
         for sheet, address in dn.destinations:
             if sheet in wb.sheetnames:
-                return wb[sheet], address.replace("$", "")
+                return sheet, address.replace("$", "")
     if finding.cell:
         sheet, _, address = finding.cell.rpartition("!")
         if sheet in wb.sheetnames:
-            return wb[sheet], address
+            return sheet, address
     return None
 
 
@@ -83,26 +66,25 @@ def clear_marks(wb: Workbook) -> None:
 
 
 def _results_sheet(wb: Workbook, result: ValidationReport,
-                   places: list[tuple[Worksheet, str] | None]) -> None:
+                   places: list[tuple[str, str] | None]) -> None:
     ws = wb.create_sheet(RESULT_SHEET)
-    ws.cell(1, 1, f"校验结果：{summary(result)}").font = Font(bold=True)
+    ws.cell(1, 1, f"{RESULT_SHEET}：{result.summary()}").font = Font(bold=True)
     for c, (text, width) in enumerate(zip(HEADER, WIDTHS, strict=True), start=1):
         ws.cell(2, c, text).font = Font(bold=True)
         ws.column_dimensions[ws.cell(2, c).column_letter].width = width
-    for i, (finding, place) in enumerate(zip(result.findings, places, strict=True), start=3):
-        row = finding_row(i - 2, finding, None)
-        for c, value in enumerate(row, start=1):
+    for i, (row, place) in enumerate(zip(result.rows(), places, strict=True), start=3):
+        for c, value in enumerate(row.cells(), start=1):
             cell = ws.cell(i, c, value)
             cell.alignment = Alignment(vertical="top", wrap_text=c == 4)
-        ws.cell(i, 2).fill = PatternFill("solid", fgColor=FILLS[finding.severity])
+        ws.cell(i, 2).fill = PatternFill("solid", fgColor=FILLS[row.severity])
         if place is not None:
-            target, address = place
-            link = ws.cell(i, 3, f"{target.title}!{address}")
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{target.title}'!{address}")
+            sheet, address = place
+            link = ws.cell(i, 3, f"{sheet}!{address}")
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{sheet}'!{address}")
             link.font = Font(color="0563C1", underline="single")
         else:
-            ws.cell(i, 3, finding.cell or "")
-        ws.row_dimensions[i].height = text_row_height(finding.message, WIDTHS[3])
+            ws.cell(i, 3, row.place or "")
+        ws.row_dimensions[i].height = text_row_height(row.finding.message, WIDTHS[3])
         for c in range(1, len(HEADER) + 1):
             ws.cell(i, c).border = _BORDER
     for c in range(1, len(HEADER) + 1):
@@ -119,19 +101,13 @@ def _results_sheet(wb: Workbook, result: ValidationReport,
 def annotate(wb: Workbook, result: ValidationReport) -> None:
     """Mark the findings in an open workbook (after removing this tool's previous marks)."""
     clear_marks(wb)
-    places = [_locate(wb, f) for f in result.findings]
-    notes: dict[tuple[str, str], list[Finding]] = {}
-    for finding, place in zip(result.findings, places, strict=True):
-        if place is not None:
-            notes.setdefault((place[0].title, place[1]), []).append(finding)
-    for (sheet, address), findings in notes.items():
+    for mark in result.marks(lambda f: _locate(wb, f)):
+        sheet, address = mark.place
         cell = wb[sheet][address]
-        worst = "error" if any(f.is_error for f in findings) else "warning"
-        cell.fill = PatternFill("solid", fgColor=FILLS[worst])
+        cell.fill = PatternFill("solid", fgColor=FILLS[mark.severity])
         if cell.comment is None:  # a comment of the clerk's own stays as it is
-            text = note_text(findings)
-            cell.comment = Comment(text, AUTHOR, width=360, height=40 + 20 * len(text) // 24)
-    _results_sheet(wb, result, places)
+            cell.comment = Comment(mark.comment, AUTHOR, width=360, height=40 + 20 * len(mark.comment) // 24)
+    _results_sheet(wb, result, [_locate(wb, f) for f in result.findings])
 
 
 def annotate_workbook(path: str | Path, result: ValidationReport) -> Path | None:

@@ -19,7 +19,6 @@ from ..model import Report
 from ..spec import Rule, Spec, Table
 from ..workbook.layout import legacy_reference, table_layout
 from .findings import (
-    BLANK,
     Finding,
     cell_name,
     format_number,
@@ -27,7 +26,6 @@ from .findings import (
     legacy_name,
     render,
 )
-from .frames import MATRIX_TABLES
 
 __all__ = ["KINDS", "Context", "RuleCheck", "frame_schema", "rule_checks"]
 
@@ -43,7 +41,7 @@ class Context:
     reports: Sequence[Report]
 
     def table(self, report: int, key: str) -> Table:
-        return self.spec.edition(self.reports[report].meta.edition or "2021").table(key)
+        return self.spec.edition_of(self.reports[report].meta.edition).table(key)
 
     def legacy_label(self, report: int, position: int) -> str:
         return self.reports[report].legacy[position].label  # type: ignore[index]
@@ -53,6 +51,7 @@ class RuleCheck(ABC):
     """One rule of the spec, executable on its frame (each kind of rule implements it)."""
 
     frame = ""
+    keys: tuple[str, ...] = ()  # the key columns of a frame of the rule's own
 
     def __init__(self, rule: Rule, spec: Spec) -> None:
         self.rule = rule
@@ -420,7 +419,7 @@ class EditionYear(RuleCheck):
             year, actual = int(item["year"]), self.spec.edition(item["edition"])
             expected = next((e for e in self.spec.editions.values() if e.fits_year(year)), None)
             message = render(self.rule, year=year, actual_label=actual.label,
-                             expected_label=expected.label if expected else BLANK)
+                             expected_label=expected.label if expected else self.spec.findings.blank)
             yield int(item["report"]), self.finding(
                 "meta", None, None, None, expected.key if expected else None, actual.key, message)
 
@@ -452,45 +451,57 @@ class NarrativeMatches(RuleCheck):
 
 
 class YearCarriedIn(RuleCheck):
-    frame = "requests.years"
+    """This year's row (上年结转) equals last year's other row (结转下年度), column by column."""
+
+    keys = ("report", "column")
+
+    @property
+    def frame(self) -> str:  # type: ignore[override]
+        return f"{self.rule.table}.years"
 
     def holds(self, df: pd.DataFrame) -> pd.Series:
-        return _answer(df, np.abs(_zero(df, "carried_in") - _zero(df, "previous_carried_over")) < _EPS)
+        return _answer(df, np.abs(_zero(df, "current") - _zero(df, "previous")) < _EPS)
 
     def explain(self, df: pd.DataFrame, failing: pd.DataFrame, ctx: Context) -> Iterator[tuple[int, Finding]]:
+        key, row = self.rule.table, self.params["row"]
         for item in _records(failing):
             report, column = int(item["report"]), item["column"]
-            table = ctx.table(report, "requests")
-            expected = np.nan_to_num(item["previous_carried_over"])
-            message = render(self.rule, where=cell_name(table, "carried_in", column),
-                             expected=format_number(expected), actual=format_number(item["carried_in"]))
-            yield report, self.finding("requests", "carried_in", column,
-                                       table_layout(table).reference("carried_in", column),
-                                       json_number(expected), json_number(item["carried_in"]), message)
+            table = ctx.table(report, key)
+            expected = np.nan_to_num(item["previous"])
+            message = render(self.rule, where=cell_name(table, row, column),
+                             expected=format_number(expected), actual=format_number(item["current"]))
+            yield report, self.finding(key, row, column, table_layout(table).reference(row, column),
+                                       json_number(expected), json_number(item["current"]), message)
 
 
 class YearInForce(RuleCheck):
-    frame = "active.years"
+    """A column (现行有效) equals last year's plus one column (制发) minus another (废止), row by row."""
+
+    keys = ("report", "edition", "row")
+
+    @property
+    def frame(self) -> str:  # type: ignore[override]
+        return f"{self.rule.table}.years"
 
     @staticmethod
     def _expected(df: pd.DataFrame) -> np.ndarray:
-        return _zero(df, "previous_in_force") + _zero(df, "issued") - _zero(df, "repealed")
+        return _zero(df, "previous") + _zero(df, "plus") - _zero(df, "minus")
 
     def holds(self, df: pd.DataFrame) -> pd.Series:
-        same = np.abs(_zero(df, "in_force") - self._expected(df)) < _EPS
+        same = np.abs(_zero(df, "current") - self._expected(df)) < _EPS
         return _answer(df, same | ~self.in_editions(df))
 
     def explain(self, df: pd.DataFrame, failing: pd.DataFrame, ctx: Context) -> Iterator[tuple[int, Finding]]:
+        key, column = self.rule.table, self.params["column"]
         for expected, item in zip(self._expected(failing), _records(failing), strict=True):
             report, row = int(item["report"]), item["row"]
-            table = ctx.table(report, "active")
-            message = render(self.rule, where=cell_name(table, row, "in_force"),
-                             expected=format_number(expected), actual=format_number(item["in_force"]),
-                             previous=format_number(item["previous_in_force"]),
-                             issued=format_number(item["issued"]), repealed=format_number(item["repealed"]))
-            yield report, self.finding("active", row, "in_force",
-                                       table_layout(table).reference(row, "in_force"),
-                                       json_number(expected), json_number(item["in_force"]), message)
+            table = ctx.table(report, key)
+            message = render(self.rule, where=cell_name(table, row, column),
+                             expected=format_number(expected), actual=format_number(item["current"]),
+                             previous=format_number(item["previous"]),
+                             plus=format_number(item["plus"]), minus=format_number(item["minus"]))
+            yield report, self.finding(key, row, column, table_layout(table).reference(row, column),
+                                       json_number(expected), json_number(item["current"]), message)
 
 
 KINDS: dict[str, type[RuleCheck]] = {
@@ -522,18 +533,18 @@ def rule_checks(spec: Spec) -> tuple[RuleCheck, ...]:
 
 # --- schemas ---------------------------------------------------------------------------------
 
-def _key_columns(name: str) -> tuple[str, ...]:
+def _key_columns(name: str, spec: Spec, checks: Sequence[RuleCheck]) -> tuple[str, ...]:
     """The columns that say which report and which cell a row of the frame is about."""
     table, _, view = name.partition(".")
-    if table in MATRIX_TABLES and view in ("by_row", "by_column"):
+    if table in spec.matrix_tables and view in ("by_row", "by_column"):
         return ("report", "edition", view.removeprefix("by_"))
+    if view == "years":  # a two-year rule's own frame
+        return checks[0].keys
     return {
         "cells": ("report", "table", "row", "column", "position"),
         "legacy": ("report", "position", "code", "label", "parent"),
         "meta": ("report", "edition"),
         "statements": ("report", "table", "row", "column", "phrase"),
-        "requests.years": ("report", "column"),
-        "active.years": ("report", "edition", "row"),
     }[name]
 
 
@@ -542,5 +553,6 @@ def frame_schema(name: str, spec: Spec, checks: Sequence[RuleCheck]) -> pa.DataF
 
     The value columns are not declared one by one: the frames are built from the spec with
     float columns, and declaring each would multiply the time pandera takes per report."""
-    columns = {key: pa.Column(int if key in ("report", "position") else None) for key in _key_columns(name)}
+    keys = _key_columns(name, spec, checks)
+    columns = {key: pa.Column(int if key in ("report", "position") else None) for key in keys}
     return pa.DataFrameSchema(columns, checks=[c.pandera_check() for c in checks], name=name)

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..model import Cell, LegacyRow, Meta, Report
 from ..numbers import NotANumber, parse_number
 from ..spec import Rule, Spec, load_spec
 
-__all__ = ["Example", "example"]
+__all__ = ["Example", "consolidation_example", "example"]
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,10 @@ def _set(report: Report, key: str, value: Any, spec: Spec) -> None:
 
 
 def _report(raw: Mapping[str, Any], spec: Spec, source: str) -> Report:
-    edition = raw.get("edition", "2021")
+    edition = raw.get("edition", spec.default_edition)
     year = raw.get("year", spec.edition(edition).first_year)
-    report = Report.blank(Meta(agency="示例单位", year=year, edition=edition, source=source), spec)
+    agency = raw.get("agency", spec.findings.example_agency)
+    report = Report.blank(Meta(agency=agency, year=year, edition=edition, source=source), spec)
     for key, value in raw.get("cells", {}).items():
         _set(report, key, value, spec)
     if raw.get("legacy"):
@@ -86,3 +88,25 @@ def example(rule: Rule | str, failing: bool, spec: Spec | None = None) -> Exampl
         if "year" in change:
             report.meta.year = change["year"]
     return Example(report, previous, tuple(raw.get("expect", ())) if failing else ())
+
+
+def consolidation_example(rule: Rule | str, failing: bool, folder: Path,
+                          spec: Spec | None = None) -> tuple[Mapping[str, Any], ...]:
+    """Write the files of a consolidation rule's example into ``folder`` (the departments'
+    reports as standard workbooks; with ``failing``, the change applied); returns the findings
+    that consolidating the folder must give."""
+    from ..workbook import write_workbook
+
+    spec = spec or load_spec()
+    rule = spec.rule(rule) if isinstance(rule, str) else rule
+    raw = rule.params["example"]
+    change = raw.get("fail", {}) if failing else {}
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, entry in enumerate(raw.get("reports", ())):
+        report = _report(entry, spec, f"{rule.id}.{i}")
+        for key in change.get("drop_tables", ()):
+            report.tables.pop(key, None)
+        write_workbook(report, folder / f"{report.meta.agency or i}.xlsx", spec)
+    for name, text in change.get("files", {}).items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return tuple(raw.get("expect", ())) if failing else ()

@@ -9,18 +9,19 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from ..spec import Rule, Spec, Table
+from ..spec import Rule, Spec, Table, load_spec
 
-__all__ = ["Finding", "ValidationReport", "cell_name", "format_number", "json_number", "legacy_name"]
+__all__ = ["PLACE_COLUMN", "CellMark", "Finding", "FindingRow", "ValidationReport", "cell_name",
+           "format_number", "json_number", "legacy_name"]
 
 Value = int | float | str | None
-BLANK = "空白"
+Place = TypeVar("Place", bound=Hashable)
+PLACE_COLUMN = 2  # 位置: where FindingRow.cells puts the cell (0-based)
 _SEVERITY_ORDER = {"error": 0, "warning": 1}
-_CN_NUMBERING = "一二三四五六七八九十"
 _TRAILING_NOTE = re.compile(r"[（(][^（）()]*[）)]$")
 
 
@@ -97,6 +98,79 @@ class ValidationReport:
         """``{"valid": …, "findings": […]}`` as SPEC.md writes it."""
         return {"valid": self.valid, "findings": [f.to_json() for f in self.findings]}
 
+    def count_text(self, spec: Spec | None = None) -> str:
+        """The count: 2 个错误，1 个警告."""
+        label = (spec or load_spec()).severity_label
+        return f"{self.counts['errors']} 个{label('error')}，{self.counts['warnings']} 个{label('warning')}"
+
+    def summary(self, spec: Spec | None = None) -> str:
+        """The one-line count: 共 2 个错误，1 个警告, or 未发现问题."""
+        return f"共 {self.count_text(spec)}" if self.findings else "未发现问题"
+
+    def rows(self, spec: Spec | None = None) -> tuple[FindingRow, ...]:
+        """One row per finding, as every presenter lists them (序号, 级别, 位置, 说明, 规则, 应为, 实际)."""
+        spec = spec or load_spec()
+        titles = {r.id: r.title for r in spec.all_rules}
+        return tuple(
+            FindingRow(n, f, spec.severity_label(f.severity), titles.get(f.rule, ""))
+            for n, f in enumerate(self.findings, start=1))
+
+    def marks(self, locate: Callable[[Finding], Place | None],
+              spec: Spec | None = None) -> tuple[CellMark[Place], ...]:
+        """The failing cells to mark, each once: ``locate`` finds a finding's cell in the
+        presenter's workbook (None: nowhere to mark); a cell's severity is its worst finding's,
+        its comment lists them all."""
+        spec = spec or load_spec()
+        by_place: dict[Place, list[Finding]] = {}
+        for finding in self.findings:
+            place = locate(finding)
+            if place is not None:
+                by_place.setdefault(place, []).append(finding)
+        return tuple(CellMark(place, "error" if any(f.is_error for f in found) else "warning",
+                              "\n".join(f"【{spec.severity_label(f.severity)}】{f.message}" for f in found),
+                              tuple(found))
+                     for place, found in by_place.items())
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    """A finding as a row of a findings list: the 校验结果 sheet, the consolidated 校验 sheet,
+    the add-in and the command line all show these."""
+
+    number: int  # 序号, from 1
+    finding: Finding
+    level: str  # 级别: 错误 or 警告
+    title: str  # what the rule checks (规则说明)
+
+    @property
+    def severity(self) -> str:
+        return self.finding.severity
+
+    @property
+    def place(self) -> str | None:
+        """位置: the cell in the standard layout (三、依申请公开!D27)."""
+        return self.finding.cell
+
+    def cells(self, place: Any = None) -> tuple[Any, ...]:
+        """序号, 级别, 位置, 说明, 规则, 应为, 实际 (the spec's [findings] columns); ``place``
+        stands for the cell when the presenter links it."""
+        f = self.finding
+        return (self.number, self.level, place, f.message, f.rule, f.expected, f.actual)
+
+    def text(self) -> str:
+        """The line the command line prints: 错误  三、依申请公开!D27  message."""
+        return f"{self.level}  {self.place or '—'}  {self.finding.message}"
+
+
+@dataclass(frozen=True)
+class CellMark(Generic[Place]):
+    """A failing cell to mark: filled by its worst severity, commented with every finding there."""
+
+    place: Place
+    severity: str  # error | warning: the worst of its findings
+    comment: str  # one line per finding: 【错误】message
+    findings: tuple[Finding, ...]
+
 
 def sort_findings(findings: Iterable[Finding], spec: Spec) -> tuple[Finding, ...]:
     """Errors first, then in the order the spec declares its rules; a rule's own findings
@@ -120,7 +194,7 @@ def json_number(value: Any) -> int | float | None:
 def format_number(value: Any) -> str:
     """A number as a message shows it: 14, 26.8, or 空白."""
     number = json_number(value)
-    return BLANK if number is None else str(number)
+    return load_spec().findings.blank if number is None else str(number)
 
 
 def _row_name(table: Table, row_key: str) -> str:
@@ -129,7 +203,8 @@ def _row_name(table: Table, row_key: str) -> str:
         return path[0] if path else ""
     head = path[0]
     numbered = head.split("、", 1)[0]
-    if numbered and all(ch in _CN_NUMBERING for ch in numbered):
+    words = load_spec().numbering
+    if numbered and all(ch in words.digits + words.ten for ch in numbered):
         head = f"第{numbered}项"
     return head + "".join(path[1:])
 
@@ -160,4 +235,4 @@ def legacy_name(code: str, label: str) -> str:
 
 def render(rule: Rule, **values: Any) -> str:
     """The rule's message template filled in."""
-    return rule.params["message"].format(**values)
+    return rule.render(**values)

@@ -28,9 +28,7 @@ from ..model import Report
 from ..numbers import is_value_text
 from ..spec import Spec
 
-__all__ = ["MATRIX_TABLES", "TableShape", "build_frames", "table_shape"]
-
-MATRIX_TABLES = ("active", "requests", "appeals")
+__all__ = ["TableShape", "build_frames", "table_shape"]
 _SPACE = re.compile(r"\s+")
 
 
@@ -386,38 +384,42 @@ def _statements(reports: Sequence[Report], spec: Spec, values: Mapping[str, _Val
 
 def _years(current: Mapping[str, _Values], previous: Mapping[str, _Values],
            spec: Spec) -> dict[str, pd.DataFrame]:
-    """This year's cells beside last year's, for the reports that have both."""
+    """This year's cells beside last year's, for the reports that have both: one frame per
+    two-year rule (``<table>.years``), its cells named by the rule's parameters."""
     frames = {}
-    requests = table_shape(spec, "requests")
-    now, before = current["requests"], previous["requests"]
-    common, k_now, k_before = np.intersect1d(now.reports, before.reports, return_indices=True)
-    if len(common):
-        nc = len(requests.columns)
-        frames["requests.years"] = _frame({
-            "report": np.repeat(common, nc),
-            "column": np.tile(np.array(requests.columns, dtype=object), len(common)),
-            "carried_in": now.values[k_now, requests.row_index["carried_in"]].reshape(-1),
-            "previous_carried_over": before.values[k_before, requests.row_index["carried_over"]].reshape(-1),
-        })
-    active = table_shape(spec, "active")
-    now, before = current["active"], previous["active"]
-    common, k_now, k_before = np.intersect1d(now.reports, before.reports, return_indices=True)
-    if len(common):
-        j = active.column_index["in_force"]
-        nr = len(active.rows)
-        both = now.exists[k_now, :, j] & before.exists[k_before, :, j]  # rows with 现行有效件数 both years
+    for rule in spec.rules:
+        if rule.kind not in ("year_carried_in", "year_in_force"):
+            continue
+        shape = table_shape(spec, rule.table)
+        now, before = current[rule.table], previous[rule.table]
+        common, k_now, k_before = np.intersect1d(now.reports, before.reports, return_indices=True)
+        if not len(common):
+            continue
+        p = rule.params
+        if rule.kind == "year_carried_in":  # this year's row against last year's, per column
+            nc = len(shape.columns)
+            frames[f"{rule.table}.years"] = _frame({
+                "report": np.repeat(common, nc),
+                "column": np.tile(np.array(shape.columns, dtype=object), len(common)),
+                "current": now.values[k_now, shape.row_index[p["row"]]].reshape(-1),
+                "previous": before.values[k_before, shape.row_index[p["previous_row"]]].reshape(-1),
+            })
+            continue
+        j = shape.column_index[p["column"]]
+        nr = len(shape.rows)
+        both = now.exists[k_now, :, j] & before.exists[k_before, :, j]  # rows with the column both years
 
-        def column(v: _Values, k: np.ndarray, key: str) -> np.ndarray:
-            return v.values[k, :, active.column_index[key]].reshape(-1)
+        def column(v: _Values, k: np.ndarray, key: str, shape: TableShape = shape) -> np.ndarray:
+            return v.values[k, :, shape.column_index[key]].reshape(-1)
 
-        frames["active.years"] = _frame({
+        frames[f"{rule.table}.years"] = _frame({
             "report": np.repeat(common, nr),
             "edition": np.repeat(now.editions[k_now], nr),
-            "row": np.tile(np.array(active.rows, dtype=object), len(common)),
-            "issued": column(now, k_now, "issued"),
-            "repealed": column(now, k_now, "repealed"),
-            "in_force": column(now, k_now, "in_force"),
-            "previous_in_force": column(before, k_before, "in_force"),
+            "row": np.tile(np.array(shape.rows, dtype=object), len(common)),
+            "plus": column(now, k_now, p["plus"]),
+            "minus": column(now, k_now, p["minus"]),
+            "current": column(now, k_now, p["column"]),
+            "previous": column(before, k_before, p["column"]),
         }, both.reshape(-1))
     return frames
 
@@ -426,7 +428,7 @@ def build_frames(reports: Sequence[Report], spec: Spec,
                  previous: Sequence[Report | None] | None = None) -> dict[str, pd.DataFrame]:
     """Every frame the rules run on, for a batch of reports (and last year's, aligned)."""
     frames: dict[str, pd.DataFrame] = {}
-    values = {key: _values(reports, table_shape(spec, key)) for key in MATRIX_TABLES}
+    values = {key: _values(reports, table_shape(spec, key)) for key in spec.matrix_tables}
     cells = []
     for key, v in values.items():
         shape = table_shape(spec, key)
@@ -445,6 +447,7 @@ def build_frames(reports: Sequence[Report], spec: Spec,
     })
     frames["statements"] = _statements(reports, spec, values, legacy)
     if previous is not None and any(p is not None for p in previous):
-        before = {key: _values(previous, table_shape(spec, key)) for key in ("requests", "active")}
+        two_years = {r.table for r in spec.rules if r.kind in ("year_carried_in", "year_in_force")}
+        before = {key: _values(previous, table_shape(spec, key)) for key in two_years}
         frames.update(_years(values, before, spec))
     return frames

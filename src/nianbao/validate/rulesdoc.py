@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..spec import Spec, load_spec
+from ..spec import Rule, Spec, load_spec
 from .examples import example
 from .validator import validate
 
 __all__ = ["check_rules_page", "rules_markdown", "rules_page_path"]
 
-_SEVERITY = {"error": "error (错误)", "warning": "warning (警告)"}
+
+def _severity(rule: Rule, spec: Spec) -> str:
+    return f"- severity: {rule.severity} ({spec.severity_label(rule.severity)})"
 
 
 def rules_page_path() -> Path:
@@ -42,7 +44,7 @@ def rules_markdown(spec: Spec | None = None) -> str:
     for rule in spec.rules:
         case = example(rule, failing=True, spec=spec)
         findings = validate(case.report, case.previous, spec).findings
-        lines += ["", f"## `{rule.id}`", "", f"- severity: {_SEVERITY[rule.severity]}",
+        lines += ["", f"## `{rule.id}`", "", _severity(rule, spec),
                   f"- table: `{rule.table}`", f"- checks: {rule.description}"]
         if rule.editions:
             lines.append(f"- editions: {', '.join(rule.editions)}")
@@ -53,6 +55,16 @@ def rules_markdown(spec: Spec | None = None) -> str:
             lines.append(">")
         if lines[-1] == ">":
             lines.pop()
+    own = [r for r in spec.all_rules if r.stage == "consolidate"]
+    if own:
+        lines += ["", "# Rules of the consolidation (汇总)", "",
+                  "`nianbao consolidate` checks these besides every rule above; its 校验 sheet lists",
+                  "their findings with the validator's. The test suite consolidates each example.", "",
+                  "| id | severity | checks |", "|---|---|---|"]
+        lines += [f"| `{r.id}` | {r.severity} | {r.title} |" for r in own]
+        for rule in own:
+            lines += ["", f"## `{rule.id}`", "", _severity(rule, spec),
+                      f"- checks: {rule.description}", f"- message: {rule.params['message']}"]
     return "\n".join(lines) + "\n"
 
 

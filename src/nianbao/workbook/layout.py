@@ -156,7 +156,7 @@ def _groups(table: Table) -> TableLayout:
 
 def _indicators(table: Table) -> TableLayout:
     labels = tuple(Label(1, i + 1, text, "header", 1, i + 1)
-                   for i, text in enumerate(("编码", *table.header)))
+                   for i, text in enumerate((table.code_header, *table.header)))
     return TableLayout(table, labels, {}, {}, 1, 3, 4, 1, {1: 10.0, 2: 60.0, 3: 8.0, 4: 12.0})
 
 

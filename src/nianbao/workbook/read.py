@@ -18,7 +18,7 @@ from ..numbers import NotANumber, parse_number
 from ..spec import Spec, load_spec
 from .cells import Cells, Rows, Unusual, file_cells, openpyxl_cells, value_cells
 from .layout import defined_name
-from .template import CONTINUED, MISSING
+from .template import MISSING
 
 __all__ = ["NOT_STANDARD", "read_workbook", "report_from_cells", "report_from_values", "report_from_workbook"]
 
@@ -208,7 +208,7 @@ def _read_narrative(cells: Cells, spec: Spec) -> dict[str, str]:
         if ref is None:
             continue
         parts = [cells.value(*ref)]
-        while cells.value(ref.sheet, ref.row + len(parts), 1) == CONTINUED:
+        while cells.value(ref.sheet, ref.row + len(parts), 1) == spec.workbook.continued:
             parts.append(cells.value(ref.sheet, ref.row + len(parts), ref.column))
         text = "".join(_text(p) for p in parts)
         if text:

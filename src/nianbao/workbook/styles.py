@@ -9,10 +9,13 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..spec import load_spec
+
 __all__ = ["BORDER", "CENTER", "FONT", "HEADER_FILL", "LABEL", "NUMBER", "TEXT", "print_setup", "set_text",
            "text_row_height"]
 
-FONT = "宋体"
+_WORDS = load_spec().workbook
+FONT = _WORDS.font
 _THIN = Side(style="thin", color="000000")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
@@ -47,4 +50,4 @@ def print_setup(ws: Worksheet, title: str) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.oddHeader.center.text = title
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.text = _WORDS.footer

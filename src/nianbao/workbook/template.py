@@ -29,13 +29,10 @@ from .styles import (
     text_row_height,
 )
 
-__all__ = ["CONTINUED", "MISSING", "Builder", "build_template", "build_templates", "check_templates",
+__all__ = ["MISSING", "Builder", "build_template", "build_templates", "check_templates",
            "define_name", "fingerprint", "load_template", "template_dir"]
 
-CONTINUED = "（续）"  # the label of a narrative's continuation row (a text longer than a cell holds)
 MISSING = "meta.missing_tables"
-_INFO_ROWS = ("转换工具", "转换时间", "表格版本说明", "缺少的表格")
-_UNMAPPED_TITLE = "未能归位的原文内容（请核对）"
 
 Builder = Callable[[str, Spec], Workbook]
 
@@ -121,8 +118,9 @@ def build_template(edition_key: str, spec: Spec | None = None) -> Workbook:
     normal = Font(name=FONT, size=11)
     meta_ws.column_dimensions["A"].width = 20
     meta_ws.column_dimensions["B"].width = 70
+    words = spec.workbook
     rows: list[tuple[str, str | None]] = [(f.label, f"meta.{f.key}") for f in spec.meta_fields]
-    rows += [(label, MISSING if label == "缺少的表格" else None) for label in _INFO_ROWS]
+    rows += [(label, MISSING if label == words.info_rows[-1] else None) for label in words.info_rows]
     for r, (label, name) in enumerate(rows, start=1):
         set_text(meta_ws.cell(r, 1), label)
         meta_ws.cell(r, 1).font = bold
@@ -133,18 +131,18 @@ def build_template(edition_key: str, spec: Spec | None = None) -> Workbook:
         meta_ws.cell(r, 2).font = normal
         if name:
             define_name(wb, name, meta_ws.title, _absolute(r, 2))
-    set_text(meta_ws.cell(rows.index(("表格版本说明", None)) + 1, 2), edition.label)
+    set_text(meta_ws.cell(rows.index((words.info_rows[2], None)) + 1, 2), edition.label)
     unmapped_at = len(rows) + 2
-    set_text(meta_ws.cell(unmapped_at, 1), _UNMAPPED_TITLE)
+    set_text(meta_ws.cell(unmapped_at, 1), words.unmapped_title)
     meta_ws.cell(unmapped_at, 1).font = bold
-    for c, text in ((1, "位置"), (2, "内容")):
+    for c, text in enumerate(words.unmapped_columns, start=1):
         cell = meta_ws.cell(unmapped_at + 1, c)
         set_text(cell, text)
         cell.font = bold
         cell.fill = HEADER_FILL
         cell.border = BORDER
     define_name(wb, "meta.unmapped", meta_ws.title, _absolute(unmapped_at + 1, 1))
-    set_text(meta_ws.cell(rows.index(("表格版本", "meta.edition")) + 1, 2), edition.key)
+    set_text(meta_ws.cell([name for _, name in rows].index("meta.edition") + 1, 2), edition.key)
     print_setup(meta_ws, spec.sheets["meta"])
     meta_ws.page_setup.orientation = "portrait"
 
@@ -168,7 +166,7 @@ def build_template(edition_key: str, spec: Spec | None = None) -> Workbook:
     text_ws.page_setup.orientation = "portrait"
 
     source_ws = wb.create_sheet(spec.sheets["provenance"])
-    for c, text in enumerate(("名称", "原文", "位置", "原标签"), start=1):
+    for c, text in enumerate(words.provenance_columns, start=1):
         set_text(source_ws.cell(1, c), text)
     source_ws.sheet_state = "hidden"
     wb.active = 0

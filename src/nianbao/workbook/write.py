@@ -17,7 +17,7 @@ from ..numbers import is_value_text
 from ..spec import Spec, load_spec
 from .layout import defined_name
 from .styles import BORDER, FONT, LABEL, NUMBER, TEXT, set_text, text_row_height
-from .template import CONTINUED, MISSING, define_name, load_template
+from .template import MISSING, define_name, load_template
 
 __all__ = ["write_workbook"]
 
@@ -36,7 +36,7 @@ def _destination(wb: Workbook, name: str) -> tuple[Worksheet, str]:
 def write_workbook(report: Report, path: str | Path | None = None, spec: Spec | None = None) -> Workbook:
     """Fill the edition's template with a report; saved to ``path`` when given."""
     spec = spec or load_spec()
-    edition = report.meta.edition or "2021"
+    edition = report.meta.edition or spec.default_edition
     wb = load_template(edition, spec)
     provenance: list[tuple[str, ...]] = []
     for f in spec.meta_fields:
@@ -74,7 +74,7 @@ def write_workbook(report: Report, path: str | Path | None = None, spec: Spec | 
         legacy = spec.edition("legacy").table("legacy")
         cumulative = legacy.cumulative_label if report.has_cumulative else None
         provenance += _write_legacy(wb, spec.sheets["legacy"], report.legacy, cumulative)
-    _write_narrative(wb, report.narrative)
+    _write_narrative(wb, report.narrative, spec.workbook.continued)
     source_ws = wb[spec.sheets["provenance"]]
     for r, entry in enumerate(provenance, start=2):
         for c, text in enumerate(entry, start=1):
@@ -136,7 +136,7 @@ def _write_legacy(wb: Workbook, sheet: str, rows: list[LegacyRow],
     return provenance
 
 
-def _write_narrative(wb: Workbook, narrative: dict[str, str]) -> None:
+def _write_narrative(wb: Workbook, narrative: dict[str, str], continued: str) -> None:
     for key, text in narrative.items():
         ws, address = _destination(wb, f"narrative.{key}")
         r = ws[address].row
@@ -144,7 +144,7 @@ def _write_narrative(wb: Workbook, narrative: dict[str, str]) -> None:
         for i, chunk in enumerate(chunks):
             if i:
                 ws.insert_rows(r + i)
-                set_text(ws.cell(r + i, 1), CONTINUED)
+                set_text(ws.cell(r + i, 1), continued)  # the label of a continuation row
             cell = ws.cell(r + i, 2)
             set_text(cell, chunk)
             cell.alignment = TEXT
