@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import io
 import re
 import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -139,13 +140,14 @@ def _calamine_value(value: Any) -> Any:
 def file_cells(path: Path, skip: Sequence[str] = ()) -> Cells:
     """A workbook file's cells through python-calamine; ``skip``: sheets not to read (empty)."""
     try:
-        with zipfile.ZipFile(path) as archive:
+        data = path.read_bytes()  # read once; no file stays open (Windows could not replace it)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             parts, names = workbook_parts(archive.read("xl/workbook.xml"),
-                                               archive.read("xl/_rels/workbook.xml.rels"))
+                                          archive.read("xl/_rels/workbook.xml.rels"))
             for title, part in parts.items():
                 if title not in skip and _ERROR_CELL in archive.read(part):
                     raise Unusual("error value")
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except (OSError, KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError,
             python_calamine.CalamineError) as exc:
         raise Unusual(type(exc).__name__) from exc
