@@ -104,7 +104,7 @@ def make_departments(folder: Path, count: int) -> list[Path]:
 
 def _baseline_report(path: Path, spec) -> Report:
     """A report read the obvious way: every sheet with pandas.read_excel, cells by position."""
-    sheets = pd.read_excel(path, sheet_name=None, header=None)
+    sheets = pd.read_excel(path, sheet_name=None, header=None, engine="openpyxl")
     info = sheets[spec.sheets["meta"]]
     edition = str(info.iat[2, 1])
     report = Report.blank(Meta(agency=str(info.iat[0, 1]), year=int(info.iat[1, 1]), edition=edition), spec)

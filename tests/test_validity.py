@@ -14,11 +14,10 @@ from openpyxl import load_workbook
 from nianbao import read_report, save_workbook
 from nianbao.cli import main
 from nianbao.consolidate import consolidate
-from nianbao.consolidate.fastread import read_standard_workbook
 from nianbao.errors import NOTHING_READ, UnreadableInput
 from nianbao.model import Cell, LegacyRow, Meta, Report
 from nianbao.validate import validate, validate_many, validate_path
-from nianbao.workbook import build_template, write_workbook
+from nianbao.workbook import build_template, read_workbook, write_workbook
 
 from .conftest import CASES
 
@@ -77,7 +76,7 @@ def test_the_library_refuses_a_report_without_any_table() -> None:
 def test_a_workbook_listing_every_table_as_missing_is_unreadable(tmp_path: Path, capsys) -> None:
     path = tmp_path / "空.xlsx"
     write_workbook(Report(Meta(agency="示例单位", year=2022, edition="2021")), path)
-    for read in (read_report, read_standard_workbook):
+    for read in (read_report, lambda p: read_workbook(p, provenance=False)):
         with pytest.raises(UnreadableInput, match="没有读到任何表格数值"):
             read(path)
     assert main(["validate", str(path)]) == 2
@@ -170,7 +169,7 @@ def test_text_in_a_count_cell_survives_the_standard_workbook(tmp_path: Path) -> 
     back = read_report(path)
     assert back.tables["requests"]["new_received"]["commercial"] == Cell(None, "待核实", "表格2第4行第5列")
     assert _not_a_number(validate_path(path)) == TEXT_FINDINGS
-    assert _not_a_number(validate(read_standard_workbook(path))) == TEXT_FINDINGS  # consolidation's reader
+    assert _not_a_number(validate(read_workbook(path, provenance=False))) == TEXT_FINDINGS  # as consolidated
 
 
 def test_text_typed_into_a_blank_workbook_is_a_finding(tmp_path: Path) -> None:

@@ -11,8 +11,9 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from . import __version__
-from .api import expand_inputs, read_report, report_json, save_atomically, save_workbook
+from .api import read_report, report_json, save_workbook
 from .errors import NianbaoError
+from .files import expand_inputs, save_atomically
 from .model import Report
 from .spec import load_spec
 

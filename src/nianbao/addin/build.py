@@ -27,8 +27,8 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from ..api import save_atomically
 from ..errors import NianbaoError
+from ..files import save_atomically
 from ..spec import load_spec
 from . import PROJECT_NAME, config_path
 

@@ -22,8 +22,9 @@ from typing import Any
 import xlwings as xw
 
 from .. import __version__
-from ..api import read_report, save_atomically, save_workbook
+from ..api import read_report, save_workbook
 from ..errors import NianbaoError, UnreadableInput
+from ..files import save_atomically
 from ..spec import load_spec
 from . import config_path, log_path
 

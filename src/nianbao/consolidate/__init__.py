@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from .consolidation import Change, Consolidation, Department, Duplicate, consolidate
 from .export import export_long, long_frame
-from .fastread import read_standard_workbook
 
 __all__ = [
     "Change",
@@ -22,5 +21,4 @@ __all__ = [
     "consolidate",
     "export_long",
     "long_frame",
-    "read_standard_workbook",
 ]

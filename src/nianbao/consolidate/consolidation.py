@@ -10,13 +10,13 @@ from pathlib import Path
 import numpy as np
 
 from ..agency import match_note, same_agency
-from ..api import save_atomically
+from ..files import expand_inputs, save_atomically
 from ..model import Cell, Meta, Report
 from ..spec import Spec, load_spec
 from ..validate import Finding, ValidationReport, validate, validate_many
 from ..validate.findings import cell_name, json_number
 from ..validate.frames import table_shape
-from .inputs import agency_key, expand_inputs, read_roster
+from .inputs import agency_key, read_roster
 from .reading import Read, read_many
 from .totals import CellTotal, LegacyTotal, Stack, cell_totals, legacy_totals, stack
 
@@ -250,7 +250,7 @@ def _mismatches(result: Consolidation, data: Stack, spec: Spec) -> list[Finding]
 def _previous_reports(previous: str | Path, year: int | None, output: Path,
                       progress: Callable[[int, int], None] | None) -> dict[str, Department]:
     """Last year's reports by agency (the latest file of each)."""
-    reads = read_many(expand_inputs([previous], exclude=[output]), progress)
+    reads = read_many(expand_inputs([previous], workbooks=True, exclude=[output]), progress)
     departments, _ = _departments(reads)
     wanted = [d for d in departments if year is None or d.year in (None, year - 1)]
     kept, _ = _one_per_agency(wanted)
@@ -316,7 +316,7 @@ def consolidate(inputs: Sequence[str | Path], output: str | Path, *, roster: str
     spec = load_spec()
     output = Path(output)
     result = Consolidation(output=output)
-    files = expand_inputs(inputs, exclude=[output])
+    files = expand_inputs(inputs, workbooks=True, exclude=[output])
     departments, result.unreadable = _departments(read_many(files, progress, workers))
     result.year = _most_common_year(departments)
     same_year = [d for d in departments if d.year is None or result.year is None or d.year == result.year]

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..api import save_atomically
 from ..errors import NianbaoError
+from ..files import save_atomically
 from ..spec import Spec, load_spec
 from ..validate.frames import table_shape
 from .totals import stack

@@ -1,50 +1,15 @@
-"""What a supervisor hands over: files and folders of reports, and the roster of departments."""
+"""The roster of departments a supervisor hands over (名单)."""
 
 from __future__ import annotations
 
 import csv
-import re
-from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ..agency import agency_key
 from ..errors import UnreadableInput
 from ..spec import load_spec
 
-__all__ = ["REPORT_SUFFIXES", "agency_key", "expand_inputs", "read_roster"]
-
-# What ``convert`` reads, and standard workbooks (a folder's other files are not reports).
-REPORT_SUFFIXES = frozenset({".xlsx", ".xlsm", ".txt", ".html", ".htm", ".docx", ".doc", ".wps",
-                             ".rtf", ".pdf"})
-_BACKUP = re.compile(r"\.bak\d*$")  # 年报.bak.xlsx, 年报.bak2.xlsx: our own backups
-
-
-def _is_report_file(path: Path) -> bool:
-    name = path.name
-    return (path.suffix.lower() in REPORT_SUFFIXES and not name.startswith((".", "~$"))
-            and not _BACKUP.search(path.stem))
-
-
-def expand_inputs(inputs: Iterable[str | Path], exclude: Sequence[Path] = ()) -> list[Path]:
-    """The report files named, and those in the folders named (recursively, sorted), each once;
-    backups (``*.bak.xlsx``), Excel's lock files and ``exclude`` are left out of folders."""
-    excluded = {p.resolve() for p in exclude}
-    seen: set[Path] = set()
-    files: list[Path] = []
-    for item in inputs:
-        path = Path(item)
-        if path.is_dir():
-            found = sorted((p for p in path.rglob("*") if p.is_file() and _is_report_file(p)),
-                           key=lambda p: p.as_posix())
-            found = [p for p in found if p.resolve() not in excluded]
-        else:
-            found = [path]
-        for p in found:
-            key = p.resolve()
-            if key not in seen:
-                seen.add(key)
-                files.append(p)
-    return files
+__all__ = ["agency_key", "read_roster"]
 
 
 def _decode(data: bytes) -> str:

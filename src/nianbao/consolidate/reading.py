@@ -13,8 +13,6 @@ from ..api import read_report
 from ..errors import NianbaoError, UnreadableInput
 from ..model import Report
 from ..spec import load_spec
-from ..validate.read import is_workbook
-from .fastread import read_standard_workbook
 
 __all__ = ["Read", "read_many"]
 
@@ -36,10 +34,7 @@ class Read:
 def read_one(path: Path) -> Read:
     """Read one report file or standard workbook; never raises for a bad file."""
     try:
-        if is_workbook(path):
-            report = read_standard_workbook(path, load_spec())
-        else:
-            report = read_report(path)
+        report = read_report(path, load_spec(), provenance=False)
     except UnreadableInput as exc:
         return Read(path, None, exc.reason)
     except NianbaoError as exc:

@@ -31,13 +31,13 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.pagebreak import Break
 
-from ..layout import TableLayout, table_layout
+from ..files import is_workbook
 from ..spec import Spec, load_spec
 from ..validate.findings import FindingRow, ValidationReport, cell_name, json_number
 from ..validate.frames import table_shape
-from ..workbook import print_setup, text_row_height
+from ..workbook import TableLayout, print_setup, table_layout, text_row_height
+from ..workbook.cells import workbook_parts
 from .consolidation import DUPLICATE_RULE, Consolidation, Department, unreadable_findings
-from .fastread import workbook_parts
 from .totals import Stack
 
 __all__ = ["detail_matrix", "summary_name", "write_consolidation"]
@@ -515,9 +515,9 @@ def _findings_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
     for row in result.summary.rows(spec):
         add(-1, [agency, result.year, result.output.name], row, summary_prefix)
     for order, d in enumerate(result.members):
-        is_workbook = d.path.suffix.lower() in (".xlsx", ".xlsm")
+        in_workbook = bool(d.findings) and is_workbook(d.path)
         for row in d.validation.rows(spec):
-            target = _link(d.path, result.output, row.place if is_workbook else None)
+            target = _link(d.path, result.output, row.place if in_workbook else None)
             add(order, [_text(ws, d.agency), d.year, link_cell(d.path.name, target)], row)
     rows.sort(key=lambda item: (item[0], item[1]))
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..document import Document
 from ..errors import UnreadableInput
+from ..files import is_workbook
 from .text import read_text
 
 __all__ = ["read_document"]
@@ -76,13 +77,13 @@ def sniff(data: bytes, suffix: str) -> str:
         if data.startswith(magic):
             return kind
     if data.startswith(b"PK\x03\x04"):
+        if is_workbook(data):
+            return "xlsx"
         try:
             names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
         except zipfile.BadZipFile:
             return "zip"
-        if "word/document.xml" in names:
-            return "docx"
-        return "xlsx" if "xl/workbook.xml" in names else "zip"
+        return "docx" if "word/document.xml" in names else "zip"
     head = data[:2048].lstrip(b"\xef\xbb\xbf")
     if _HTML.match(head) or (suffix in (".htm", ".html", ".shtml", ".xhtml") and b"<" in head):
         return "html"

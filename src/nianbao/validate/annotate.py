@@ -11,8 +11,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from ..api import save_atomically
 from ..errors import UnreadableInput
+from ..files import save_atomically
 from ..spec import load_spec
 from ..workbook import print_setup, text_row_height
 from .findings import Finding, ValidationReport

@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from ..layout import legacy_reference, table_layout
 from ..model import Report
 from ..spec import Rule, Spec, Table
+from ..workbook.layout import legacy_reference, table_layout
 from .findings import (
     Finding,
     cell_name,

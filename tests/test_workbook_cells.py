@@ -1,4 +1,5 @@
-"""The fast workbook reader reads exactly what the normal reader reads, or hands over to it."""
+"""The workbook reader reads the same Report from the fast source (python-calamine) as from
+openpyxl, or hands a file it is not sure about over to openpyxl."""
 
 from __future__ import annotations
 
@@ -12,15 +13,32 @@ from openpyxl import load_workbook
 from openpyxl.workbook.defined_name import DefinedName
 
 from nianbao import UnreadableInput, read_report
-from nianbao.consolidate.fastread import _Unusual, read_fast, read_standard_workbook
-from nianbao.spec import load_spec
+from nianbao.model import Report
+from nianbao.spec import Spec, load_spec
 from nianbao.validate import read_for_validation
-from nianbao.workbook import NOT_STANDARD, read_workbook, write_workbook
+from nianbao.workbook import NOT_STANDARD, read_workbook, report_from_cells, write_workbook
+from nianbao.workbook.cells import Unusual, file_cells, openpyxl_cells
 
 from .conftest import CASES
 from .conftest import SEEDS as SEED_SOURCES
 
 SEEDS = [p.stem for p in SEED_SOURCES]
+
+
+def read_fast(path: Path, spec: Spec) -> Report:
+    """A workbook read from the fast source only, as validation and consolidation read it."""
+    return report_from_cells(file_cells(path, [spec.sheets["provenance"]]), path.name, spec)
+
+
+def read_openpyxl(path: Path) -> Report:
+    """The same workbook read from openpyxl's values."""
+    spec = load_spec()
+    return report_from_cells(openpyxl_cells(path, [spec.sheets["provenance"]]), path.name, spec)
+
+
+def read_standard_workbook(path: Path) -> Report:
+    """As validation and consolidation read a workbook: the fast source, else openpyxl."""
+    return read_workbook(path, provenance=False)
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +63,18 @@ def _values(report):
 def test_the_fast_reader_reads_what_the_normal_readers_read(seed_workbooks, stem) -> None:
     path = seed_workbooks[stem]
     fast = read_fast(path, load_spec())
-    assert fast == read_for_validation(path)  # the same Report, cell provenance included
+    assert fast == read_openpyxl(path)  # the same Report, cell provenance included
+    assert fast == read_for_validation(path)
     assert _values(fast) == _values(read_workbook(path))
+
+
+@pytest.mark.parametrize("stem", ["001_xihaian_2018", "004_zibo_2021"])
+def test_both_sources_read_the_provenance_alike(seed_workbooks, stem) -> None:
+    path = seed_workbooks[stem]
+    fast = report_from_cells(file_cells(path), path.name)
+    assert fast == report_from_cells(openpyxl_cells(path), path.name)
+    assert fast == read_workbook(path)
+    assert fast.tables == read_report(CASES / f"{stem}.txt").tables  # the source's text and places
 
 
 def _insert_row(path: Path, sheet: str, at: int) -> None:
@@ -70,7 +98,7 @@ def test_a_row_inserted_by_a_clerk(seed_workbooks, tmp_path) -> None:
     fast = read_fast(path, load_spec())
     assert fast.value("requests", "unavailable_not_held", "natural_person") == 1
     assert fast.tables["requests"]["carried_over"]["total"].where == "三、依申请公开!J29"
-    assert fast == read_for_validation(path)
+    assert fast == read_openpyxl(path)
     assert _values(fast) == _values(read_report(CASES / "004_zibo_2021.txt"))
 
 
@@ -106,7 +134,7 @@ def test_shared_strings_as_excel_saves_them(seed_workbooks, tmp_path, stem) -> N
     with zipfile.ZipFile(path) as z:
         assert "inlineStr" not in z.read("xl/worksheets/sheet1.xml").decode()
     fast = read_fast(path, load_spec())
-    assert _values(fast) == _values(read_for_validation(seed_workbooks[stem]))
+    assert _values(fast) == _values(read_openpyxl(seed_workbooks[stem]))
 
 
 def test_a_date_is_left_to_the_normal_reader(seed_workbooks, tmp_path) -> None:
@@ -116,11 +144,11 @@ def test_a_date_is_left_to_the_normal_reader(seed_workbooks, tmp_path) -> None:
     ws["D5"].value = 45000  # a clerk typed 3-1 and Excel made it a date
     ws["D5"].number_format = "yyyy-mm-dd"
     wb.save(path)
-    with pytest.raises(_Unusual):
+    with pytest.raises(Unusual):
         read_fast(path, load_spec())
     report = read_standard_workbook(path)
     assert report.value("requests", "carried_in", "natural_person") is None  # a date is not a count
-    assert report == read_for_validation(path)
+    assert report == read_openpyxl(path)
 
 
 def test_not_a_standard_workbook(tmp_path) -> None:
@@ -137,3 +165,21 @@ def test_not_a_standard_workbook(tmp_path) -> None:
     broken.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(UnreadableInput):
         read_standard_workbook(broken)
+
+
+def test_an_error_value_is_left_to_openpyxl_and_kept_as_text(seed_workbooks, tmp_path) -> None:
+    path = tmp_path / "error.xlsx"
+    with zipfile.ZipFile(seed_workbooks["004_zibo_2021"]) as source, zipfile.ZipFile(path, "w") as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet3.xml":  # 三、依申请公开: a clerk's =A1/0 in D5
+                data, n = re.subn(rb'<c r="D5"([^>]*?)(?: t="\w+")?(?:/>|>.*?</c>)',
+                                  rb'<c r="D5"\1 t="e"><f>1/0</f><v>#DIV/0!</v></c>', data, count=1)
+                assert n == 1
+            out.writestr(item, data)
+    with pytest.raises(Unusual):
+        read_fast(path, load_spec())
+    report = read_standard_workbook(path)
+    cell = report.tables["requests"]["carried_in"]["natural_person"]
+    assert (cell.value, cell.raw) == (None, "#DIV/0!")  # never a blank that counts as 0
+    assert report == read_openpyxl(path)

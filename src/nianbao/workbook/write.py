@@ -1,0 +1,151 @@
+"""A Report written into its edition's template: values by defined name, the source of every
+value on the hidden 来源 sheet, what could not be placed on 基本信息."""
+
+from __future__ import annotations
+
+from copy import copy
+from datetime import datetime
+from importlib.metadata import version
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..model import LegacyRow, Report, Unmapped
+from ..numbers import is_value_text
+from ..spec import Spec, load_spec
+from .layout import defined_name
+from .styles import BORDER, FONT, LABEL, NUMBER, TEXT, set_text, text_row_height
+from .template import MISSING, define_name, load_template
+
+__all__ = ["write_workbook"]
+
+_MAX_CELL = 32000  # Excel holds at most 32,767 characters in a cell
+
+
+def _destination(wb: Workbook, name: str) -> tuple[Worksheet, str]:
+    """The sheet and address (``D27``) of a defined name of the template."""
+    dn = wb.defined_names[name]
+    for sheet, address in dn.destinations:
+        if sheet in wb.sheetnames:
+            return wb[sheet], address.replace("$", "")
+    raise KeyError(name)
+
+
+def write_workbook(report: Report, path: str | Path | None = None, spec: Spec | None = None) -> Workbook:
+    """Fill the edition's template with a report; saved to ``path`` when given."""
+    spec = spec or load_spec()
+    edition = report.meta.edition or spec.default_edition
+    wb = load_template(edition, spec)
+    provenance: list[tuple[str, ...]] = []
+    for f in spec.meta_fields:
+        value = getattr(report.meta, f.key)
+        ws, address = _destination(wb, f"meta.{f.key}")
+        if value is None:
+            ws[address].value = None
+        elif isinstance(value, int):
+            ws[address].value = value
+        else:
+            set_text(ws[address], str(value))
+    meta_ws, address = _destination(wb, "meta.agency")
+    info_row = meta_ws[address].row + len(spec.meta_fields)
+    # the installed version, from metadata: importing the package root would import upwards
+    set_text(meta_ws.cell(info_row, 2), f"nianbao {version('nianbao')}")
+    set_text(meta_ws.cell(info_row + 1, 2), datetime.now().strftime("%Y-%m-%d %H:%M"))
+    missing = [spec.edition(edition).table(k).title for k in report.missing_tables(spec)]
+    if missing:
+        ws, address = _destination(wb, MISSING)
+        set_text(ws[address], "；".join(missing))
+    _write_unmapped(wb, report.unmapped)
+
+    for table_key, rows in report.tables.items():
+        for row_key, columns in rows.items():
+            for col_key, cell in columns.items():
+                name = defined_name(table_key, row_key, col_key)
+                ws, address = _destination(wb, name)
+                if cell.value is None and cell.raw.strip() and not is_value_text(cell.raw):
+                    set_text(ws[address], cell.raw.strip())  # 待核实: the clerk sees what was printed
+                else:
+                    ws[address].value = cell.value
+                if cell.raw or cell.where:
+                    provenance.append((name, cell.raw, cell.where, *((cell.label,) if cell.label else ())))
+    if report.legacy is not None:
+        legacy = spec.edition("legacy").table("legacy")
+        cumulative = legacy.cumulative_label if report.has_cumulative else None
+        provenance += _write_legacy(wb, spec.sheets["legacy"], report.legacy, cumulative)
+    _write_narrative(wb, report.narrative, spec.workbook.continued)
+    source_ws = wb[spec.sheets["provenance"]]
+    for r, entry in enumerate(provenance, start=2):
+        for c, text in enumerate(entry, start=1):
+            set_text(source_ws.cell(r, c), text)
+    if path is not None:
+        wb.save(path)
+    return wb
+
+
+def _write_unmapped(wb: Workbook, unmapped: list[Unmapped]) -> None:
+    ws, address = _destination(wb, "meta.unmapped")
+    first = ws[address].row + 1
+    for i, item in enumerate(unmapped):
+        for c, text in ((1, item.where), (2, item.text)):
+            cell = ws.cell(first + i, c)
+            set_text(cell, text)
+            cell.border = BORDER
+            cell.alignment = LABEL
+
+
+def _write_legacy(wb: Workbook, sheet: str, rows: list[LegacyRow],
+                  cumulative: str | None = None) -> list[tuple[str, str, str]]:
+    """The 统计表's rows under its header; with ``cumulative`` (the header of a second value
+    column, 历年累计) each row's cumulative value in column E too."""
+    ws = wb[sheet]
+    normal = Font(name=FONT, size=10)
+    provenance = []
+    used: set[str] = set()
+    if cumulative:
+        head, model = ws.cell(1, 5), ws.cell(1, 4)
+        set_text(head, cumulative)
+        head.font, head.fill = copy(model.font), copy(model.fill)
+        head.border, head.alignment = copy(model.border), copy(model.alignment)
+        ws.column_dimensions["E"].width = ws.column_dimensions["D"].width
+    for i, row in enumerate(rows, start=2):
+        depth = row.code.count(".")
+        values = (row.code, row.label, row.unit or "", row.value) + ((row.cumulative,) if cumulative else ())
+        for c, value in enumerate(values, start=1):
+            cell = ws.cell(i, c)
+            if isinstance(value, str):
+                if value:
+                    set_text(cell, value)
+            else:
+                cell.value = value
+            cell.border = BORDER
+            cell.font = normal
+            cell.alignment = NUMBER if c >= 4 else Alignment(
+                horizontal="left", vertical="center", wrap_text=True, indent=depth if c == 2 else 0)
+        ws.row_dimensions[i].height = text_row_height(row.label, 60 - 2 * depth)
+        name = f"legacy.{row.code}"
+        while name in used:
+            name += "_"
+        used.add(name)
+        define_name(wb, name, sheet, f"$D${i}")
+        provenance.append((name, row.raw, row.where))
+        if cumulative:
+            define_name(wb, f"{name}.cumulative", sheet, f"$E${i}")
+            provenance.append((f"{name}.cumulative", row.cumulative_raw, row.cumulative_where))
+    return provenance
+
+
+def _write_narrative(wb: Workbook, narrative: dict[str, str], continued: str) -> None:
+    for key, text in narrative.items():
+        ws, address = _destination(wb, f"narrative.{key}")
+        r = ws[address].row
+        chunks = [text[i:i + _MAX_CELL] for i in range(0, len(text), _MAX_CELL)] or [""]
+        for i, chunk in enumerate(chunks):
+            if i:
+                ws.insert_rows(r + i)
+                set_text(ws.cell(r + i, 1), continued)  # the label of a continuation row
+            cell = ws.cell(r + i, 2)
+            set_text(cell, chunk)
+            cell.alignment = TEXT
+            ws.row_dimensions[r + i].height = min(409, text_row_height(chunk, 100))
