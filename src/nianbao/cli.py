@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .api import read_report, report_json, save_workbook
@@ -16,6 +17,9 @@ from .errors import NianbaoError
 from .files import expand_inputs, save_atomically
 from .model import Report
 from .spec import load_spec
+
+if TYPE_CHECKING:  # the validator (pandas, pandera) is imported only by the commands that use it
+    from .validate import ValidationReport
 
 EXIT_UNREADABLE = 2
 
@@ -164,14 +168,14 @@ _VALIDATE_HELP = """\
 
 退出码：0 没有错误（可以有警告），1 发现错误，2 有文件读不了（包括没有读到任何表格数值的文件）。
 """
-def _print_text(name: str, result: object) -> None:
-    counts = result.counts  # type: ignore[attr-defined]
-    if not result.findings:  # type: ignore[attr-defined]
-        print(f"✓ {name}：{result.summary()}")  # type: ignore[attr-defined]
+def _print_text(name: str, result: ValidationReport) -> None:
+    counts = result.counts
+    if not result.findings:
+        print(f"✓ {name}：{result.summary()}")
         return
     mark = "✗" if counts["errors"] else "!"
-    print(f"{mark} {name}：{result.count_text()}")  # type: ignore[attr-defined]
-    for row in result.rows():  # type: ignore[attr-defined]
+    print(f"{mark} {name}：{result.count_text()}")
+    for row in result.rows():
         print(f"  {row.text()}")
 
 

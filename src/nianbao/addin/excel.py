@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import xlwings as xw
 
@@ -90,7 +90,7 @@ def entry_point(func: Callable[..., None]) -> Callable[..., None]:
     # what RunPython may pass: func's arguments after the book, which is found, or given by name
     signature = inspect.signature(func)
     book_param = inspect.Parameter("book", inspect.Parameter.KEYWORD_ONLY, default=None)
-    run.__signature__ = signature.replace(  # type: ignore[attr-defined]
+    cast(Any, run).__signature__ = signature.replace(
         parameters=[*list(signature.parameters.values())[1:], book_param])
     return run
 

@@ -238,7 +238,7 @@ def _mismatches(result: Consolidation, data: Stack, spec: Spec) -> list[Finding]
         filled = ~np.isnan(column)
         expected = json_number(column[filled].sum()) if filled.any() else None
         if expected != json_number(total.value):
-            table = spec.edition(result.edition).table(total.table)  # type: ignore[arg-type]
+            table = spec.edition(result.edition or spec.default_edition).table(total.table)
             actual = json_number(total.value)
             message = rule.render(where=cell_name(table, total.row, total.column), actual=actual,
                                   expected=expected)
@@ -273,7 +273,7 @@ def _changes(members: Sequence[Department], spec: Spec) -> list[Change]:
     if not pairs:
         return []
     now = stack([d.report for d in pairs], spec)
-    before = stack([d.previous for d in pairs], spec)  # type: ignore[misc]
+    before = stack([d.previous for d in pairs if d.previous is not None], spec)
     found = []
     for key in spec.matrix_tables:
         shape = table_shape(spec, key)

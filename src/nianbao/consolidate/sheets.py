@@ -346,13 +346,14 @@ def _detail_headers(result: Consolidation, spec: Spec) -> tuple[list[str], list[
     groups, rows, columns, money = [], [], [], []
     main = {(t.table, t.row, t.column) for t in result.totals}
     apart = {(t.table, t.row, t.column): t.editions for t in result.apart}
+    summed = result.edition or spec.default_edition
     for table_key, row_key, col_key in result.detail_cells(spec):
         if (table_key, row_key, col_key) in main:
-            table = spec.edition(result.edition).table(table_key)  # type: ignore[arg-type]
+            table = spec.edition(summed).table(table_key)
             group = table.sheet
-        elif result.edition in apart.get((table_key, row_key, col_key), ()):  # an off-form row printed
-            table = spec.edition(result.edition).table(table_key)  # type: ignore[arg-type]
-            group = f"{_edition_label(spec, result.edition)}表外项目（未计入汇总）"  # type: ignore[arg-type]
+        elif summed in apart.get((table_key, row_key, col_key), ()):  # an off-form row printed
+            table = spec.edition(summed).table(table_key)
+            group = f"{_edition_label(spec, summed)}表外项目（未计入汇总）"
         else:
             edition = next(e for e in spec.editions if e != result.edition
                            and table_key in spec.edition(e).tables

@@ -77,7 +77,9 @@ class CellTotal:
 
 def _number(total: float, money: bool) -> Number:
     number = json_number(total)
-    return float(number) if money and number is not None else number  # type: ignore[return-value]
+    if number is None:
+        raise ValueError("a total is a number")  # summed from numbers: never blank here
+    return float(number) if money else number
 
 
 def cell_totals(data: Stack, cells: Sequence[tuple[str, str, str]], spec: Spec) -> list[CellTotal]:

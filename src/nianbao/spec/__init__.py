@@ -306,6 +306,12 @@ class Spec:
         return self.findings.severity[severity]
 
 
+
+def _cell_key(key: str) -> tuple[str, str, str]:
+    """"requests.new_received.total" → (table, row, column)."""
+    table, row, column = key.split(".")
+    return table, row, column
+
 def _freeze(value: Any) -> Any:
     if isinstance(value, dict):
         return MappingProxyType({k: _freeze(v) for k, v in value.items()})
@@ -444,14 +450,14 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
             sheets=MappingProxyType(dict(consolidated["sheets"])),
             title=consolidated["title"],
             font=consolidated["font"],
-            headline=tuple(tuple(key.split(".")) for key in consolidated["headline"]),  # type: ignore[misc]
+            headline=tuple(_cell_key(key) for key in consolidated["headline"]),
             status=MappingProxyType(dict(consolidated["status"])),
             outcome_group=consolidated["outcome_group"],
             summary_agency=consolidated["summary_agency"],
             detail_columns=tuple(consolidated["detail_columns"]),
             findings_columns=tuple(consolidated["findings_columns"]),
             roster_headers=tuple(consolidated["roster_headers"]),
-            ranking=tuple(consolidated["ranking"].split(".")),  # type: ignore[arg-type]
+            ranking=_cell_key(consolidated["ranking"]),
             headers=MappingProxyType({k: tuple(v) for k, v in consolidated["headers"].items()}),
         ),
         default_edition=raw["default_edition"],

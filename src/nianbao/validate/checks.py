@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from ..model import Report
+from ..model import LegacyRow, Report
 from ..spec import Rule, Spec, Table
 from ..workbook.layout import legacy_reference, table_layout
 from .findings import (
@@ -43,15 +43,25 @@ class Context:
     def table(self, report: int, key: str) -> Table:
         return self.spec.edition_of(self.reports[report].meta.edition).table(key)
 
+    def legacy_row(self, report: int, position: int) -> LegacyRow:
+        legacy = self.reports[report].legacy
+        assert legacy is not None  # a legacy finding is about a report with a 统计表
+        return legacy[position]
+
     def legacy_label(self, report: int, position: int) -> str:
-        return self.reports[report].legacy[position].label  # type: ignore[index]
+        return self.legacy_row(report, position).label
 
 
 class RuleCheck(ABC):
     """One rule of the spec, executable on its frame (each kind of rule implements it)."""
 
-    frame = ""
+    _frame = ""  # the frame the rule runs on, for the kinds whose frame does not depend on the rule
     keys: tuple[str, ...] = ()  # the key columns of a frame of the rule's own
+
+    @property
+    def frame(self) -> str:
+        """The name of the frame this rule runs on."""
+        return self._frame
 
     def __init__(self, rule: Rule, spec: Spec) -> None:
         self.rule = rule
@@ -150,7 +160,7 @@ class RowsEqual(_Balance):
     axis = "column"
 
     @property
-    def frame(self) -> str:  # type: ignore[override]
+    def frame(self) -> str:
         return f"{self.rule.table}.by_column"
 
 
@@ -160,7 +170,7 @@ class ColumnsEqual(_Balance):
     axis = "row"
 
     @property
-    def frame(self) -> str:  # type: ignore[override]
+    def frame(self) -> str:
         return f"{self.rule.table}.by_row"
 
 
@@ -168,7 +178,7 @@ class ColumnsLe(RuleCheck):
     """``Σ lhs ≤ Σ rhs`` in each row; the finding stands at the first lhs column."""
 
     @property
-    def frame(self) -> str:  # type: ignore[override]
+    def frame(self) -> str:
         return f"{self.rule.table}.by_row"
 
     def holds(self, df: pd.DataFrame) -> pd.Series:
@@ -194,7 +204,7 @@ class OffFormRow(RuleCheck):
     then): the finding stands at the row's ``column`` and says what is unknown."""
 
     @property
-    def frame(self) -> str:  # type: ignore[override]
+    def frame(self) -> str:
         return f"{self.rule.table}.by_row"
 
     def holds(self, df: pd.DataFrame) -> pd.Series:
@@ -215,7 +225,7 @@ class OffFormRow(RuleCheck):
 class _CellRule(RuleCheck):
     """A rule on each value cell by itself (the long ``cells`` frame)."""
 
-    frame = "cells"
+    _frame = "cells"
 
     def explain(self, df: pd.DataFrame, failing: pd.DataFrame, ctx: Context) -> Iterator[tuple[int, Finding]]:
         legacy = ctx.spec.edition("legacy").table("legacy")
@@ -304,7 +314,7 @@ def _records(df: pd.DataFrame) -> list[dict]:
 
 
 class _LegacyRule(RuleCheck):
-    frame = "legacy"
+    _frame = "legacy"
 
     def cell(self, ctx: Context, position: int) -> str:
         return legacy_reference(ctx.spec.edition("legacy").table("legacy"), position)
@@ -395,7 +405,7 @@ class LegacyHeadingValue(_LegacyRule):
     def explain(self, df: pd.DataFrame, failing: pd.DataFrame, ctx: Context) -> Iterator[tuple[int, Finding]]:
         for item in _records(failing):
             report = int(item["report"])
-            child = ctx.reports[report].legacy[int(item["first_child_position"])]  # type: ignore[index]
+            child = ctx.legacy_row(report, int(item["first_child_position"]))
             message = render(self.rule, where=legacy_name(item["code"], item["label"]),
                              actual=format_number(item["value"]),
                              child=legacy_name(child.code, child.label))
@@ -405,7 +415,7 @@ class LegacyHeadingValue(_LegacyRule):
 # --- metadata, text, two years ---------------------------------------------------------------
 
 class EditionYear(RuleCheck):
-    frame = "meta"
+    _frame = "meta"
 
     def _range(self, df: pd.DataFrame, attr: str) -> pd.Series:
         return df["edition"].map({k: getattr(e, attr) for k, e in self.spec.editions.items()})
@@ -428,7 +438,7 @@ class EditionYear(RuleCheck):
 class NarrativeMatches(RuleCheck):
     """A number stated in the text agrees with the table (one agreeing statement is enough)."""
 
-    frame = "statements"
+    _frame = "statements"
 
     def holds(self, df: pd.DataFrame) -> pd.Series:
         agrees = (df["stated"] - df["actual"].fillna(0)).abs() < _EPS
@@ -457,7 +467,7 @@ class YearCarriedIn(RuleCheck):
     keys = ("report", "column")
 
     @property
-    def frame(self) -> str:  # type: ignore[override]
+    def frame(self) -> str:
         return f"{self.rule.table}.years"
 
     def holds(self, df: pd.DataFrame) -> pd.Series:
@@ -481,7 +491,7 @@ class YearInForce(RuleCheck):
     keys = ("report", "edition", "row")
 
     @property
-    def frame(self) -> str:  # type: ignore[override]
+    def frame(self) -> str:
         return f"{self.rule.table}.years"
 
     @staticmethod

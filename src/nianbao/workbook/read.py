@@ -7,6 +7,7 @@ report's text and where it stood, from the hidden 来源 sheet) is kept; else th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,7 @@ def report_from_workbook(wb: Workbook, where: str = "", spec: Spec | None = None
     return report_from_cells(openpyxl_cells(wb), where, spec)
 
 
-def report_from_values(sheets: dict[str, Rows], names: dict[str, str], where: str = "",
+def report_from_values(sheets: Mapping[str, Rows], names: Mapping[str, str], where: str = "",
                        spec: Spec | None = None) -> Report:
     """A Report out of a workbook's cell values and defined names, as Excel hands them to the
     add-in: ``{sheet: rows from A1}`` and ``{name: "'sheet'!$D$27"}`` (unsaved edits included)."""
