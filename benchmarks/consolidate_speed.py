@@ -32,11 +32,11 @@ import pandas as pd
 
 from nianbao import read_report
 from nianbao.consolidate import consolidate
-from nianbao.layout import table_layout
 from nianbao.model import Cell, Meta, Report
 from nianbao.spec import load_spec
 from nianbao.validate import validate
 from nianbao.workbook import write_workbook
+from nianbao.workbook.layout import table_layout
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_2021 = ROOT / "tests" / "data" / "cases" / "004_zibo_2021.txt"

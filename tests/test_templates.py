@@ -13,10 +13,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet.worksheet import Worksheet
 
-from nianbao.layout import table_layout
 from nianbao.spec import load_spec, parse_spec
 from nianbao.templates import build_templates, check_templates
 from nianbao.workbook import template_dir
+from nianbao.workbook.layout import table_layout
 
 
 def test_committed_templates_match_the_spec() -> None:

@@ -10,10 +10,10 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.workbook.defined_name import DefinedName
 
 from nianbao import UnreadableInput, read_report
-from nianbao.layout import table_layout
 from nianbao.model import Meta, Report
 from nianbao.spec import load_spec
 from nianbao.workbook import NOT_STANDARD, build_template, write_workbook
+from nianbao.workbook.layout import table_layout
 
 from .conftest import CASES
 

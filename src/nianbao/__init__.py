@@ -6,7 +6,9 @@ a standard workbook or canonical JSON.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from importlib.metadata import version as _version
+
+__version__ = _version("nianbao")  # from the installed package's metadata (pyproject.toml)
 
 from .api import read_report, report_json, save_workbook
 from .errors import NianbaoError, UnreadableInput
