@@ -6,16 +6,13 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .api import read_report, report_json, save_workbook
+from .convert import convert_many
 from .errors import NianbaoError
-from .files import expand_inputs, save_atomically
-from .model import Report
+from .files import expand_inputs
 from .spec import load_spec
 
 if TYPE_CHECKING:  # the validator (pandas, pandera) is imported only by the commands that use it
@@ -37,72 +34,6 @@ _CONVERT_HELP = """\
 """
 
 
-def _summary(report: Report) -> str:
-    meta = report.meta
-    editions = load_spec().editions
-    edition = editions[meta.edition].short_label if meta.edition and meta.edition in editions else ""
-    if report.legacy is not None:
-        filled = sum(1 for r in report.legacy if r.value is not None)
-        total = len(report.legacy)
-    else:
-        cells = [c for _, _, _, c in report.cells()]
-        filled = sum(1 for c in cells if c.value is not None)
-        total = len(cells)
-    parts = [
-        f"{meta.agency or '（未识别单位）'}",
-        f"{meta.year or '？'}年",
-        edition,
-        f"已填 {filled}/{total} 格",
-    ]
-    if report.unmapped:
-        parts.append(f"未归位 {len(report.unmapped)} 处")
-    missing = report.missing_tables()
-    if missing:
-        titles = "、".join(report.edition_spec().table(k).title.split("、")[0] for k in missing)
-        parts.append(f"缺少表格 {titles}")
-    return "，".join(parts)
-
-
-def _output_for(stem: str, out: str | None, many: bool, suffix: str) -> Path | None:
-    """Where one input's result goes; None means standard output."""
-    if out == "-":
-        return None
-    if out is None:
-        return Path.cwd() / f"{stem}{suffix}"
-    target = Path(out)
-    if many or target.is_dir() or not target.suffix:
-        return target / f"{stem}{suffix}"
-    return target
-
-
-def _convert_one(job: tuple[str, str | None, str, bool]) -> tuple[bool, str, str | None]:
-    """Convert one file; returns (ok, the summary line, JSON for standard output or None).
-    A top-level function so that a process pool can run it."""
-    name, target_name, to, many = job
-    source = Path(name)
-    target = None if target_name is None else Path(target_name)
-    try:
-        report = read_report(source)
-        if target is None:
-            return True, f"✓ {source.name} → 屏幕：{_summary(report)}", report_json(
-                report, indent=None if many else 2)
-        if to == "json":
-            text = report_json(report) + "\n"
-
-            def write(tmp: Path) -> None:
-                tmp.write_text(text, "utf-8")
-
-            backup = save_atomically(target, write)
-        else:
-            backup = save_workbook(report, target)
-    except NianbaoError as exc:
-        return False, f"✗ {exc}", None
-    except OSError as exc:
-        return False, f"✗ {source}：无法写出结果（{exc.strerror or exc}）", None
-    note = f"（原文件已备份为 {backup.name}）" if backup else ""
-    return True, f"✓ {source.name} → {target}：{_summary(report)}{note}", None
-
-
 def cmd_convert(args: argparse.Namespace) -> int:
     files = expand_inputs(args.files, workbooks=args.to == "json")
     if not files:
@@ -112,31 +43,15 @@ def cmd_convert(args: argparse.Namespace) -> int:
     if args.output == "-" and args.to != "json":
         print("nianbao: 只有 --to json 能输出到屏幕（-o -）", file=sys.stderr)
         return EXIT_UNREADABLE
-    stems = [f.stem for f in files]
-    # 年报.doc and 年报.pdf in one batch: name the results 年报.doc.xlsx and 年报.pdf.xlsx
-    jobs = [(str(f), _target_name(f, stems, args.output, many, args.to), args.to, many) for f in files]
-    results: Iterable[tuple[bool, str, str | None]]
-    if args.jobs > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-            results = list(pool.map(_convert_one, jobs, chunksize=max(1, len(jobs) // (8 * args.jobs))))
-    else:
-        results = map(_convert_one, jobs)
     failed = 0
-    for ok, line, json_text in results:
-        failed += not ok
-        if json_text is not None:
-            sys.stdout.write(json_text + "\n")
-        print(line, file=sys.stderr)
+    for result in convert_many(files, args.output, args.to, args.jobs, many):
+        failed += not result.ok
+        if result.json_text is not None:
+            sys.stdout.write(result.json_text + "\n")
+        print(result.line, file=sys.stderr)
     if many:
         print(f"共 {len(files)} 个文件：成功 {len(files) - failed}，失败 {failed}", file=sys.stderr)
     return EXIT_UNREADABLE if failed else 0
-
-
-def _target_name(source: Path, stems: list[str], out: str | None, many: bool, to: str) -> str | None:
-    """The output path for one input, as text (None: standard output)."""
-    stem = source.name if stems.count(source.stem) > 1 else source.stem
-    target = _output_for(stem, out, many, ".json" if to == "json" else ".xlsx")
-    return None if target is None else str(target)
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -179,20 +94,8 @@ def _print_text(name: str, result: ValidationReport) -> None:
         print(f"  {row.text()}")
 
 
-def _state_agency_pairing(current: str | None, previous: str | None, previous_name: str) -> None:
-    """Say how this year's report was paired with last year's when their agencies read apart."""
-    from .agency import match_note, same_agency
-
-    note = match_note(current, previous)
-    if note:
-        print(f"  {note}", file=sys.stderr)
-    elif current and previous and not same_agency(current, previous):
-        print(f"! {previous_name} 的填报单位是“{previous}”，本报告是“{current}”，名称不一致；"
-              "仍按指定的上年报告核对", file=sys.stderr)
-
-
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validate import annotate_workbook, is_workbook, read_for_validation, validate
+    from .validate import annotate_workbook, is_workbook, previous_year, read_for_validation, validate
 
     if args.previous and len(args.files) > 1:
         print("nianbao: --previous 只能和一个年报文件一起使用", file=sys.stderr)
@@ -219,14 +122,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
                     data = {"source": source.name, **data}
                 sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
             continue
-        last_year = previous
-        year, years_before = report.meta.year, previous.meta.year if previous else None
-        if previous and year and years_before and years_before != year - 1:
-            print(f"! {Path(args.previous).name} 是{years_before}年度的报告，不是"
-                  f"{year - 1}年度的，未做跨年度核对", file=sys.stderr)
-            last_year = None
-        if last_year is not None:
-            _state_agency_pairing(report.meta.agency, last_year.meta.agency, Path(args.previous).name)
+        last_year = None
+        if previous is not None:
+            last_year, notes = previous_year(report, previous, Path(args.previous).name)
+            for note in notes:
+                print(note, file=sys.stderr)
         result = validate(report, last_year)
         errors += not result.valid
         if args.format == "json":

@@ -13,7 +13,7 @@ from __future__ import annotations
 from .annotate import RESULT_SHEET, annotate, annotate_workbook
 from .findings import Finding, ValidationReport
 from .read import is_workbook, read_for_validation
-from .validator import validate, validate_many, validate_path
+from .validator import previous_year, validate, validate_many, validate_path
 
 __all__ = [
     "RESULT_SHEET",
@@ -22,6 +22,7 @@ __all__ = [
     "annotate",
     "annotate_workbook",
     "is_workbook",
+    "previous_year",
     "read_for_validation",
     "validate",
     "validate_many",

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from ..agency import match_note, same_agency
 from ..errors import NOTHING_READ, UnreadableInput
 from ..model import Report
 from ..spec import Spec, load_spec
@@ -17,7 +18,7 @@ from .checks import Context, RuleCheck, frame_schema, rule_checks
 from .findings import Finding, ValidationReport, sort_findings
 from .frames import build_frames
 
-__all__ = ["validate", "validate_many", "validate_path"]
+__all__ = ["previous_year", "validate", "validate_many", "validate_path"]
 
 
 @functools.cache
@@ -79,6 +80,25 @@ def validate(report: Report, previous: Report | None = None, spec: Spec | None =
     """Validate one report (against last year's, when given); UnreadableInput when the
     report holds no table at all."""
     return validate_many([report], None if previous is None else [previous], spec)[0]
+
+
+def previous_year(report: Report, previous: Report, name: str) -> tuple[Report | None, list[str]]:
+    """Last year's report to check ``report`` against, or None when it is of another year; and
+    what to tell the user (the year that does not fit, how the agencies were paired). ``name``
+    is the file last year's report was read from."""
+    notes: list[str] = []
+    year, before = report.meta.year, previous.meta.year
+    if year and before and before != year - 1:
+        notes.append(f"! {name} 是{before}年度的报告，不是{year - 1}年度的，未做跨年度核对")
+        return None, notes
+    current, earlier = report.meta.agency, previous.meta.agency
+    note = match_note(current, earlier)
+    if note:
+        notes.append(f"  {note}")
+    elif current and earlier and not same_agency(current, earlier):
+        notes.append(f"! {name} 的填报单位是“{earlier}”，本报告是“{current}”，名称不一致；"
+                     "仍按指定的上年报告核对")
+    return previous, notes
 
 
 def validate_path(path: str | Path, previous: str | Path | None = None) -> ValidationReport:
