@@ -122,3 +122,8 @@ def test_every_rule_is_the_validators_or_the_consolidations() -> None:
     assert [r.id for r in spec.rules] == [r.id for r in spec.all_rules if r.stage == "validate"]
     assert all(r.id.startswith("consolidate.") == (r.stage == "consolidate") for r in spec.all_rules)
     assert len({r.id for r in spec.all_rules}) == len(spec.all_rules)
+
+
+def test_character_folds_are_single_characters_that_change_something() -> None:
+    folds = load_spec().char_folds
+    assert folds and all(len(k) == 1 and len(v) == 1 and k != v for k, v in folds.items())

@@ -41,7 +41,7 @@ _NUMBERING = (
 
 @functools.cache
 def _fold_table(spec: Spec) -> dict[int, str]:
-    return {ord(k): v for k, v in spec.char_folds.items() if len(k) == 1}
+    return {ord(k): v for k, v in spec.char_folds.items()}
 
 
 def fold(text: str, spec: Spec | None = None) -> str:

@@ -99,7 +99,7 @@ def _page_content(page, raw) -> tuple[list[_Char], list[dict], int]:
 
     Uses PDFium's C API directly: wrapping each page object in a Python helper costs more
     than reading it."""
-    width, height = page.get_size()
+    _, height = page.get_size()
     textpage = page.get_textpage()
     chars = []
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
@@ -145,7 +145,6 @@ def _page_content(page, raw) -> tuple[list[_Char], list[dict], int]:
             if raw.FPDFPathSegment_GetClose(segment) and start is not None:
                 _edge(edges, point, start)
     textpage.close()
-    del width
     return chars, edges, images
 
 

@@ -318,14 +318,6 @@ def _legacy_cells(lg: pd.DataFrame) -> dict[str, np.ndarray]:
 
 # --- metadata, text, two years ---------------------------------------------------------------
 
-def _meta(reports: Sequence[Report]) -> pd.DataFrame:
-    return pd.DataFrame({
-        "report": np.arange(len(reports), dtype=np.int64),
-        "edition": pd.array([r.meta.edition or "" for r in reports], dtype=str),
-        "year": np.array([np.nan if r.meta.year is None else r.meta.year for r in reports], dtype=float),
-    })
-
-
 @functools.cache
 def _patterns(spec: Spec) -> tuple[tuple[re.Pattern[str], tuple[Mapping[str, Any], ...]], ...]:
     """Each distinct pattern once, with the cells it is checked against."""
