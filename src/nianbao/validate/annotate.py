@@ -15,6 +15,7 @@ from ..errors import UnreadableInput
 from ..files import save_atomically
 from ..spec import load_spec
 from ..workbook import print_setup, text_row_height
+from ..workbook.styles import set_text
 from .findings import Finding, ValidationReport
 
 __all__ = [
@@ -74,16 +75,22 @@ def _results_sheet(wb: Workbook, result: ValidationReport,
         ws.column_dimensions[ws.cell(2, c).column_letter].width = width
     for i, (row, place) in enumerate(zip(result.rows(), places, strict=True), start=3):
         for c, value in enumerate(row.cells(), start=1):
-            cell = ws.cell(i, c, value)
+            cell = ws.cell(i, c)
+            if isinstance(value, str):
+                set_text(cell, value)  # a message quoting "=…" from a report stays text
+            else:
+                cell.value = value
             cell.alignment = Alignment(vertical="top", wrap_text=c == 4)
         ws.cell(i, 2).fill = PatternFill("solid", fgColor=FILLS[row.severity])
         if place is not None:
             sheet, address = place
-            link = ws.cell(i, 3, f"{sheet}!{address}")
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{sheet}'!{address}")
+            link = ws.cell(i, 3)
+            set_text(link, f"{sheet}!{address}")
+            quoted = sheet.replace("'", "''")
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!{address}")
             link.font = Font(color="0563C1", underline="single")
         else:
-            ws.cell(i, 3, row.place or "")
+            set_text(ws.cell(i, 3), row.place or "")
         ws.row_dimensions[i].height = text_row_height(row.finding.message, WIDTHS[3])
         for c in range(1, len(HEADER) + 1):
             ws.cell(i, c).border = _BORDER

@@ -66,6 +66,8 @@ def write_workbook(report: Report, path: str | Path | None = None, spec: Spec | 
                 ws, address = _destination(wb, name)
                 if cell.value is None and cell.raw.strip() and not is_value_text(cell.raw):
                     set_text(ws[address], cell.raw.strip())  # 待核实: the clerk sees what was printed
+                elif isinstance(cell.value, str):  # never a formula, whatever a caller put there
+                    set_text(ws[address], cell.value)
                 else:
                     ws[address].value = cell.value
                 if cell.raw or cell.where:
