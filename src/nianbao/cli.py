@@ -190,9 +190,18 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     for path, reason in result.unreadable:
         print(f"✗ {path}：{reason}", file=sys.stderr)
+    for path, reason in result.previous_unreadable:
+        print(f"✗ 上年 {path}：{reason}", file=sys.stderr)
     note = f"（原文件已备份为 {result.backup.name}）" if result.backup else ""
-    print(f"✓ {result.output}：汇总 {result.departments} 个单位，"
+    mark = "✗" if not result.complete else "!" if result.errors else "✓"  # ✓ only when nothing is wrong
+    print(f"{mark} {result.output}：汇总 {result.departments} 个单位，"
           f"错误 {result.errors} 个，警告 {result.warnings} 个{note}", file=sys.stderr)
+    if result.unreadable:
+        print(f"✗ 汇总不完整：{len(result.unreadable)} 个文件无法读取，未计入汇总："
+              f"{'、'.join(p.name for p, _ in result.unreadable)}", file=sys.stderr)
+    if result.previous_unreadable:
+        print(f"✗ 同比不完整：{len(result.previous_unreadable)} 个上年文件无法读取："
+              f"{'、'.join(p.name for p, _ in result.previous_unreadable)}", file=sys.stderr)
     if result.roster is not None:
         print(f"  缺报 {len(result.missing)} 个：{'、'.join(result.missing) or '无'}", file=sys.stderr)
     for dup in result.duplicates:
@@ -203,7 +212,7 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
             print(f"  上年报告：{d.previous_match}", file=sys.stderr)
     if exported:
         print(f"✓ {exported}", file=sys.stderr)
-    if result.unreadable:
+    if not result.complete:
         return EXIT_UNREADABLE
     return 1 if result.errors else 0
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -10,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ..agency import match_note, same_agency
+from ..errors import NianbaoError
 from ..files import expand_inputs, save_atomically
 from ..model import Cell, Meta, Report
 from ..spec import Spec, load_spec
@@ -20,12 +24,49 @@ from .inputs import agency_key, read_roster
 from .reading import Read, read_many
 from .totals import CellTotal, LegacyTotal, Stack, cell_totals, legacy_totals, stack
 
-__all__ = ["DUPLICATE_RULE", "Change", "Consolidation", "Department", "Duplicate", "consolidate",
-           "unreadable_findings"]
+__all__ = ["DUPLICATE_RULE", "CannotWrite", "Change", "Consolidation", "Department", "Duplicate", "NoReports",
+           "cannot_write", "consolidate", "unreadable_findings", "writable_folder"]
 
 Number = int | float
 DUPLICATE_RULE = "以修改时间最新的文件为准"
+NO_REPORTS = "没有找到年报文件（标准工作簿或 convert 能读的年报文件）"
 LARGEST_CHANGES = 20
+
+
+class NoReports(NianbaoError):
+    """The inputs hold no report file at all: nothing to consolidate, nothing is written."""
+
+
+class CannotWrite(NianbaoError):
+    """The consolidated workbook (or its long table) cannot be written where it was asked for."""
+
+
+_WHY_NOT = {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.EROFS: "是只读的",
+            errno.ENOSPC: "磁盘空间不足", errno.ENOENT: "不存在", errno.ENOTDIR: "不是文件夹",
+            errno.EDQUOT: "超出磁盘配额"}
+
+
+def cannot_write(path: Path, exc: OSError | None = None) -> CannotWrite:
+    """The refusal, in Chinese, naming the folder: 无法在文件夹“…”中写出 汇总.xlsx（没有写入权限）."""
+    why = _WHY_NOT.get(exc.errno or 0, f"系统错误 {exc.errno}") if exc is not None else "没有写入权限"
+    return CannotWrite(f"无法在文件夹“{path.parent}”中写出 {path.name}（文件夹{why}），未作任何改动")
+
+
+def writable_folder(path: Path) -> None:
+    """Refuse at once, before reading a thousand files, when ``path``'s folder (or the nearest
+    one that exists) cannot be written: no write permission, or no write bit at all (a
+    read-only folder, which even an administrator should not write into)."""
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        mode = folder.stat().st_mode
+    except OSError as exc:
+        raise cannot_write(path, exc) from None
+    if not stat.S_ISDIR(mode):
+        raise cannot_write(path, OSError(errno.ENOTDIR, "")) from None
+    if not os.access(folder, os.W_OK | os.X_OK) or not mode & 0o222:
+        raise cannot_write(path)
 
 
 @dataclass(eq=False)  # one file, compared by identity
@@ -111,6 +152,8 @@ class Consolidation:
     edition: str | None = None  # the edition of the 汇总 tables
     members: list[Department] = field(default_factory=list)  # summed, one per agency
     unreadable: list[tuple[Path, str]] = field(default_factory=list)
+    # last year's files (--previous) that could not be read: 同比 is incomplete
+    previous_unreadable: list[tuple[Path, str]] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # on the roster, nothing received
     duplicates: list[Duplicate] = field(default_factory=list)
     other_year: list[Department] = field(default_factory=list)  # not summed
@@ -139,6 +182,11 @@ class Consolidation:
     @property
     def warnings(self) -> int:
         return sum(d.validation.counts["warnings"] for d in self.members)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every file given was read: nothing left out of the sums or of 同比."""
+        return not self.unreadable and not self.previous_unreadable
 
     @property
     def summary_matches(self) -> bool:
@@ -248,13 +296,17 @@ def _mismatches(result: Consolidation, data: Stack, spec: Spec) -> list[Finding]
 
 
 def _previous_reports(previous: str | Path, year: int | None, output: Path,
-                      progress: Callable[[int, int], None] | None) -> dict[str, Department]:
-    """Last year's reports by agency (the latest file of each)."""
-    reads = read_many(expand_inputs([previous], workbooks=True, exclude=[output]), progress)
-    departments, _ = _departments(reads)
+                      progress: Callable[[int, int], None] | None
+                      ) -> tuple[dict[str, Department], list[tuple[Path, str]]]:
+    """Last year's reports by agency (the latest file of each), and the files that could not
+    be read (a folder with no report file at all is one such)."""
+    files = expand_inputs([previous], workbooks=True, exclude=[output])
+    if not files:
+        return {}, [(Path(previous), NO_REPORTS)]
+    departments, unreadable = _departments(read_many(files, progress))
     wanted = [d for d in departments if year is None or d.year in (None, year - 1)]
     kept, _ = _one_per_agency(wanted)
-    return {d.key: d for d in kept}
+    return {d.key: d for d in kept}, unreadable
 
 
 def _last_year_of(d: Department, last_year: dict[str, Department]) -> Department | None:
@@ -316,7 +368,11 @@ def consolidate(inputs: Sequence[str | Path], output: str | Path, *, roster: str
     spec = load_spec()
     output = Path(output)
     result = Consolidation(output=output)
+    writable_folder(output)
     files = expand_inputs(inputs, workbooks=True, exclude=[output])
+    if not files:
+        given = "、".join(str(i) for i in inputs)
+        raise NoReports(f"{given}：{NO_REPORTS}，未写出 {output.name}")
     departments, result.unreadable = _departments(read_many(files, progress, workers))
     result.year = _most_common_year(departments)
     same_year = [d for d in departments if d.year is None or result.year is None or d.year == result.year]
@@ -332,7 +388,7 @@ def consolidate(inputs: Sequence[str | Path], output: str | Path, *, roster: str
     if previous is not None:
         result.has_previous = True
         result.previous_year = None if result.year is None else result.year - 1
-        last_year = _previous_reports(previous, result.year, output, None)
+        last_year, result.previous_unreadable = _previous_reports(previous, result.year, output, None)
         for d in result.members:
             found = _last_year_of(d, last_year)
             if found is not None:
@@ -362,7 +418,10 @@ def consolidate(inputs: Sequence[str | Path], output: str | Path, *, roster: str
 
     from .sheets import write_consolidation
 
-    result.backup = save_atomically(output, lambda tmp: write_consolidation(result, tmp, spec, data))
+    try:
+        result.backup = save_atomically(output, lambda tmp: write_consolidation(result, tmp, spec, data))
+    except OSError as exc:
+        raise cannot_write(output, exc) from None
     return result
 
 

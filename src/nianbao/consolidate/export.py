@@ -14,6 +14,7 @@ from ..files import save_atomically
 from ..spec import Spec, load_spec
 from ..validate.frames import table_shape
 from ..workbook.styles import FORMULA_STARTS
+from .consolidation import cannot_write, writable_folder
 from .totals import stack
 
 if TYPE_CHECKING:
@@ -109,5 +110,9 @@ def export_long(result: Consolidation, path: str | Path, to: str | None = None) 
         else:
             frame.to_parquet(tmp, index=False)
 
-    save_atomically(path, write)
+    writable_folder(path)
+    try:
+        save_atomically(path, write)
+    except OSError as exc:
+        raise cannot_write(path, exc) from None
     return path

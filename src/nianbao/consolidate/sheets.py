@@ -289,15 +289,25 @@ def _summary_line(result: Consolidation, spec: Spec) -> str:
     status = spec.consolidated.status
     parts.append(f"{status['failed']} {sum(1 for d in result.members if d.state == 'failed')} 个，"
                  f"{status['warned']} {sum(1 for d in result.members if d.state == 'warned')} 个")
-    if result.unreadable:
-        parts.append(f"无法读取的文件 {len(result.unreadable)} 个")
     if result.roster is not None:
         parts.append(f"缺报 {len(result.missing)} 个")
     if result.duplicates:
         parts.append(f"重复报送 {len(result.duplicates)} 个")
     parts.append("与各单位明细合计一致" if result.summary_matches
                  else f"与各单位明细合计不一致（见{spec.consolidated.sheets['findings']}表）")
+    sheets = spec.consolidated.sheets
+    if result.unreadable:  # never a clean headline over sums that leave files out
+        parts.append(f"汇总不完整：{len(result.unreadable)} 个文件无法读取，未计入汇总"
+                     f"（{_file_names(result.unreadable)}，见“{sheets['findings']}”表）")
+    if result.previous_unreadable:
+        parts.append(f"同比不完整：{len(result.previous_unreadable)} 个上年文件无法读取"
+                     f"（{_file_names(result.previous_unreadable)}，见“{sheets['years']}”表）")
     return "；".join(parts) + "。"
+
+
+def _file_names(files: Sequence[tuple[Path, str]], shown: int = 3) -> str:
+    names = "、".join(path.name for path, _ in files[:shown])
+    return names + (f" 等 {len(files)} 个" if len(files) > shown else "")
 
 
 def _edition_counts(items: Iterable[str], spec: Spec) -> list[tuple[str, int]]:
@@ -695,6 +705,11 @@ def _years_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
     if matched:
         top = _section(grid, top, f"名称写法不同、按同一单位匹配的上年报告（{len(matched)} 个）",
                        headers["matched"], matched)
+    if result.previous_unreadable:
+        lost = result.previous_unreadable
+        top = _section(grid, top, f"无法读取的上年文件（{len(lost)} 个，同比不完整）",
+                       spec.consolidated.headers["unreadable"],
+                       [((p.name, _link(p, result.output)), reason) for p, reason in lost])
     rows = []
     for ch in result.changes:
         rate = (f"{ch.difference / ch.previous:+.0%}" if ch.previous else "—")

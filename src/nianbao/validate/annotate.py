@@ -4,6 +4,7 @@ the previous marks of this tool are removed first, so annotating again is safe."
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -11,7 +12,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from ..errors import UnreadableInput
+from ..errors import NianbaoError, UnreadableInput
 from ..files import save_atomically
 from ..spec import load_spec
 from ..workbook import print_setup, text_row_height
@@ -19,8 +20,8 @@ from ..workbook.styles import set_text
 from .findings import Finding, ValidationReport
 
 __all__ = [
-    "AUTHOR", "FILLS", "HEADER", "RESULT_SHEET", "SEVERITY", "WIDTHS", "annotate", "annotate_workbook",
-    "clear_marks",
+    "AUTHOR", "FILLS", "HEADER", "READ_ONLY", "RESULT_SHEET", "SEVERITY", "WIDTHS", "annotate",
+    "annotate_workbook", "clear_marks",
 ]
 
 _VIEW = load_spec().findings
@@ -32,6 +33,7 @@ FILLS = {"error": "FFFFC7CE", "warning": "FFFFEB9C"}  # ARGB
 SEVERITY = _VIEW.severity
 HEADER = _VIEW.columns
 WIDTHS = (6, 6, 20, 80, 24, 8, 8)
+READ_ONLY = "文件是只读的，未作改动（要写入校验结果，请先取消文件的只读属性）"
 _THIN = Side(style="thin", color="FF999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
@@ -121,9 +123,17 @@ def annotate_workbook(path: str | Path, result: ValidationReport) -> Path | None
     """Write the findings into a standard workbook file, through a temporary file replaced at
     once; the previous version is kept as 名称.bak.xlsx. Returns the backup's path."""
     path = Path(path)
+    if not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222:
+        # replacing it through a temporary file would work, and override the clerk's "read-only"
+        raise NianbaoError(READ_ONLY)
     try:
         wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise UnreadableInput(str(path), f"无法打开 Excel 文件（{type(exc).__name__}）") from None
     annotate(wb, result)
-    return save_atomically(path, wb.save)
+    try:
+        return save_atomically(path, wb.save)
+    except PermissionError:
+        raise NianbaoError(f"文件夹“{path.parent}”没有写入权限，未作改动") from None
+    except OSError as exc:
+        raise NianbaoError(f"保存失败（系统错误 {exc.errno}），原文件未作改动") from None
