@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from .assemble import assemble
 from .errors import UnreadableInput
 from .files import is_workbook, save_atomically
-from .model import Report
+from .model import Report, json_text
 from .readers import read_document
 from .spec import Spec
 
@@ -34,7 +33,7 @@ def read_report(path: str | Path, spec: Spec | None = None, provenance: bool = T
 
 def report_json(report: Report, indent: int | None = 2) -> str:
     """The canonical JSON text of a report."""
-    return json.dumps(report.to_json(), ensure_ascii=False, indent=indent)
+    return json_text(report.to_json(), indent=indent)
 
 
 def save_workbook(report: Report, path: str | Path) -> Path | None:

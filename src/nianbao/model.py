@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from .spec import Edition, Spec, load_spec
 
-__all__ = ["Cell", "LegacyRow", "Meta", "Report", "Unmapped"]
+__all__ = ["Cell", "LegacyRow", "Meta", "Report", "Unmapped", "json_text"]
 
 Number = int | float
 
@@ -148,3 +150,19 @@ class Report:
             "narrative": dict(self.narrative),
             "unmapped": [{"where": u.where, "text": u.text} for u in self.unmapped],
         }
+
+
+def _strict(data: Any) -> Any:
+    if isinstance(data, float) and not math.isfinite(data):
+        return None
+    if isinstance(data, dict):
+        return {key: _strict(value) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_strict(value) for value in data]
+    return data
+
+
+def json_text(data: Any, indent: int | None = None) -> str:
+    """JSON as the tool writes it (canonical JSON, validation results): strict JSON, where a
+    number that is not finite is null, never Infinity or NaN, which JSON does not have."""
+    return json.dumps(_strict(data), ensure_ascii=False, indent=indent, allow_nan=False)
