@@ -33,7 +33,7 @@ FILLS = {"error": "FFFFC7CE", "warning": "FFFFEB9C"}  # ARGB
 SEVERITY = _VIEW.severity
 HEADER = _VIEW.columns
 WIDTHS = (6, 6, 20, 80, 24, 8, 8)
-READ_ONLY = "文件是只读的，未作改动（要写入校验结果，请先取消文件的只读属性）"
+READ_ONLY = "文件是只读的，未作改动；要写入校验结果，请先取消文件的只读属性"
 _THIN = Side(style="thin", color="FF999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
