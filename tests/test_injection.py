@@ -420,3 +420,13 @@ def test_the_checks_themselves_catch_what_they_look_for(tmp_path: Path) -> None:
     csv_path.write_text('"agency"\n"=1+2"\n', encoding="utf-8-sig")
     with pytest.raises(ValueError):
         assert_csv_escaped(csv_path)
+
+
+def test_the_add_in_writes_text_with_a_quote_prefix() -> None:
+    """Excel takes a value written through xlwings that starts with = for a formula: the add-in's
+    校验结果 rows write text with Excel's quote prefix."""
+    pytest.importorskip("xlwings")
+    from nianbao.addin.excel import _as_text
+
+    assert [_as_text(v) for v in (DDE, "@SUM(1+2)", "三、依申请公开!D27", 3, None)] == [
+        "'" + DDE, "'@SUM(1+2)", "三、依申请公开!D27", 3, None]
