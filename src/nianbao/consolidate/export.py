@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -14,11 +13,8 @@ from ..files import save_atomically
 from ..spec import Spec, load_spec
 from ..validate.frames import table_shape
 from ..workbook.styles import FORMULA_STARTS
-from .consolidation import cannot_write, writable_folder
+from .consolidation import Consolidation, cannot_write, writable_folder
 from .totals import stack
-
-if TYPE_CHECKING:
-    from .consolidation import Consolidation
 
 __all__ = ["LONG_COLUMNS", "csv_safe", "export_long", "long_frame"]
 
