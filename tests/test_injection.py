@@ -430,3 +430,22 @@ def test_the_add_in_writes_text_with_a_quote_prefix() -> None:
 
     assert [_as_text(v) for v in (DDE, "@SUM(1+2)", "三、依申请公开!D27", 3, None)] == [
         "'" + DDE, "'@SUM(1+2)", "三、依申请公开!D27", 3, None]
+
+
+def test_a_number_excel_cannot_hold_is_written_as_its_text(tmp_path: Path) -> None:
+    """A 400-digit count or an infinite value: the writer neither fails nor rounds it; the
+    cell holds the text it was read from."""
+    report = Report.blank(Meta(agency="甲局", year=YEAR, edition="2021"))
+    digits = "9" * 400
+    report.tables["requests"]["new_received"]["total"] = Cell(int(digits), raw=digits)
+    report.tables["requests"]["new_received"]["natural_person"] = Cell(float("inf"), raw="1e999")
+    path = tmp_path / "大数.xlsx"
+    write_workbook(report, path)
+    assert_nothing_gets_in(path, set())
+    wb = load_workbook(path)
+    names = {name: dn for name, dn in wb.defined_names.items()}
+    values = {}
+    for key in ("requests.new_received.total", "requests.new_received.natural_person"):
+        sheet, address = next(iter(names[key].destinations))
+        values[key] = wb[sheet][address.replace("$", "")].value
+    assert values == {"requests.new_received.total": digits, "requests.new_received.natural_person": "1e999"}
