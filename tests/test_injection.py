@@ -449,3 +449,19 @@ def test_a_number_excel_cannot_hold_is_written_as_its_text(tmp_path: Path) -> No
         sheet, address = next(iter(names[key].destinations))
         values[key] = wb[sheet][address.replace("$", "")].value
     assert values == {"requests.new_received.total": digits, "requests.new_received.natural_person": "1e999"}
+
+
+def test_a_roster_that_cannot_be_read_stops_the_run_in_chinese(tmp_path: Path, capsys) -> None:
+    folder, output = tmp_path / "各单位", tmp_path / "汇总.xlsx"
+    whole = _workbook(folder, "甲局")
+    garbage, cut, undecodable = tmp_path / "名单.xlsx", tmp_path / "半个.xlsx", tmp_path / "名单.csv"
+    garbage.write_bytes(b"PK\x03\x04 garbage")
+    cut.write_bytes(whole.read_bytes()[:300])
+    undecodable.write_bytes(b"\xff\xfe\x00\x81\x30garbage\xfe")
+    damaged = "无法读取名单：不是有效的 Excel（.xlsx）或 CSV 文件，文件可能已损坏或不完整"
+    for roster, reason in ((garbage, damaged), (cut, damaged),
+                           (undecodable, "无法读取名单：无法识别文本编码（请存为 UTF-8 或 GBK 编码的 CSV）"),
+                           (tmp_path / "没有.xlsx", "名单文件不存在"), (folder, "名单不是普通文件")):
+        code, err = _run(["consolidate", str(folder), "-o", str(output), "--roster", str(roster)], capsys)
+        assert (code, err) == (2, [f"✗ {roster}：{reason}"])
+        assert not output.exists()

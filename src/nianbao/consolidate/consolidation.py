@@ -369,6 +369,8 @@ def consolidate(inputs: Sequence[str | Path], output: str | Path, *, roster: str
     output = Path(output)
     result = Consolidation(output=output)
     writable_folder(output)
+    if roster is not None:  # a roster that cannot be read stops the run before any report is read
+        result.roster = read_roster(roster)
     files = expand_inputs(inputs, workbooks=True, exclude=[output])
     if not files:
         given = "、".join(str(i) for i in inputs)
@@ -378,8 +380,7 @@ def consolidate(inputs: Sequence[str | Path], output: str | Path, *, roster: str
     same_year = [d for d in departments if d.year is None or result.year is None or d.year == result.year]
     result.other_year = [d for d in departments if d not in same_year]
     members, result.duplicates = _one_per_agency(same_year)
-    if roster is not None:
-        result.roster = read_roster(roster)
+    if result.roster is not None:
         received = {d.key for d in members}
         listed = {agency_key(name) for name in result.roster}
         result.missing = [name for name in result.roster if agency_key(name) not in received]
