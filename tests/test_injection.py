@@ -341,7 +341,13 @@ def test_a_failed_save_is_refused_in_chinese(tmp_path: Path, capsys, monkeypatch
     _workbook(folder, "甲局")
     code, err = _run(["consolidate", str(folder), "-o", str(tmp_path / "汇总.xlsx")], capsys)
     assert code == 2
-    assert err == [f"✗ 无法在文件夹“{tmp_path}”中写出 汇总.xlsx（文件夹没有写入权限），未作任何改动"]
+    locked = "没有写入权限，或文件正被其他程序打开"
+    assert err == [f"✗ 无法在文件夹“{tmp_path}”中写出 汇总.xlsx（{locked}），未作任何改动"]
+    folder_named_so = tmp_path / "同名.xlsx"
+    folder_named_so.mkdir()
+    code, err = _run(["consolidate", str(folder), "-o", str(folder_named_so)], capsys)
+    assert code == 2
+    assert err == [f"✗ 无法在文件夹“{tmp_path}”中写出 同名.xlsx（已有同名的文件夹），未作任何改动"]
 
 
 def test_annotate_refuses_a_read_only_file(tmp_path: Path, capsys) -> None:

@@ -41,15 +41,17 @@ class CannotWrite(NianbaoError):
     """The consolidated workbook (or its long table) cannot be written where it was asked for."""
 
 
-_WHY_NOT = {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.EROFS: "是只读的",
-            errno.ENOSPC: "磁盘空间不足", errno.ENOENT: "不存在", errno.ENOTDIR: "不是文件夹",
-            errno.EDQUOT: "超出磁盘配额"}
+_LOCKED = "没有写入权限，或文件正被其他程序打开"
+_WHY_NOT = {errno.EACCES: _LOCKED, errno.EPERM: _LOCKED, errno.EROFS: "文件夹是只读的",
+            errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额", errno.ENOENT: "文件夹不存在",
+            errno.EISDIR: "已有同名的文件夹", errno.ENOTDIR: "路径中有一段不是文件夹"}
+_NOT_WRITABLE = "文件夹没有写入权限"
 
 
 def cannot_write(path: Path, exc: OSError | None = None) -> CannotWrite:
-    """The refusal, in Chinese, naming the folder: 无法在文件夹“…”中写出 汇总.xlsx（没有写入权限）."""
-    why = _WHY_NOT.get(exc.errno or 0, f"系统错误 {exc.errno}") if exc is not None else "没有写入权限"
-    return CannotWrite(f"无法在文件夹“{path.parent}”中写出 {path.name}（文件夹{why}），未作任何改动")
+    """The refusal, in Chinese, naming the folder: 无法在文件夹“…”中写出 汇总.xlsx（文件夹没有写入权限）."""
+    why = _NOT_WRITABLE if exc is None else _WHY_NOT.get(exc.errno or 0, f"系统错误 {exc.errno}")
+    return CannotWrite(f"无法在文件夹“{path.parent}”中写出 {path.name}（{why}），未作任何改动")
 
 
 def writable_folder(path: Path) -> None:
@@ -65,6 +67,8 @@ def writable_folder(path: Path) -> None:
         raise cannot_write(path, exc) from None
     if not stat.S_ISDIR(mode):
         raise cannot_write(path, OSError(errno.ENOTDIR, "")) from None
+    if path.is_dir():
+        raise cannot_write(path, OSError(errno.EISDIR, "")) from None
     if not os.access(folder, os.W_OK | os.X_OK) or not mode & 0o222:
         raise cannot_write(path)
 
