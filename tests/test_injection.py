@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 
 from nianbao.cli import main
 from nianbao.files import save_atomically
-from nianbao.model import Cell, LegacyRow, Meta, Report, Unmapped, json_text
+from nianbao.model import Cell, LegacyRow, Meta, Report, Unmapped, finite_json
 from nianbao.validate.annotate import READ_ONLY
 from nianbao.workbook import write_workbook
 
@@ -380,8 +380,8 @@ def test_an_interrupted_save_leaves_no_temporary_file(tmp_path: Path) -> None:
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the validator's arithmetic on an infinite count
 def test_json_never_holds_infinity_or_nan(tmp_path: Path, capsys) -> None:
-    assert json_text({"a": float("inf"), "b": [float("nan"), 1.5], "c": -float("inf")}) == \
-        '{"a": null, "b": [null, 1.5], "c": null}'
+    assert finite_json({"a": float("inf"), "b": [float("nan"), 1.5], "c": -float("inf"), "d": "x"}) == {
+        "a": None, "b": [None, 1.5], "c": None, "d": "x"}
     path = _workbook(tmp_path, "甲局")
     infinite = tmp_path / "无穷.xlsx"
     parts = _parts(path)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from .assemble import assemble
 from .errors import UnreadableInput
 from .files import is_workbook, save_atomically
-from .model import Report, json_text
+from .model import Report
 from .readers import read_document
 from .spec import Spec
 
@@ -33,7 +34,7 @@ def read_report(path: str | Path, spec: Spec | None = None, provenance: bool = T
 
 def report_json(report: Report, indent: int | None = 2) -> str:
     """The canonical JSON text of a report."""
-    return json_text(report.to_json(), indent=indent)
+    return json.dumps(report.to_json(), ensure_ascii=False, indent=indent, allow_nan=False)
 
 
 def save_workbook(report: Report, path: str | Path) -> Path | None:

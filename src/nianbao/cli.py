@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ from . import __version__
 from .convert import convert_many
 from .errors import NianbaoError
 from .files import expand_inputs
-from .model import json_text
+from .model import finite_json
 from .spec import load_spec
 
 if TYPE_CHECKING:  # the validator (pandas, pandera) is imported only by the commands that use it
@@ -120,7 +121,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                                            "findings": []}
                 if len(args.files) > 1:
                     data = {"source": source.name, **data}
-                sys.stdout.write(json_text(data) + "\n")
+                sys.stdout.write(json.dumps(data, ensure_ascii=False, allow_nan=False) + "\n")
             continue
         last_year = None
         if previous is not None:
@@ -133,7 +134,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             data = result.to_json()
             if len(args.files) > 1:
                 data = {"source": source.name, **data}
-            sys.stdout.write(json_text(data, indent=None if len(args.files) > 1 else 2) + "\n")
+            sys.stdout.write(json.dumps(finite_json(data), ensure_ascii=False, allow_nan=False,
+                                        indent=None if len(args.files) > 1 else 2) + "\n")
         else:
             _print_text(source.name, result)
         if args.annotate:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -10,7 +9,7 @@ from typing import Any
 
 from .spec import Edition, Spec, load_spec
 
-__all__ = ["Cell", "LegacyRow", "Meta", "Report", "Unmapped", "json_text"]
+__all__ = ["Cell", "LegacyRow", "Meta", "Report", "Unmapped", "finite_json"]
 
 Number = int | float
 
@@ -143,26 +142,22 @@ class Report:
             if self.has_cumulative:  # SPEC: a second value column (历年累计) is kept, not dropped
                 for row, out in zip(self.legacy, tables["legacy"], strict=True):
                     out["cumulative"] = row.cumulative
-        return {
+        return finite_json({  # a value that is not finite is null: JSON has no Infinity or NaN
             "format": spec.format,
             "meta": meta,
             "tables": tables,
             "narrative": dict(self.narrative),
             "unmapped": [{"where": u.where, "text": u.text} for u in self.unmapped],
-        }
+        })
 
 
-def _strict(data: Any) -> Any:
+def finite_json(data: Any) -> Any:
+    """``data`` (dicts, lists, numbers, text) with every float that is not finite made None."""
     if isinstance(data, float) and not math.isfinite(data):
         return None
     if isinstance(data, dict):
-        return {key: _strict(value) for key, value in data.items()}
+        return {key: finite_json(value) for key, value in data.items()}
     if isinstance(data, (list, tuple)):
-        return [_strict(value) for value in data]
+        return [finite_json(value) for value in data]
     return data
 
-
-def json_text(data: Any, indent: int | None = None) -> str:
-    """JSON as the tool writes it (canonical JSON, validation results): strict JSON, where a
-    number that is not finite is null, never Infinity or NaN, which JSON does not have."""
-    return json.dumps(_strict(data), ensure_ascii=False, indent=indent, allow_nan=False)

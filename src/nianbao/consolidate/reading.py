@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import zipfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -14,7 +13,6 @@ from ..api import read_report
 from ..errors import NianbaoError, UnreadableInput
 from ..model import Report
 from ..spec import load_spec
-from ..workbook.cells import workbook_parts
 
 __all__ = ["Read", "read_many"]
 
@@ -45,25 +43,7 @@ def read_one(path: Path) -> Read:
         return Read(path, None, f"无法读取文件（{exc.strerror or type(exc).__name__}）")
     except Exception as exc:  # a damaged file must not stop the other thousand
         return Read(path, None, f"无法读取（{type(exc).__name__}：{exc}）")
-    missing = missing_sheets(path)
-    if missing:  # its cells would be summed as blanks: not a department, a damaged file
-        return Read(path, None, f"工作簿缺少工作表“{'、'.join(missing)}”的内容（文件不完整），无法可靠读取")
     return Read(path, report)
-
-
-def missing_sheets(path: Path) -> list[str]:
-    """The sheets a workbook file lists whose part is not in the file (a damaged or hand-made
-    zip); none for any other file, or one the reader has dealt with."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            present = set(archive.namelist())
-            if "xl/workbook.xml" not in present:
-                return []
-            parts, _ = workbook_parts(archive.read("xl/workbook.xml"),
-                                      archive.read("xl/_rels/workbook.xml.rels"))
-    except Exception:  # not a workbook, or one whose damage the reader has reported already
-        return []
-    return [title for title, part in parts.items() if part not in present]
 
 
 def _read_chunk(paths: Sequence[Path]) -> list[Read]:
