@@ -1,7 +1,11 @@
 """Files on disk: which inputs a folder holds, what a file is, and saving without losing one.
 
 Every stage saves through ``save_atomically`` (a temporary file, then one rename; the previous
-version kept as ``名称.bak.xlsx``) and expands its inputs with ``expand_inputs``.
+version kept as ``名称.bak.xlsx``) and expands its inputs with ``expand_inputs``. Every input
+is opened through ``read_input`` (only a regular file, within the size limit) and every zip
+package (.docx, .xlsx) is checked by ``open_package`` before any part is inflated (declared
+sizes, compression ratio, encryption, compression method); ``read_part`` counts the bytes
+actually inflated and refuses XML with a DTD (XXE, entity bombs: Office never writes one).
 """
 
 from __future__ import annotations
@@ -9,17 +13,29 @@ from __future__ import annotations
 import io
 import os
 import re
+import stat
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from .errors import UnreadableInput, os_reason
+from .limits import current, override_hint
+
 __all__ = [
+    "ENCRYPTED",
     "SOURCE_SUFFIXES",
     "WORKBOOK_SUFFIXES",
+    "XML_REFUSED",
     "backup_path",
+    "check_input",
     "expand_inputs",
+    "is_encrypted_ole",
     "is_workbook",
+    "open_package",
+    "read_input",
+    "read_part",
     "save_atomically",
 ]
 
@@ -31,8 +47,11 @@ _BACKUP = re.compile(r"\.bak\d*$")  # 年报.bak.xlsx, 年报.bak2.xlsx: our own
 
 def is_workbook(source: str | Path | bytes) -> bool:
     """Whether a file (a path, or its bytes) is an Excel workbook, by its content whatever its
-    name: a zip holding ``xl/workbook.xml``."""
+    name: a zip holding ``xl/workbook.xml``. A path that is not a regular file is not one (it
+    is never opened: a named pipe would block)."""
     try:
+        if not isinstance(source, bytes) and not stat.S_ISREG(os.stat(source).st_mode):
+            return False
         target = io.BytesIO(source) if isinstance(source, bytes) else source
         if not zipfile.is_zipfile(target):
             return False
@@ -103,3 +122,171 @@ def expand_inputs(inputs: Iterable[str | Path], workbooks: bool = False,
                 seen.add(key)
                 files.append(p)
     return files
+
+
+_MB = 1024 * 1024
+ENCRYPTED = ("文件已加密（设置了打开密码），请去掉密码后另存为普通文件再转换"
+             "（在 Word/WPS/Excel 中：文件 → 信息 → 保护文档 → 用密码进行加密，清空密码）")
+_KINDS = (
+    (stat.S_ISDIR, "这是一个文件夹，不是文件"),
+    (stat.S_ISFIFO, "这是一个命名管道（FIFO），不是普通文件，不能作为年报读取"),
+    (stat.S_ISSOCK, "这是一个套接字（socket），不是普通文件，不能作为年报读取"),
+    (stat.S_ISCHR, "这是一个设备文件，不是普通文件，不能作为年报读取"),
+    (stat.S_ISBLK, "这是一个设备文件，不是普通文件，不能作为年报读取"),
+)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / _MB:.1f} MB"
+
+
+def _check_stat(info: os.stat_result, source: str) -> None:
+    for test, reason in _KINDS:
+        if test(info.st_mode):
+            raise UnreadableInput(source, reason)
+    if not stat.S_ISREG(info.st_mode):
+        raise UnreadableInput(source, "这不是普通文件，不能作为年报读取")
+    limit = current().file_bytes
+    if info.st_size > limit:
+        raise UnreadableInput(source, f"文件过大（{_megabytes(info.st_size)}，上限 {_megabytes(limit)}，"
+                                      f"{override_hint('file_mb')}）")
+
+
+def check_input(path: str | Path) -> None:
+    """UnreadableInput unless ``path`` is a regular file within the size limit. Only ``stat``
+    is asked: a named pipe, a device or a socket is never opened."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise UnreadableInput(str(path), os_reason(exc)) from None
+    _check_stat(info, str(path))
+
+
+def read_input(path: str | Path) -> bytes:
+    """The bytes of an input file; UnreadableInput (in Chinese, the file named) when it is not
+    a regular file, is too large or cannot be read."""
+    check_input(path)
+    try:
+        # O_NONBLOCK: should the file have become a pipe since the check, opening does not wait.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as handle:
+            _check_stat(os.fstat(handle.fileno()), str(path))
+            data = handle.read(current().file_bytes + 1)
+    except OSError as exc:
+        raise UnreadableInput(str(path), os_reason(exc)) from None
+    if len(data) > current().file_bytes:  # grew since it was looked at
+        _check_stat(os.stat(path), str(path))
+    return data
+
+
+_ENCRYPTION_STREAMS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
+_WORD_IDENT = b"\xec\xa5"  # the Word 97–2003 FIB's wIdent, at the start of the WordDocument stream
+
+
+def is_encrypted_ole(data: bytes) -> bool:
+    """Whether an OLE compound file is password-protected: an Office 2007+ file saved with a
+    password (EncryptionInfo and EncryptedPackage streams), or a Word 97–2003 file whose
+    header says fEncrypted."""
+    if any(name in data for name in _ENCRYPTION_STREAMS):
+        return True
+    fib = data[512:524]  # the WordDocument stream usually starts at the first sector
+    return fib[:2] == _WORD_IDENT and bool(int.from_bytes(fib[10:12], "little") & 0x0100)
+
+
+_DEFLATED_OR_STORED = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+_BOMB = "可能是“压缩炸弹”，拒绝读取"
+
+
+def open_package(data: bytes, source: str, inflate: bool = False) -> zipfile.ZipFile:
+    """A zip package (.docx, .xlsx) checked before anything is inflated: no encrypted part, no
+    compression other than Office's, declared sizes within the limit and no part compressed
+    beyond the ratio limit. With ``inflate`` every part is also inflated once, counting, and
+    discarded (for a reader that inflates parts itself and would not stop at the declared
+    size: python-calamine). UnreadableInput with the reason otherwise."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zlib.error, ValueError, EOFError, OSError):
+        raise UnreadableInput(source, "文件已损坏（不是完整的 Word/Excel 文件），无法打开") from None
+    limits = current()
+    total = 0
+    for info in archive.infolist():
+        if info.flag_bits & 0x1:
+            raise UnreadableInput(source, ENCRYPTED)
+        if info.compress_type not in _DEFLATED_OR_STORED:
+            raise UnreadableInput(source, f"文件中的部件 {info.filename} 使用了不支持的压缩方式（编号 "
+                                          f"{info.compress_type}），请在 Word/WPS/Excel 中另存后再转换")
+        total += info.file_size
+        if total > limits.inflated_bytes:
+            raise UnreadableInput(source, f"文件解压后过大（超过 {_megabytes(limits.inflated_bytes)}，"
+                                          f"{override_hint('inflated_mb')}），{_BOMB}")
+        if info.file_size > _MB and info.file_size > limits.ratio * max(info.compress_size, 1):
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise UnreadableInput(source, f"文件中的部件 {info.filename} 压缩比异常（{ratio} 倍，上限 "
+                                          f"{limits.ratio} 倍，{override_hint('ratio')}），{_BOMB}")
+    if inflate:
+        for info in archive.infolist():
+            if _inflated_beyond(data, info):
+                raise UnreadableInput(source, f"文件中的部件 {info.filename} 解压后超出它声明的大小，{_BOMB}")
+    return archive
+
+
+_LOCAL_HEADER = 30  # bytes before a local entry's name: its name and extra field lengths at 26
+
+
+def _inflated_beyond(data: bytes, info: zipfile.ZipInfo) -> bool:
+    """Whether a part inflates to more than its declared size, counted on its raw deflate
+    stream a megabyte at a time (nothing is kept)."""
+    start = info.header_offset + _LOCAL_HEADER
+    lengths = data[info.header_offset + 26:start]
+    if len(lengths) < 4:
+        return False  # a damaged header: the reader that opens the part says so
+    start += int.from_bytes(lengths[:2], "little") + int.from_bytes(lengths[2:], "little")
+    raw = data[start:start + info.compress_size]
+    if info.compress_type == zipfile.ZIP_STORED:
+        return len(raw) > info.file_size
+    inflater = zlib.decompressobj(-15)
+    produced = 0
+    try:
+        chunk = inflater.decompress(raw, _MB)
+        while chunk:
+            produced += len(chunk)
+            if produced > info.file_size:
+                return True
+            chunk = inflater.decompress(inflater.unconsumed_tail, _MB)
+    except zlib.error:
+        return False  # damaged, not bigger: the reader that opens the part says so
+    return False
+
+
+_DTD = (b"<!DOCTYPE", b"<!ENTITY")
+XML_REFUSED = ("文件中的 XML 含有 DTD 或实体声明（XML 外部实体或“实体炸弹”），正常的 Word/Excel 文件"
+                "不会有，拒绝读取")
+
+
+def read_part(archive: zipfile.ZipFile, name: str, source: str) -> bytes:
+    """One part of a checked package, inflated while counting: never more than its declared
+    size or the inflated-size limit; an XML part with a DTD is refused. KeyError when the
+    package has no such part."""
+    info = archive.getinfo(name)
+    limit = min(info.file_size, current().inflated_bytes)
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        with archive.open(info) as part:
+            while chunk := part.read(_MB):
+                size += len(chunk)
+                if size > limit:
+                    raise UnreadableInput(source, f"文件中的部件 {name} 解压后超出它声明的大小，{_BOMB}")
+                chunks.append(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError):
+        raise UnreadableInput(source, f"文件已损坏（部件 {name} 解压后与它声明的大小或校验码不符），"
+                                      "无法打开") from None
+    except RuntimeError:  # zipfile: an encrypted part without a password
+        raise UnreadableInput(source, ENCRYPTED) from None
+    except NotImplementedError:
+        raise UnreadableInput(source, f"文件中的部件 {name} 使用了不支持的压缩方式，"
+                                      "请在 Word/WPS/Excel 中另存后再转换") from None
+    data = b"".join(chunks)
+    if any(mark in data for mark in _DTD):
+        raise UnreadableInput(source, XML_REFUSED)
+    return data

@@ -7,9 +7,10 @@ import re
 import zipfile
 from pathlib import Path
 
+from .. import limits
 from ..document import Document
 from ..errors import UnreadableInput
-from ..files import is_workbook
+from ..files import ENCRYPTED, is_encrypted_ole, is_workbook, read_input
 from .text import read_text
 
 __all__ = ["read_document"]
@@ -18,18 +19,20 @@ __all__ = ["read_document"]
 def read_document(path: str | Path) -> Document:
     """Read any supported report file into a Document; UnreadableInput when it cannot be."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UnreadableInput(str(path), "文件不存在") from None
-    except IsADirectoryError:
-        raise UnreadableInput(str(path), "这是一个文件夹，不是文件") from None
-    except OSError as exc:
-        raise UnreadableInput(str(path), f"无法读取文件（{exc.strerror}）") from None
+    with limits.clock():
+        document = _read(path)
+        limits.check_time(str(path))
+    return document
+
+
+def _read(path: Path) -> Document:
+    data = read_input(path)
     if not data.strip():
         raise UnreadableInput(str(path), "文件是空的")
     suffix = path.suffix.lower()
     kind = sniff(data, suffix)
+    if kind in ("html", "text", "markdown"):
+        _check_characters(data, path)
     if kind == "html":
         from .html import read_html
 
@@ -48,6 +51,8 @@ def read_document(path: str | Path) -> Document:
         from .docx import read_docx
 
         return read_docx(path, path.name)
+    if kind == "ole" and is_encrypted_ole(data):
+        raise UnreadableInput(str(path), ENCRYPTED)
     if kind in ("ole", "rtf"):
         from .office import read_via_libreoffice
 
@@ -55,6 +60,24 @@ def read_document(path: str | Path) -> Document:
     what = _NOT_REPORTS.get(kind, "无法识别的格式")
     named = f"扩展名是 {suffix}，但" if suffix else ""
     raise UnreadableInput(str(path), f"{named}文件内容是{what}，不是年报（支持 txt、网页、Word、PDF）")
+
+
+def _check_characters(data: bytes, path: Path) -> None:
+    """Refuse a text file beyond the character limit; no encoding takes more than four bytes
+    a character, so a file that big is refused before it is decoded."""
+    limit = limits.current().text_chars
+    if len(data) > 4 * limit or (len(data) > limit and _characters(data) > limit):
+        hint = limits.override_hint("text_chars")
+        raise UnreadableInput(str(path), f"文本过长（超过 {limit} 个字符，{hint}），不像是一份年报")
+
+
+def _characters(data: bytes) -> int:
+    from ..decode import decode_text
+
+    try:
+        return len(decode_text(data))
+    except UnicodeDecodeError:
+        return 0  # the reader says it is not text
 
 
 _HTML = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title|div|p|table)[\s>]",

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import limits
 from ..document import Block, Document, Grid, GridCell, Paragraph
 from ..errors import UnreadableInput
 from ..numbers import is_value_text
@@ -481,13 +482,21 @@ def read_pdf(path: Path, source: str) -> Document:
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
-        raise UnreadableInput(source, f"PDF 文件已损坏或加密，无法打开（{exc}）") from None
+        if "password" in str(exc).lower():
+            reason = "PDF 文件已加密（设置了打开密码），请去掉密码后另存再转换"
+            raise UnreadableInput(source, reason) from None
+        raise UnreadableInput(source, "PDF 文件已损坏，无法打开") from None
     blocks: list[Block] = []
     skipped: list[tuple[str, str]] = []
     pages = []
     try:
+        count, most = len(pdf), limits.current().pdf_pages
+        if count > most:
+            raise UnreadableInput(source, f"PDF 页数过多（{count} 页，上限 {most} 页，"
+                                          f"{limits.override_hint('pdf_pages')}），不像是一份年报")
         for page in pdf:
             pages.append((*_page_content(page, raw), page.get_size()[1]))
+            limits.check_time(source)
     finally:
         pdf.close()
     if not any(chars for chars, _, _, _ in pages):

@@ -1,0 +1,111 @@
+"""Resource limits for reading one input file, each overridable by an environment variable.
+
+A hostile or broken file (a zip bomb, a 100 MB page, a table of a million cells, a PDF of ten
+thousand pages) is refused with a Chinese reason instead of exhausting memory or time. The
+defaults are far above any real report; ``NIANBAO_MAX_*`` raises or lowers them (worker
+processes inherit the environment). The time budget is checked at stage boundaries (after
+reading, per page, per table, after matching), so a slow file stops at the next boundary.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from .errors import UnreadableInput
+
+__all__ = ["LIMITS", "Limit", "Limits", "check_time", "clock", "current", "override_hint", "remaining"]
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One limit: the environment variable that overrides it, its default, its unit."""
+
+    variable: str
+    default: int
+    unit: str
+    what: str
+
+    def value(self) -> int:
+        """The limit in force: the environment's value when it is a positive whole number."""
+        text = os.environ.get(self.variable, "").strip()
+        if text.isdigit() and int(text) > 0:
+            return int(text)
+        return self.default
+
+
+LIMITS = {
+    "file_mb": Limit("NIANBAO_MAX_FILE_MB", 100, "MB", "输入文件大小"),
+    "inflated_mb": Limit("NIANBAO_MAX_INFLATED_MB", 200, "MB", "Word/Excel 文件解压后的总大小"),
+    "ratio": Limit("NIANBAO_MAX_RATIO", 200, "倍", "压缩包中一个部件的压缩比（大于 1 MB 的部件）"),
+    "pdf_pages": Limit("NIANBAO_MAX_PDF_PAGES", 500, "页", "PDF 页数"),
+    "table_cells": Limit("NIANBAO_MAX_TABLE_CELLS", 200_000, "格", "一个表格的大小（行数乘以列数）"),
+    "text_chars": Limit("NIANBAO_MAX_TEXT_CHARS", 5_000_000, "字", "文本、网页、Markdown 文件的字符数"),
+    "seconds": Limit("NIANBAO_MAX_SECONDS", 180, "秒", "读取一个文件的时间"),
+}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits in force, in bytes where sizes are concerned."""
+
+    file_bytes: int
+    inflated_bytes: int
+    ratio: int
+    pdf_pages: int
+    table_cells: int
+    text_chars: int
+    seconds: int
+
+
+def current() -> Limits:
+    """The limits in force now (defaults, or the environment's overrides)."""
+    mb = 1024 * 1024
+    return Limits(
+        file_bytes=LIMITS["file_mb"].value() * mb,
+        inflated_bytes=LIMITS["inflated_mb"].value() * mb,
+        ratio=LIMITS["ratio"].value(),
+        pdf_pages=LIMITS["pdf_pages"].value(),
+        table_cells=LIMITS["table_cells"].value(),
+        text_chars=LIMITS["text_chars"].value(),
+        seconds=LIMITS["seconds"].value(),
+    )
+
+
+_deadline: float | None = None
+
+
+def override_hint(key: str) -> str:
+    """The words that tell how to change a limit: 可用环境变量 NIANBAO_MAX_… 调整."""
+    return f"可用环境变量 {LIMITS[key].variable} 调整"
+
+
+@contextmanager
+def clock() -> Iterator[None]:
+    """The time budget of reading one file, for the duration of the ``with`` block."""
+    global _deadline
+    outer = _deadline
+    _deadline = time.monotonic() + current().seconds
+    try:
+        yield
+    finally:
+        _deadline = outer
+
+
+def check_time(source: str) -> None:
+    """UnreadableInput when the file being read has used up its time budget (outside a
+    ``clock`` block there is no budget)."""
+    if _deadline is not None and time.monotonic() > _deadline:
+        seconds = LIMITS["seconds"].value()
+        raise UnreadableInput(source, f"读取超时：超过 {seconds} 秒仍未读完，已停止"
+                                      f"（{override_hint('seconds')}）")
+
+
+def remaining() -> float:
+    """Seconds left of the current file's time budget (the whole budget outside a ``clock``)."""
+    if _deadline is None:
+        return float(current().seconds)
+    return max(0.0, _deadline - time.monotonic())
