@@ -57,8 +57,8 @@ def is_workbook(source: str | Path | bytes) -> bool:
             return False
         with zipfile.ZipFile(target) as archive:
             return "xl/workbook.xml" in archive.namelist()
-    except (OSError, zipfile.BadZipFile):
-        return False
+    except (OSError, zipfile.BadZipFile, NotImplementedError, ValueError, EOFError):
+        return False  # a damaged zip (or a zip version zipfile does not know) is no workbook
 
 
 def backup_path(path: Path) -> Path:
@@ -205,7 +205,7 @@ def open_package(data: bytes, source: str, inflate: bool = False) -> zipfile.Zip
     size: python-calamine). UnreadableInput with the reason otherwise."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zlib.error, ValueError, EOFError, OSError):
+    except (zipfile.BadZipFile, zlib.error, ValueError, EOFError, OSError, NotImplementedError):
         raise UnreadableInput(source, "文件已损坏（不是完整的 Word/Excel 文件），无法打开") from None
     limits = current()
     total = 0

@@ -104,8 +104,8 @@ def sniff(data: bytes, suffix: str) -> str:
             return "xlsx"
         try:
             names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-        except zipfile.BadZipFile:
-            return "zip"
+        except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError):
+            return "zip"  # damaged, or a zip version zipfile does not know
         return "docx" if "word/document.xml" in names else "zip"
     head = data[:2048].lstrip(b"\xef\xbb\xbf")
     if _HTML.match(head) or (suffix in (".htm", ".html", ".shtml", ".xhtml") and b"<" in head):

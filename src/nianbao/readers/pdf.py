@@ -494,7 +494,12 @@ def read_pdf(path: Path, source: str) -> Document:
         if count > most:
             raise UnreadableInput(source, f"PDF 页数过多（{count} 页，上限 {most} 页，"
                                           f"{limits.override_hint('pdf_pages')}），不像是一份年报")
-        for page in pdf:
+        for number in range(count):
+            try:
+                page = pdf[number]
+            except pdfium.PdfiumError:
+                reason = f"PDF 文件已损坏（第{number + 1}页无法读取），无法打开"
+                raise UnreadableInput(source, reason) from None
             pages.append((*_page_content(page, raw), page.get_size()[1]))
             limits.check_time(source)
     finally:
