@@ -153,3 +153,12 @@ def with_bomb(source: Path, path: Path, part: str, megabytes: int = 1024, declar
             else:
                 entries.append((info.filename, data, 0, len(data), zlib.crc32(data), 0))
     return raw_zip(path, entries)
+
+
+def encrypted_doc(path: Path) -> Path:
+    """A Word 97–2003 file saved with a password: its FIB (at the start of the WordDocument
+    stream, the first sector) has wIdent 0xA5EC and the fEncrypted bit set."""
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
+    fib = b"\xec\xa5" + b"\xc1\x00" + b"\0" * 6 + struct.pack("<H", 0x0100)
+    path.write_bytes(header + fib + os.urandom(4096))
+    return path

@@ -99,6 +99,8 @@ CASES_HOSTILE: dict[str, tuple[Maker, Callable[[Path], str]]] = {
         lambda d, good: hostile.encrypted_ole(d / "password.docx"), lambda p: ENCRYPTED),
     "password-protected .xlsx (OLE, EncryptionInfo)": (
         lambda d, good: hostile.encrypted_ole(d / "password.xlsx"), lambda p: ENCRYPTED),
+    "password-protected .doc (Word 97-2003, fEncrypted)": (
+        lambda d, good: hostile.encrypted_doc(d / "password.doc"), lambda p: ENCRYPTED),
     "101 MB text file (sparse)": (
         lambda d, good: hostile.sparse(d / "huge.txt", 101),
         lambda p: "文件过大（101.0 MB，上限 100.0 MB，可用环境变量 NIANBAO_MAX_FILE_MB 调整）"),
@@ -193,6 +195,12 @@ def test_limits_are_overridden_by_the_environment(monkeypatch: pytest.MonkeyPatc
     assert main(["convert", str(SEED), "-o", str(tmp_path / "a.xlsx")]) == 2
     assert capsys.readouterr().err.splitlines() == [
         f"✗ {SEED}：文本过长（超过 1000 个字符，可用环境变量 NIANBAO_MAX_TEXT_CHARS 调整），不像是一份年报"]
+    too_long = "文本过长（超过 1000 个字符，可用环境变量 NIANBAO_MAX_TEXT_CHARS 调整），不像是一份年报"
+    long_word = hostile.docx(tmp_path / "long.docx", hostile.DOCUMENT.replace("TEXT", "年" * 20_001))
+    for long_report in (CASES / "pdf_01_split_table_2021.pdf", long_word):  # counted after reading; by size
+        with pytest.raises(UnreadableInput) as caught:
+            read_report(long_report)
+        assert caught.value.reason == too_long
     monkeypatch.setenv("NIANBAO_MAX_FILE_MB", "1")
     big = hostile.sparse(tmp_path / "big.txt", 2)
     with pytest.raises(UnreadableInput) as caught:

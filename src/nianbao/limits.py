@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from .errors import UnreadableInput
 
-__all__ = ["LIMITS", "Limit", "Limits", "check_time", "clock", "current", "override_hint", "remaining"]
+__all__ = ["LIMITS", "Limit", "Limits", "check_time", "clock", "current", "override_hint", "remaining",
+           "table_too_large", "too_long"]
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ LIMITS = {
     "ratio": Limit("NIANBAO_MAX_RATIO", 200, "倍", "压缩包中一个部件的压缩比（大于 1 MB 的部件）"),
     "pdf_pages": Limit("NIANBAO_MAX_PDF_PAGES", 500, "页", "PDF 页数"),
     "table_cells": Limit("NIANBAO_MAX_TABLE_CELLS", 200_000, "格", "一个表格的大小（行数乘以列数）"),
-    "text_chars": Limit("NIANBAO_MAX_TEXT_CHARS", 5_000_000, "字", "文本、网页、Markdown 文件的字符数"),
+    "text_chars": Limit("NIANBAO_MAX_TEXT_CHARS", 1_000_000, "字", "一份报告的字符数"),
     "seconds": Limit("NIANBAO_MAX_SECONDS", 180, "秒", "读取一个文件的时间"),
 }
 
@@ -83,12 +84,26 @@ def override_hint(key: str) -> str:
     return f"可用环境变量 {LIMITS[key].variable} 调整"
 
 
+def too_long() -> str:
+    """The reason given for a report beyond the character limit."""
+    limit = LIMITS["text_chars"].value()
+    return f"文本过长（超过 {limit} 个字符，{override_hint('text_chars')}），不像是一份年报"
+
+
+def table_too_large(number: int, rows: int, columns: int) -> str:
+    """The reason given for a table beyond the table-size limit."""
+    limit = LIMITS["table_cells"].value()
+    return (f"第{number}个表格过大（{rows} 行、{columns} 列，上限 {limit} 个单元格，"
+            f"{override_hint('table_cells')}），不像是年报的表格")
+
+
 @contextmanager
 def clock() -> Iterator[None]:
     """The time budget of reading one file, for the duration of the ``with`` block."""
     global _deadline
     outer = _deadline
-    _deadline = time.monotonic() + current().seconds
+    if outer is None:  # a clock inside another (reading inside converting) keeps its deadline
+        _deadline = time.monotonic() + current().seconds
     try:
         yield
     finally:

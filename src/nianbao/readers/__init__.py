@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 from .. import limits
-from ..document import Document
+from ..document import Document, Grid
 from ..errors import UnreadableInput
 from ..files import ENCRYPTED, is_encrypted_ole, is_workbook, read_input
 from .text import read_text
@@ -22,7 +22,23 @@ def read_document(path: str | Path) -> Document:
     with limits.clock():
         document = _read(path)
         limits.check_time(str(path))
+    limit = limits.current().text_chars
+    if _document_characters(document, limit) > limit:  # a PDF or Word file of a book's length
+        raise UnreadableInput(str(path), limits.too_long())
     return document
+
+
+def _document_characters(document: Document, limit: int) -> int:
+    """The characters of a document's paragraphs and table cells (counted up to ``limit``)."""
+    count = 0
+    for block in document.blocks:
+        if isinstance(block, Grid):
+            count += sum(len(cell.text) for row in block.rows for cell in row)
+        else:
+            count += len(block.text)
+        if count > limit:
+            break
+    return count
 
 
 def _read(path: Path) -> Document:
@@ -67,8 +83,7 @@ def _check_characters(data: bytes, path: Path) -> None:
     a character, so a file that big is refused before it is decoded."""
     limit = limits.current().text_chars
     if len(data) > 4 * limit or (len(data) > limit and _characters(data) > limit):
-        hint = limits.override_hint("text_chars")
-        raise UnreadableInput(str(path), f"文本过长（超过 {limit} 个字符，{hint}），不像是一份年报")
+        raise UnreadableInput(str(path), limits.too_long())
 
 
 def _characters(data: bytes) -> int:

@@ -127,7 +127,7 @@ def _grid(tbl: etree._Element, number: int, source: str) -> Grid:
         after = next(tr_pr.iterchildren(_GRID_AFTER), None) if tr_pr is not None else None
         width = max(width, c + _val(after))
         if width * len(rows) > limit:
-            raise UnreadableInput(source, table_too_large(number, len(rows), width))
+            raise UnreadableInput(source, limits.table_too_large(number, len(rows), width))
     grid_rows = tuple(
         tuple(placed.get((r, c)) or GridCell("", f"表格{number}第{r + 1}行第{c + 1}列", (r, c))
               for c in range(width))
@@ -136,26 +136,28 @@ def _grid(tbl: etree._Element, number: int, source: str) -> Grid:
     return Grid(grid_rows, f"表格{number}")
 
 
-def table_too_large(number: int, rows: int, columns: int) -> str:
-    """The reason given for a table beyond the table-size limit."""
-    limit = limits.current().table_cells
-    return (f"第{number}个表格过大（{rows} 行、{columns} 列，上限 {limit} 个单元格，"
-            f"{limits.override_hint('table_cells')}），不像是年报的表格")
-
-
 def read_docx(path: Path, source: str) -> Document:
     """Paragraphs and table grids of a Word document, in reading order."""
     # The main part only, parsed as plain XML: opening the whole package with python-docx
     # (styles, numbering, settings, its own element classes) costs more than the reading.
     with open_package(read_input(path), source, inflate=True) as package:
         try:
+            # Word's markup takes about 20 bytes a character: a main part beyond that is a
+            # book, and lxml would need ten times its size in memory
+            if package.getinfo("word/document.xml").file_size > 20 * limits.current().text_chars:
+                raise UnreadableInput(source, limits.too_long())
             xml = read_part(package, "word/document.xml", source)
         except KeyError:
             reason = "Word 文件已损坏或不是 .docx（缺少正文部件 word/document.xml），无法打开"
             raise UnreadableInput(source, reason) from None
     try:
         body = etree.fromstring(xml, _PARSER).find(qn("w:body"))
-    except (etree.XMLSyntaxError, ValueError):
+    except etree.XMLSyntaxError as exc:
+        if "depth" in str(exc).lower():  # libxml2 stops at 256 levels (huge_tree off)
+            reason = "Word 文件的表格或段落嵌套过深（超过 256 层），不像是年报"
+            raise UnreadableInput(source, reason) from None
+        raise UnreadableInput(source, "Word 文件已损坏（正文的 XML 不完整或有错），无法打开") from None
+    except ValueError:
         raise UnreadableInput(source, "Word 文件已损坏（正文的 XML 不完整或有错），无法打开") from None
     if body is None:
         raise UnreadableInput(source, "Word 文件已损坏（正文部件里没有正文），无法打开")

@@ -15,7 +15,6 @@ from .. import limits
 from ..decode import decode_text
 from ..document import Block, Document, Grid, GridCell, Paragraph
 from ..errors import UnreadableInput
-from .docx import table_too_large
 
 __all__ = ["read_html"]
 
@@ -102,7 +101,7 @@ def _grid(table: etree._Element, number: int, source: str = "") -> Grid:
             # would otherwise fill memory
             tall, wide = max(len(rows), r + rowspan), max(width, c + colspan)
             if tall * wide > limit:
-                raise UnreadableInput(source, table_too_large(number, tall, wide))
+                raise UnreadableInput(source, limits.table_too_large(number, tall, wide))
             for dr in range(rowspan):
                 for dc in range(colspan):
                     placed.setdefault((r + dr, c + dc), cell)

@@ -32,7 +32,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string
 
 from ..errors import UnreadableInput, os_reason
-from ..files import XML_REFUSED, check_input, open_package, read_input, read_part
+from ..files import XML_REFUSED, open_package, read_input, read_part
 
 __all__ = ["CellRef", "Cells", "Unusual", "cell_names", "file_cells", "openpyxl_cells", "parse_reference",
            "value_cells", "workbook_parts"]
@@ -182,11 +182,12 @@ def openpyxl_cells(source: str | Path | Workbook, skip: Sequence[str] = ()) -> C
     openpyxl workbook; UnreadableInput when the file cannot be opened."""
     if isinstance(source, Workbook):
         return _workbook_cells(source, skip)
-    check_input(source)
-    with open_package(read_input(source), str(source)):
+    data = read_input(source)
+    with open_package(data, str(source)):
         pass  # declared sizes, ratio and encryption checked before openpyxl inflates anything
     try:
-        wb = load_workbook(source, read_only=True, data_only=True)
+        # from the bytes read: no file stays open, even when openpyxl gives up half way
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise UnreadableInput(str(source), _openpyxl_reason(exc)) from None
     try:
