@@ -162,3 +162,32 @@ def encrypted_doc(path: Path) -> Path:
     fib = b"\xec\xa5" + b"\xc1\x00" + b"\0" * 6 + struct.pack("<H", 0x0100)
     path.write_bytes(header + fib + os.urandom(4096))
     return path
+
+
+def ruled_pdf(path: Path, lines: int) -> Path:
+    """A one-page PDF with a little text and a grid of ``lines`` horizontal and ``lines``
+    vertical ruling lines (``lines`` squared cells for the table finder)."""
+    step, end = 5, 50 + 5 * lines  # 5 points apart: lines closer than the snap would merge
+    rules = "".join(f"50 {50 + i * step} m {end} {50 + i * step} l S "
+                    f"{50 + i * step} 50 m {50 + i * step} {end} l S " for i in range(lines + 1))
+    size = end + 100
+    content = f"0.1 w {rules}BT /F1 12 Tf 60 {end + 20} Td (2021) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Contents 4 0 R " % (size, size + 50)
+        + b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path

@@ -109,6 +109,10 @@ CASES_HOSTILE: dict[str, tuple[Maker, Callable[[Path], str]]] = {
                                                 "</td></tr></table></body></html>"),
         lambda p: "第1个表格过大（500 行、500 列，上限 200000 个单元格，"
                   "可用环境变量 NIANBAO_MAX_TABLE_CELLS 调整），不像是年报的表格"),
+    "a PDF page ruled 100 by 100": (
+        lambda d, good: hostile.ruled_pdf(d / "ruled.pdf", 100),
+        lambda p: "PDF 第1页的表格线过多（101 条横线、101 条竖线，交叉超过 10000 处，"
+                  "可用环境变量 NIANBAO_MAX_PDF_GRID 调整），不像是年报的表格"),
 }
 if hasattr(os, "mkfifo"):
     CASES_HOSTILE["named pipe"] = (lambda d, good: hostile.fifo(d / "pipe.txt"),

@@ -43,6 +43,9 @@ LIMITS = {
     "inflated_mb": Limit("NIANBAO_MAX_INFLATED_MB", 200, "MB", "Word/Excel 文件解压后的总大小"),
     "ratio": Limit("NIANBAO_MAX_RATIO", 200, "倍", "压缩包中一个部件的压缩比（大于 1 MB 的部件）"),
     "pdf_pages": Limit("NIANBAO_MAX_PDF_PAGES", 500, "页", "PDF 页数"),
+    # pdfplumber's table finder takes time quadratic in the crossings of a page's rules (a
+    # 100 by 100 grid: 3 s; 150 by 150: 12 s); a real page has a few hundred
+    "pdf_grid": Limit("NIANBAO_MAX_PDF_GRID", 10_000, "处", "PDF 一页上横线与竖线的交叉（横线数乘以竖线数）"),
     "table_cells": Limit("NIANBAO_MAX_TABLE_CELLS", 200_000, "格", "一个表格的大小（行数乘以列数）"),
     "text_chars": Limit("NIANBAO_MAX_TEXT_CHARS", 1_000_000, "字", "一份报告的字符数"),
     "seconds": Limit("NIANBAO_MAX_SECONDS", 180, "秒", "读取一个文件的时间"),
@@ -57,6 +60,7 @@ class Limits:
     inflated_bytes: int
     ratio: int
     pdf_pages: int
+    pdf_grid: int
     table_cells: int
     text_chars: int
     seconds: int
@@ -70,6 +74,7 @@ def current() -> Limits:
         inflated_bytes=LIMITS["inflated_mb"].value() * mb,
         ratio=LIMITS["ratio"].value(),
         pdf_pages=LIMITS["pdf_pages"].value(),
+        pdf_grid=LIMITS["pdf_grid"].value(),
         table_cells=LIMITS["table_cells"].value(),
         text_chars=LIMITS["text_chars"].value(),
         seconds=LIMITS["seconds"].value(),

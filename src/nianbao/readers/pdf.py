@@ -161,8 +161,11 @@ def _edge(edges: list[dict], a: tuple[float, float], b: tuple[float, float]) -> 
                       "width": 0, "height": abs(y1 - y0), "orientation": "v", "object_type": "line"})
 
 
-def _tables(edges: list[dict]) -> list[list[tuple[float, float, float, float]]]:
-    """Cell boxes of each ruled table, by pdfplumber's table geometry."""
+def _tables(edges: list[dict], source: str = "",
+            page: int = 0) -> list[list[tuple[float, float, float, float]]]:
+    """Cell boxes of each ruled table, by pdfplumber's table geometry; UnreadableInput when
+    the page's rules cross more often than the limit (the finder's time grows with the
+    square of the crossings)."""
     from pdfplumber.table import (
         cells_to_tables,
         edges_to_intersections,
@@ -173,6 +176,12 @@ def _tables(edges: list[dict]) -> list[list[tuple[float, float, float, float]]]:
     if not edges:
         return []
     merged = merge_edges(edges, _SNAP, _SNAP, _SNAP, _SNAP)
+    across = sum(1 for edge in merged if edge["orientation"] == "h")
+    down = len(merged) - across
+    most = limits.current().pdf_grid
+    if across * down > most:
+        raise UnreadableInput(source, f"PDF 第{page}页的表格线过多（{across} 条横线、{down} 条竖线，交叉超过 "
+                                      f"{most} 处，{limits.override_hint('pdf_grid')}），不像是年报的表格")
     return cells_to_tables(intersections_to_cells(edges_to_intersections(merged, _SNAP, _SNAP)))
 
 
@@ -510,7 +519,7 @@ def read_pdf(path: Path, source: str) -> Document:
     laid_out: list[tuple[list[_Part], list[_Line]]] = []
     for number, (chars, edges, _, _) in enumerate(pages, start=1):
         parts = []
-        for cells in _tables(edges):
+        for cells in _tables(edges, source, number):
             if len(_cluster([c[0] for c in cells] + [c[2] for c in cells])) < 3:
                 continue  # a framed paragraph, not a table: read as text
             tables_seen += 1
