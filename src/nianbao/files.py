@@ -4,8 +4,8 @@ Every stage saves through ``save_atomically`` (a temporary file, then one rename
 version kept as ``名称.bak.xlsx``) and expands its inputs with ``expand_inputs``. Every input
 is opened through ``read_input`` (only a regular file, within the size limit) and every zip
 package (.docx, .xlsx) is checked by ``open_package`` before any part is inflated (declared
-sizes, compression ratio, encryption, compression method); ``read_part`` counts the bytes
-actually inflated and refuses XML with a DTD (XXE, entity bombs: Office never writes one).
+sizes, compression ratio, encryption, compression method); its parts are inflated counting
+the bytes, and XML with a DTD is refused (XXE, entity bombs: Office never writes one).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ __all__ = [
     "SOURCE_SUFFIXES",
     "WORKBOOK_SUFFIXES",
     "XML_REFUSED",
+    "Package",
     "backup_path",
     "check_input",
     "expand_inputs",
@@ -35,7 +36,6 @@ __all__ = [
     "is_workbook",
     "open_package",
     "read_input",
-    "read_part",
     "save_atomically",
 ]
 
@@ -195,98 +195,100 @@ def is_encrypted_ole(data: bytes) -> bool:
 
 _DEFLATED_OR_STORED = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 _BOMB = "可能是“压缩炸弹”，拒绝读取"
-
-
-def open_package(data: bytes, source: str, inflate: bool = False) -> zipfile.ZipFile:
-    """A zip package (.docx, .xlsx) checked before anything is inflated: no encrypted part, no
-    compression other than Office's, declared sizes within the limit and no part compressed
-    beyond the ratio limit. With ``inflate`` every part is also inflated once, counting, and
-    discarded (for a reader that inflates parts itself and would not stop at the declared
-    size: python-calamine). UnreadableInput with the reason otherwise."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zlib.error, ValueError, EOFError, OSError, NotImplementedError):
-        raise UnreadableInput(source, "文件已损坏（不是完整的 Word/Excel 文件），无法打开") from None
-    limits = current()
-    total = 0
-    for info in archive.infolist():
-        if info.flag_bits & 0x1:
-            raise UnreadableInput(source, ENCRYPTED)
-        if info.compress_type not in _DEFLATED_OR_STORED:
-            raise UnreadableInput(source, f"文件中的部件 {info.filename} 使用了不支持的压缩方式（编号 "
-                                          f"{info.compress_type}），请在 Word/WPS/Excel 中另存后再转换")
-        total += info.file_size
-        if total > limits.inflated_bytes:
-            raise UnreadableInput(source, f"文件解压后过大（超过 {_megabytes(limits.inflated_bytes)}，"
-                                          f"{override_hint('inflated_mb')}），{_BOMB}")
-        if info.file_size > _MB and info.file_size > limits.ratio * max(info.compress_size, 1):
-            ratio = info.file_size // max(info.compress_size, 1)
-            raise UnreadableInput(source, f"文件中的部件 {info.filename} 压缩比异常（{ratio} 倍，上限 "
-                                          f"{limits.ratio} 倍，{override_hint('ratio')}），{_BOMB}")
-    if inflate:
-        for info in archive.infolist():
-            if _inflated_beyond(data, info):
-                raise UnreadableInput(source, f"文件中的部件 {info.filename} 解压后超出它声明的大小，{_BOMB}")
-    return archive
-
-
-_LOCAL_HEADER = 30  # bytes before a local entry's name: its name and extra field lengths at 26
-
-
-def _inflated_beyond(data: bytes, info: zipfile.ZipInfo) -> bool:
-    """Whether a part inflates to more than its declared size, counted on its raw deflate
-    stream a megabyte at a time (nothing is kept)."""
-    start = info.header_offset + _LOCAL_HEADER
-    lengths = data[info.header_offset + 26:start]
-    if len(lengths) < 4:
-        return False  # a damaged header: the reader that opens the part says so
-    start += int.from_bytes(lengths[:2], "little") + int.from_bytes(lengths[2:], "little")
-    raw = data[start:start + info.compress_size]
-    if info.compress_type == zipfile.ZIP_STORED:
-        return len(raw) > info.file_size
-    inflater = zlib.decompressobj(-15)
-    produced = 0
-    try:
-        chunk = inflater.decompress(raw, _MB)
-        while chunk:
-            produced += len(chunk)
-            if produced > info.file_size:
-                return True
-            chunk = inflater.decompress(inflater.unconsumed_tail, _MB)
-    except zlib.error:
-        return False  # damaged, not bigger: the reader that opens the part says so
-    return False
-
-
+_LOCAL_HEADER = 30  # bytes before a local entry's name; its name and extra field lengths at 26
 _DTD = (b"<!DOCTYPE", b"<!ENTITY")
 XML_REFUSED = ("文件中的 XML 含有 DTD 或实体声明（XML 外部实体或“实体炸弹”），正常的 Word/Excel 文件"
-                "不会有，拒绝读取")
+               "不会有，拒绝读取")
 
 
-def read_part(archive: zipfile.ZipFile, name: str, source: str) -> bytes:
-    """One part of a checked package, inflated while counting: never more than its declared
-    size or the inflated-size limit; an XML part with a DTD is refused. KeyError when the
-    package has no such part."""
-    info = archive.getinfo(name)
-    limit = min(info.file_size, current().inflated_bytes)
-    chunks: list[bytes] = []
-    size = 0
-    try:
-        with archive.open(info) as part:
-            while chunk := part.read(_MB):
+class Package:
+    """A zip package (.docx, .xlsx) whose directory has been checked: no encrypted part, no
+    compression other than Office's, declared sizes within the limit and no part compressed
+    beyond the ratio limit. Its parts are inflated by ``read`` (kept) or ``verify`` (counted
+    and dropped, for a reader that inflates parts itself and would not stop at the declared
+    size: python-calamine), a megabyte at a time, never beyond the size a part declares."""
+
+    def __init__(self, data: bytes, source: str) -> None:
+        self.data = data
+        self.source = source
+        try:
+            self.archive = zipfile.ZipFile(io.BytesIO(data))
+        except (zipfile.BadZipFile, zlib.error, ValueError, EOFError, OSError, NotImplementedError):
+            raise UnreadableInput(source, "文件已损坏（不是完整的 Word/Excel 文件），无法打开") from None
+        self.parts = {info.filename: info for info in self.archive.infolist()}
+        self._check_directory()
+
+    def __enter__(self) -> Package:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.archive.close()
+
+    def _check_directory(self) -> None:
+        limits = current()
+        total = 0
+        for name, info in self.parts.items():
+            if info.flag_bits & 0x1:
+                raise UnreadableInput(self.source, ENCRYPTED)
+            if info.compress_type not in _DEFLATED_OR_STORED:
+                reason = (f"文件中的部件 {name} 使用了不支持的压缩方式（编号 {info.compress_type}），"
+                          "请在 Word/WPS/Excel 中另存后再转换")
+                raise UnreadableInput(self.source, reason)
+            total += info.file_size
+            if total > limits.inflated_bytes:
+                reason = (f"文件解压后过大（超过 {_megabytes(limits.inflated_bytes)}，"
+                          f"{override_hint('inflated_mb')}），{_BOMB}")
+                raise UnreadableInput(self.source, reason)
+            ratio = info.file_size // max(info.compress_size, 1)
+            if info.file_size > _MB and ratio > limits.ratio:
+                reason = (f"文件中的部件 {name} 压缩比异常（{ratio} 倍，上限 {limits.ratio} 倍，"
+                          f"{override_hint('ratio')}），{_BOMB}")
+                raise UnreadableInput(self.source, reason)
+
+    def read(self, name: str) -> bytes:
+        """One part, inflated; an XML part with a DTD is refused. KeyError when there is none."""
+        return self._inflate(self.parts[name], keep=True)
+
+    def verify(self, skip: Iterable[str] = ()) -> None:
+        """Inflate every part but ``skip`` once, counting, keeping nothing (images are not
+        XML and nobody inflates them: left alone)."""
+        skipped = set(skip)
+        for name, info in self.parts.items():
+            if name not in skipped and "/media/" not in name and not name.endswith("/"):
+                self._inflate(info, keep=False)
+
+    def _inflate(self, info: zipfile.ZipInfo, keep: bool) -> bytes:
+        name, data = info.filename, self.data
+        start = info.header_offset + _LOCAL_HEADER
+        lengths = data[start - 4:start]
+        if len(lengths) < 4 or data[info.header_offset:info.header_offset + 4] != b"PK\x03\x04":
+            raise UnreadableInput(self.source, f"文件已损坏（部件 {name} 的位置不对），无法打开")
+        start += int.from_bytes(lengths[:2], "little") + int.from_bytes(lengths[2:], "little")
+        raw = data[start:start + info.compress_size]
+        kept: list[bytes] = []
+        crc = size = 0
+        inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+        try:
+            chunk = raw if inflater is None else inflater.decompress(raw, _MB)
+            while chunk:
                 size += len(chunk)
-                if size > limit:
-                    raise UnreadableInput(source, f"文件中的部件 {name} 解压后超出它声明的大小，{_BOMB}")
-                chunks.append(chunk)
-    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError):
-        raise UnreadableInput(source, f"文件已损坏（部件 {name} 解压后与它声明的大小或校验码不符），"
-                                      "无法打开") from None
-    except RuntimeError:  # zipfile: an encrypted part without a password
-        raise UnreadableInput(source, ENCRYPTED) from None
-    except NotImplementedError:
-        raise UnreadableInput(source, f"文件中的部件 {name} 使用了不支持的压缩方式，"
-                                      "请在 Word/WPS/Excel 中另存后再转换") from None
-    data = b"".join(chunks)
-    if any(mark in data for mark in _DTD):
-        raise UnreadableInput(source, XML_REFUSED)
-    return data
+                if size > info.file_size:
+                    raise UnreadableInput(self.source, f"文件中的部件 {name} 解压后超出它声明的大小，{_BOMB}")
+                crc = zlib.crc32(chunk, crc)
+                if keep or name.endswith((".xml", ".rels")):
+                    kept.append(chunk)  # an XML part is searched for a DTD below
+                chunk = b"" if inflater is None else inflater.decompress(inflater.unconsumed_tail, _MB)
+        except zlib.error:
+            raise UnreadableInput(self.source, f"文件已损坏（部件 {name} 无法解压），无法打开") from None
+        if size != info.file_size or crc != info.CRC:
+            raise UnreadableInput(self.source, f"文件已损坏（部件 {name} 解压后与它声明的大小或校验码不符），"
+                                               "无法打开")
+        content = b"".join(kept)
+        if any(mark in content for mark in _DTD):
+            raise UnreadableInput(self.source, XML_REFUSED)
+        return content if keep else b""
+
+
+def open_package(data: bytes, source: str) -> Package:
+    """A zip package with its directory checked (see ``Package``)."""
+    return Package(data, source)

@@ -18,7 +18,7 @@ from lxml import etree
 from .. import limits
 from ..document import Block, Document, Grid, GridCell, Paragraph
 from ..errors import UnreadableInput
-from ..files import open_package, read_input, read_part
+from ..files import open_package, read_input
 
 __all__ = ["read_docx"]
 
@@ -28,7 +28,7 @@ _TXBX = qn("w:txbxContent")
 _TR_PR, _TC_PR, _GRID_BEFORE, _GRID_AFTER = qn("w:trPr"), qn("w:tcPr"), qn("w:gridBefore"), qn("w:gridAfter")
 _GRID_SPAN, _V_MERGE, _VAL = qn("w:gridSpan"), qn("w:vMerge"), qn("w:val")
 # Hardened: no entities resolved, nothing fetched, libxml2's limits on depth and text kept
-# (a part with a DTD never gets here: read_part refuses it).
+# (a part with a DTD never gets here: the package refuses it).
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
 _WIDEST = 1000  # columns: gridSpan and gridBefore beyond this are damage, not a table
 
@@ -140,13 +140,13 @@ def read_docx(path: Path, source: str) -> Document:
     """Paragraphs and table grids of a Word document, in reading order."""
     # The main part only, parsed as plain XML: opening the whole package with python-docx
     # (styles, numbering, settings, its own element classes) costs more than the reading.
-    with open_package(read_input(path), source, inflate=True) as package:
+    with open_package(read_input(path), source) as package:
         try:
             # Word's markup takes about 20 bytes a character: a main part beyond that is a
             # book, and lxml would need ten times its size in memory
-            if package.getinfo("word/document.xml").file_size > 20 * limits.current().text_chars:
+            if package.parts["word/document.xml"].file_size > 20 * limits.current().text_chars:
                 raise UnreadableInput(source, limits.too_long())
-            xml = read_part(package, "word/document.xml", source)
+            xml = package.read("word/document.xml")
         except KeyError:
             reason = "Word 文件已损坏或不是 .docx（缺少正文部件 word/document.xml），无法打开"
             raise UnreadableInput(source, reason) from None

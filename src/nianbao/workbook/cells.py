@@ -32,7 +32,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string
 
 from ..errors import UnreadableInput, os_reason
-from ..files import XML_REFUSED, open_package, read_input, read_part
+from ..files import XML_REFUSED, open_package, read_input
 
 __all__ = ["CellRef", "Cells", "Unusual", "cell_names", "file_cells", "openpyxl_cells", "parse_reference",
            "value_cells", "workbook_parts"]
@@ -42,7 +42,7 @@ _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _REFERENCE = re.compile(r"^=?(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)$")
 # Hardened: no entities resolved, nothing fetched, libxml2's limits kept (a part with a DTD
-# never gets here: read_part refuses it).
+# never gets here: the package refuses it).
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
 _ERROR_CELL = b' t="e"'  # a cell holding an error value (#DIV/0!), which calamine reads as blank
 
@@ -145,14 +145,17 @@ def file_cells(path: Path, skip: Sequence[str] = ()) -> Cells:
     source = str(path)
     data = read_input(path)  # read once; no file stays open (Windows could not replace it)
     try:
-        with open_package(data, source, inflate=True) as archive:
-            parts, names = workbook_parts(read_part(archive, "xl/workbook.xml", source),
-                                          read_part(archive, "xl/_rels/workbook.xml.rels", source))
+        with open_package(data, source) as package:
+            read = ["xl/workbook.xml", "xl/_rels/workbook.xml.rels"]
+            parts, names = workbook_parts(*(package.read(part) for part in read))
             for title, part in parts.items():
-                if title not in skip and _ERROR_CELL in read_part(archive, part, source):
+                if title in skip:
+                    read.append(part)  # calamine will not open it either
+                elif _ERROR_CELL in package.read(part):
                     raise Unusual("error value")
-            if "xl/sharedStrings.xml" in archive.namelist():  # calamine reads it: counted here first
-                read_part(archive, "xl/sharedStrings.xml", source)
+                else:
+                    read.append(part)
+            package.verify(skip=read)  # whatever else calamine may inflate: styles, shared strings …
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except (OSError, KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError,
             python_calamine.CalamineError) as exc:
@@ -183,8 +186,8 @@ def openpyxl_cells(source: str | Path | Workbook, skip: Sequence[str] = ()) -> C
     if isinstance(source, Workbook):
         return _workbook_cells(source, skip)
     data = read_input(source)
-    with open_package(data, str(source)):
-        pass  # declared sizes, ratio and encryption checked before openpyxl inflates anything
+    with open_package(data, str(source)) as package:
+        package.verify()  # before openpyxl inflates anything
     try:
         # from the bytes read: no file stays open, even when openpyxl gives up half way
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
