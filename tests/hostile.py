@@ -191,3 +191,13 @@ def ruled_pdf(path: Path, lines: int) -> Path:
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     path.write_bytes(bytes(out))
     return path
+
+
+def many_parts(path: Path, parts: int) -> Path:
+    """A .docx of that many parts, all empty but the main one (zipfile builds an object for
+    each when it reads the directory)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("word/document.xml", DOCUMENT)
+        for number in range(parts - 1):
+            archive.writestr(zipfile.ZipInfo(f"p{number}"), b"")
+    return path

@@ -83,6 +83,10 @@ CASES_HOSTILE: dict[str, tuple[Maker, Callable[[Path], str]]] = {
     "zip bomb .xlsx (styles declare 2 KB, inflate to 1 GB)": (
         lambda d, good: hostile.with_bomb(good, d / "lying.xlsx", "xl/styles.xml"),
         lambda p: f"文件中的部件 xl/styles.xml 解压后超出它声明的大小，{BOMB}"),
+    "a .docx of 10,001 parts": (
+        lambda d, good: hostile.many_parts(d / "parts.docx", 10_001),
+        lambda p: "文件中的部件过多（10001 个，上限 10000 个，可用环境变量 NIANBAO_MAX_PARTS 调整），"
+                  "不像是 Word/Excel 文件，拒绝读取"),
     "encrypted zip entry .docx": (
         lambda d, good: hostile.encrypted_entry(d / "entry.docx"), lambda p: ENCRYPTED),
     "Deflate64 .docx": (

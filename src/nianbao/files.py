@@ -31,6 +31,7 @@ __all__ = [
     "Package",
     "backup_path",
     "check_input",
+    "check_parts",
     "expand_inputs",
     "is_encrypted_ole",
     "is_workbook",
@@ -48,9 +49,18 @@ _BACKUP = re.compile(r"\.bak\d*$")  # 年报.bak.xlsx, 年报.bak2.xlsx: our own
 def is_workbook(source: str | Path | bytes) -> bool:
     """Whether a file (a path, or its bytes) is an Excel workbook, by its content whatever its
     name: a zip holding ``xl/workbook.xml``. A path that is not a regular file is not one (it
-    is never opened: a named pipe would block)."""
+    is never opened: a named pipe would block), nor a zip of more parts than the limit (its
+    directory is not read: the reader refuses it)."""
     try:
-        if not isinstance(source, bytes) and not stat.S_ISREG(os.stat(source).st_mode):
+        if isinstance(source, bytes):
+            tail = source[-_EOCD_SEARCH:]
+        else:
+            if not stat.S_ISREG(os.stat(source).st_mode):
+                return False
+            with open(source, "rb") as handle:
+                handle.seek(max(0, handle.seek(0, os.SEEK_END) - _EOCD_SEARCH))
+                tail = handle.read()
+        if _parts(tail) > current().parts:
             return False
         target = io.BytesIO(source) if isinstance(source, bytes) else source
         if not zipfile.is_zipfile(target):
@@ -179,6 +189,37 @@ def read_input(path: str | Path) -> bytes:
     return data
 
 
+_EOCD = b"PK\x05\x06"  # the end of a zip's central directory: its part count at 10
+_ZIP64_LOCATOR = b"PK\x06\x07"  # before it in a zip64 file; the zip64 record's count at 32
+_EOCD_SEARCH = 22 + 65535 + 20  # the record, the longest comment, a zip64 locator
+
+
+def _parts(tail: bytes) -> int:
+    """The number of parts a zip's directory declares, from its last bytes (0 when there is
+    no directory record: zipfile says what is wrong)."""
+    at = tail.rfind(_EOCD)
+    if at < 0 or len(tail) < at + 12:
+        return 0
+    count = int.from_bytes(tail[at + 10:at + 12], "little")
+    locator = at - 20
+    if locator >= 0 and tail[locator:locator + 4] == _ZIP64_LOCATOR:
+        record = locator - 56  # the zip64 record stands just before its locator
+        if record >= 0 and tail[record:record + 4] == b"PK\x06\x06":
+            return max(count, int.from_bytes(tail[record + 32:record + 40], "little"))
+        return max(count, 1 << 32)  # somewhere else: a zip64 directory Office never writes
+    return count
+
+
+def check_parts(data: bytes, source: str) -> None:
+    """UnreadableInput when a zip declares more parts than the limit, before zipfile reads
+    its directory (an object per part)."""
+    count, most = _parts(data[-_EOCD_SEARCH:]), current().parts
+    if count > most:
+        shown = "数量不明" if count >= 1 << 32 else f"{count} 个"
+        raise UnreadableInput(source, f"文件中的部件过多（{shown}，上限 {most} 个，"
+                                      f"{override_hint('parts')}），不像是 Word/Excel 文件，拒绝读取")
+
+
 _ENCRYPTION_STREAMS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
 _WORD_IDENT = b"\xec\xa5"  # the Word 97–2003 FIB's wIdent, at the start of the WordDocument stream
 
@@ -211,6 +252,7 @@ class Package:
     def __init__(self, data: bytes, source: str) -> None:
         self.data = data
         self.source = source
+        check_parts(data, source)
         try:
             self.archive = zipfile.ZipFile(io.BytesIO(data))
         except (zipfile.BadZipFile, zlib.error, ValueError, EOFError, OSError, NotImplementedError):

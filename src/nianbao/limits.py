@@ -41,6 +41,9 @@ class Limit:
 LIMITS = {
     "file_mb": Limit("NIANBAO_MAX_FILE_MB", 100, "MB", "输入文件大小"),
     "inflated_mb": Limit("NIANBAO_MAX_INFLATED_MB", 200, "MB", "Word/Excel 文件解压后的总大小"),
+    # zipfile builds an object of about 400 bytes per part when it opens a package: a million
+    # empty parts (in 80 MB) would take 400 MB before anything is read; Office writes dozens
+    "parts": Limit("NIANBAO_MAX_PARTS", 10_000, "个", "Word/Excel 文件中的部件数"),
     "ratio": Limit("NIANBAO_MAX_RATIO", 200, "倍", "压缩包中一个部件的压缩比（大于 1 MB 的部件）"),
     "pdf_pages": Limit("NIANBAO_MAX_PDF_PAGES", 500, "页", "PDF 页数"),
     # pdfplumber's table finder takes time quadratic in the crossings of a page's rules (a
@@ -58,6 +61,7 @@ class Limits:
 
     file_bytes: int
     inflated_bytes: int
+    parts: int
     ratio: int
     pdf_pages: int
     pdf_grid: int
@@ -72,6 +76,7 @@ def current() -> Limits:
     return Limits(
         file_bytes=LIMITS["file_mb"].value() * mb,
         inflated_bytes=LIMITS["inflated_mb"].value() * mb,
+        parts=LIMITS["parts"].value(),
         ratio=LIMITS["ratio"].value(),
         pdf_pages=LIMITS["pdf_pages"].value(),
         pdf_grid=LIMITS["pdf_grid"].value(),

@@ -10,7 +10,7 @@ from pathlib import Path
 from .. import limits
 from ..document import Document, Grid
 from ..errors import UnreadableInput
-from ..files import ENCRYPTED, is_encrypted_ole, is_workbook, read_input
+from ..files import ENCRYPTED, check_parts, is_encrypted_ole, is_workbook, read_input
 from .text import read_text
 
 __all__ = ["read_document"]
@@ -19,9 +19,12 @@ __all__ = ["read_document"]
 def read_document(path: str | Path) -> Document:
     """Read any supported report file into a Document; UnreadableInput when it cannot be."""
     path = Path(path)
-    with limits.clock():
-        document = _read(path)
-        limits.check_time(str(path))
+    try:
+        with limits.clock():
+            document = _read(path)
+            limits.check_time(str(path))
+    except UnreadableInput as exc:  # the readers name the file by its name; here, as given
+        raise UnreadableInput(str(path), exc.reason) from None
     limit = limits.current().text_chars
     if _document_characters(document, limit) > limit:  # a PDF or Word file of a book's length
         raise UnreadableInput(str(path), limits.too_long())
@@ -46,6 +49,8 @@ def _read(path: Path) -> Document:
     if not data.strip():
         raise UnreadableInput(str(path), "文件是空的")
     suffix = path.suffix.lower()
+    if data.startswith(b"PK\x03\x04"):
+        check_parts(data, str(path))  # before zipfile reads the directory to sniff
     kind = sniff(data, suffix)
     if kind in ("html", "text", "markdown"):
         _check_characters(data, path)
