@@ -201,3 +201,20 @@ def many_parts(path: Path, parts: int) -> Path:
         for number in range(parts - 1):
             archive.writestr(zipfile.ZipInfo(f"p{number}"), b"")
     return path
+
+
+def nested_docx(path: Path, depth: int = 300) -> Path:
+    """A .docx whose table holds a table holding a table … ``depth`` levels deep."""
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    tables = "<w:tbl><w:tr><w:tc>" * depth + "<w:p/>" + "</w:tc></w:tr></w:tbl>" * depth
+    return docx(path, f"<w:document {w}><w:body>{tables}</w:body></w:document>")
+
+
+def unix_socket(path: Path) -> Path:
+    """A Unix domain socket bound at ``path`` (left bound: the file stays)."""
+    import socket
+
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(str(path))
+    server.close()
+    return path

@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import os
 import signal
+import socket
 import sys
 import zipfile
 from collections.abc import Callable, Iterator
@@ -118,9 +119,15 @@ CASES_HOSTILE: dict[str, tuple[Maker, Callable[[Path], str]]] = {
         lambda p: "PDF 第1页的表格线过多（101 条横线、101 条竖线，交叉超过 10000 处，"
                   "可用环境变量 NIANBAO_MAX_PDF_GRID 调整），不像是年报的表格"),
 }
+CASES_HOSTILE["Word tables nested 300 deep"] = (
+    lambda d, good: hostile.nested_docx(d / "nested.docx"),
+    lambda p: "Word 文件的表格或段落嵌套过深（超过 256 层），不像是年报")
 if hasattr(os, "mkfifo"):
     CASES_HOSTILE["named pipe"] = (lambda d, good: hostile.fifo(d / "pipe.txt"),
                                    lambda p: "这是一个命名管道（FIFO），不是普通文件，不能作为年报读取")
+if hasattr(socket, "AF_UNIX") and sys.platform != "win32":
+    CASES_HOSTILE["Unix socket"] = (lambda d, good: hostile.unix_socket(d / "s.txt"),
+                                    lambda p: "这是一个套接字（socket），不是普通文件，不能作为年报读取")
 
 
 def _write(path: Path, text: str) -> Path:
