@@ -164,9 +164,10 @@ def encrypted_doc(path: Path) -> Path:
     return path
 
 
-def ruled_pdf(path: Path, lines: int) -> Path:
+def ruled_pdf(path: Path, lines: int, password: bool = False) -> Path:
     """A one-page PDF with a little text and a grid of ``lines`` horizontal and ``lines``
-    vertical ruling lines (``lines`` squared cells for the table finder)."""
+    vertical ruling lines (``lines`` squared cells for the table finder); with ``password``
+    it says it is encrypted (the standard handler) with a password that is not empty."""
     step, end = 5, 50 + 5 * lines  # 5 points apart: lines closer than the snap would merge
     rules = "".join(f"50 {50 + i * step} m {end} {50 + i * step} l S "
                     f"{50 + i * step} 50 m {50 + i * step} {end} l S " for i in range(lines + 1))
@@ -180,6 +181,8 @@ def ruled_pdf(path: Path, lines: int) -> Path:
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
+    if password:  # O and U made of anything: no empty password opens it
+        objects.append(b"<< /Filter /Standard /V 1 /R 2 /P -4 /O <%s> /U <%s> >>" % (b"ab" * 32, b"cd" * 32))
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -188,7 +191,9 @@ def ruled_pdf(path: Path, lines: int) -> Path:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    secret = b" /Encrypt 6 0 R /ID [<%s> <%s>]" % (b"01" * 16, b"01" * 16) if password else b""
+    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\n" % (len(objects) + 1, secret)
+    out += b"startxref\n%d\n%%%%EOF\n" % xref
     path.write_bytes(bytes(out))
     return path
 

@@ -114,6 +114,9 @@ CASES_HOSTILE: dict[str, tuple[Maker, Callable[[Path], str]]] = {
                                                 "</td></tr></table></body></html>"),
         lambda p: "第1个表格过大（500 行、500 列，上限 200000 个单元格，"
                   "可用环境变量 NIANBAO_MAX_TABLE_CELLS 调整），不像是年报的表格"),
+    "password-protected PDF": (
+        lambda d, good: hostile.ruled_pdf(d / "password.pdf", 3, password=True),
+        lambda p: "PDF 文件已加密（设置了打开密码），请去掉密码后另存再转换"),
     "a PDF page ruled 100 by 100": (
         lambda d, good: hostile.ruled_pdf(d / "ruled.pdf", 100),
         lambda p: "PDF 第1页的表格线过多（101 条横线、101 条竖线，交叉超过 10000 处，"
@@ -125,9 +128,18 @@ CASES_HOSTILE["Word tables nested 300 deep"] = (
 if hasattr(os, "mkfifo"):
     CASES_HOSTILE["named pipe"] = (lambda d, good: hostile.fifo(d / "pipe.txt"),
                                    lambda p: "这是一个命名管道（FIFO），不是普通文件，不能作为年报读取")
+if Path("/dev/null").exists():
+    CASES_HOSTILE["a device (a link to /dev/null)"] = (
+        lambda d, good: _link(d / "null.txt", Path("/dev/null")),
+        lambda p: "这是一个设备文件，不是普通文件，不能作为年报读取")
 if hasattr(socket, "AF_UNIX") and sys.platform != "win32":
     CASES_HOSTILE["Unix socket"] = (lambda d, good: hostile.unix_socket(d / "s.txt"),
                                     lambda p: "这是一个套接字（socket），不是普通文件，不能作为年报读取")
+
+
+def _link(path: Path, target: Path) -> Path:
+    path.symlink_to(target)
+    return path
 
 
 def _write(path: Path, text: str) -> Path:
