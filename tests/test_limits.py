@@ -302,3 +302,12 @@ def test_bombs_are_refused_without_inflating(tmp_path: Path, standard: Path) -> 
             read_report(path)
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert grown_mb < 100
+
+
+def test_the_readme_lists_every_limit() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text("utf-8")
+    section = readme[readme.index("## Limits and safety"):readme.index("## Canonical JSON")]
+    for limit in limits.LIMITS.values():
+        row = next(line for line in section.splitlines() if f"`{limit.variable}`" in line)
+        shown = row.split("|")[2].strip().split()[0].replace(",", "")
+        assert int(shown) == limit.default, limit

@@ -23,12 +23,10 @@ __all__ = ["LIMITS", "Limit", "Limits", "check_time", "clock", "current", "overr
 
 @dataclass(frozen=True)
 class Limit:
-    """One limit: the environment variable that overrides it, its default, its unit."""
+    """One limit: the environment variable that overrides it, and its default."""
 
     variable: str
     default: int
-    unit: str
-    what: str
 
     def value(self) -> int:
         """The limit in force: the environment's value when it is a positive whole number."""
@@ -39,19 +37,19 @@ class Limit:
 
 
 LIMITS = {
-    "file_mb": Limit("NIANBAO_MAX_FILE_MB", 100, "MB", "输入文件大小"),
-    "inflated_mb": Limit("NIANBAO_MAX_INFLATED_MB", 200, "MB", "Word/Excel 文件解压后的总大小"),
+    "file_mb": Limit("NIANBAO_MAX_FILE_MB", 100),  # an input file, in MB
+    "inflated_mb": Limit("NIANBAO_MAX_INFLATED_MB", 200),  # a .docx/.xlsx's parts inflated, in MB
     # zipfile builds an object of about 400 bytes per part when it opens a package: a million
     # empty parts (in 80 MB) would take 400 MB before anything is read; Office writes dozens
-    "parts": Limit("NIANBAO_MAX_PARTS", 10_000, "个", "Word/Excel 文件中的部件数"),
-    "ratio": Limit("NIANBAO_MAX_RATIO", 200, "倍", "压缩包中一个部件的压缩比（大于 1 MB 的部件）"),
-    "pdf_pages": Limit("NIANBAO_MAX_PDF_PAGES", 500, "页", "PDF 页数"),
+    "parts": Limit("NIANBAO_MAX_PARTS", 10_000),
+    "ratio": Limit("NIANBAO_MAX_RATIO", 200),  # inflated to compressed size, of a part over 1 MB
+    "pdf_pages": Limit("NIANBAO_MAX_PDF_PAGES", 500),
     # pdfplumber's table finder takes time quadratic in the crossings of a page's rules (a
     # 100 by 100 grid: 3 s; 150 by 150: 12 s); a real page has a few hundred
-    "pdf_grid": Limit("NIANBAO_MAX_PDF_GRID", 10_000, "处", "PDF 一页上横线与竖线的交叉（横线数乘以竖线数）"),
-    "table_cells": Limit("NIANBAO_MAX_TABLE_CELLS", 200_000, "格", "一个表格的大小（行数乘以列数）"),
-    "text_chars": Limit("NIANBAO_MAX_TEXT_CHARS", 1_000_000, "字", "一份报告的字符数"),
-    "seconds": Limit("NIANBAO_MAX_SECONDS", 180, "秒", "读取一个文件的时间"),
+    "pdf_grid": Limit("NIANBAO_MAX_PDF_GRID", 10_000),
+    "table_cells": Limit("NIANBAO_MAX_TABLE_CELLS", 200_000),  # rows times columns of one grid
+    "text_chars": Limit("NIANBAO_MAX_TEXT_CHARS", 1_000_000),  # of one report; a real one has 10,000-50,000
+    "seconds": Limit("NIANBAO_MAX_SECONDS", 180),  # to read and match one file
 }
 
 
