@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from . import limits
 from .assemble import assemble
 from .errors import UnreadableInput
 from .files import is_workbook, save_atomically
@@ -24,7 +25,9 @@ def read_report(path: str | Path, spec: Spec | None = None, provenance: bool = T
 
         return read_workbook(path, spec, provenance=provenance)
     try:
-        report = assemble(read_document(path), spec)
+        with limits.clock():  # one time budget for reading and matching (limits.py)
+            report = assemble(read_document(path), spec)
+            limits.check_time(str(path))
     except UnreadableInput as exc:  # name the file as the user gave it
         raise UnreadableInput(str(path), exc.reason) from None
     if report.meta.source is None:

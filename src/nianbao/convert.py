@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .api import read_report, report_json, save_workbook
-from .errors import NianbaoError
+from .errors import NianbaoError, os_reason
 from .files import save_atomically
 from .model import Report
 from .spec import load_spec
@@ -119,6 +119,6 @@ def _convert_one(job: tuple[str, str | None, str, bool]) -> ConvertResult:
     except NianbaoError as exc:
         return ConvertResult(name, False, f"✗ {exc}")
     except OSError as exc:
-        return ConvertResult(name, False, f"✗ {source}：无法写出结果（{exc.strerror or exc}）")
+        return ConvertResult(name, False, f"✗ {source}：无法写出结果 {target}（{os_reason(exc)}）")
     note = f"（原文件已备份为 {backup.name}）" if backup else ""
     return ConvertResult(name, True, f"✓ {source.name} → {target}：{summary(report)}{note}")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..api import read_report
-from ..errors import NianbaoError, UnreadableInput
+from ..errors import NianbaoError, UnreadableInput, os_reason
 from ..model import Report
 from ..spec import load_spec
 
@@ -40,9 +40,9 @@ def read_one(path: Path) -> Read:
     except NianbaoError as exc:
         return Read(path, None, str(exc))
     except OSError as exc:
-        return Read(path, None, f"无法读取文件（{exc.strerror or type(exc).__name__}）")
-    except Exception as exc:  # a damaged file must not stop the other thousand
-        return Read(path, None, f"无法读取（{type(exc).__name__}：{exc}）")
+        return Read(path, None, os_reason(exc))
+    except Exception:  # a damaged file must not stop the other thousand
+        return Read(path, None, "无法读取：文件已损坏或格式不对")
     return Read(path, report)
 
 

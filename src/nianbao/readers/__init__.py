@@ -7,9 +7,10 @@ import re
 import zipfile
 from pathlib import Path
 
-from ..document import Document
+from .. import limits
+from ..document import Document, Grid
 from ..errors import UnreadableInput
-from ..files import is_workbook
+from ..files import ENCRYPTED, check_parts, is_encrypted_ole, is_workbook, read_input
 from .text import read_text
 
 __all__ = ["read_document"]
@@ -19,17 +20,40 @@ def read_document(path: str | Path) -> Document:
     """Read any supported report file into a Document; UnreadableInput when it cannot be."""
     path = Path(path)
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UnreadableInput(str(path), "文件不存在") from None
-    except IsADirectoryError:
-        raise UnreadableInput(str(path), "这是一个文件夹，不是文件") from None
-    except OSError as exc:
-        raise UnreadableInput(str(path), f"无法读取文件（{exc.strerror}）") from None
+        with limits.clock():
+            document = _read(path)
+            limits.check_time(str(path))
+    except UnreadableInput as exc:  # the readers name the file by its name; here, as given
+        raise UnreadableInput(str(path), exc.reason) from None
+    limit = limits.current().text_chars
+    if _document_characters(document, limit) > limit:  # a PDF or Word file of a book's length
+        raise UnreadableInput(str(path), limits.too_long())
+    return document
+
+
+def _document_characters(document: Document, limit: int) -> int:
+    """The characters of a document's paragraphs and table cells (counted up to ``limit``)."""
+    count = 0
+    for block in document.blocks:
+        if isinstance(block, Grid):
+            count += sum(len(cell.text) for row in block.rows for cell in row)
+        else:
+            count += len(block.text)
+        if count > limit:
+            break
+    return count
+
+
+def _read(path: Path) -> Document:
+    data = read_input(path)
     if not data.strip():
         raise UnreadableInput(str(path), "文件是空的")
     suffix = path.suffix.lower()
+    if data.startswith(b"PK\x03\x04"):
+        check_parts(data, str(path))  # before zipfile reads the directory to sniff
     kind = sniff(data, suffix)
+    if kind in ("html", "text", "markdown"):
+        _check_characters(data, path)
     if kind == "html":
         from .html import read_html
 
@@ -48,6 +72,8 @@ def read_document(path: str | Path) -> Document:
         from .docx import read_docx
 
         return read_docx(path, path.name)
+    if kind == "ole" and is_encrypted_ole(data):
+        raise UnreadableInput(str(path), ENCRYPTED)
     if kind in ("ole", "rtf"):
         from .office import read_via_libreoffice
 
@@ -55,6 +81,23 @@ def read_document(path: str | Path) -> Document:
     what = _NOT_REPORTS.get(kind, "无法识别的格式")
     named = f"扩展名是 {suffix}，但" if suffix else ""
     raise UnreadableInput(str(path), f"{named}文件内容是{what}，不是年报（支持 txt、网页、Word、PDF）")
+
+
+def _check_characters(data: bytes, path: Path) -> None:
+    """Refuse a text file beyond the character limit; no encoding takes more than four bytes
+    a character, so a file that big is refused before it is decoded."""
+    limit = limits.current().text_chars
+    if len(data) > 4 * limit or (len(data) > limit and _characters(data) > limit):
+        raise UnreadableInput(str(path), limits.too_long())
+
+
+def _characters(data: bytes) -> int:
+    from ..decode import decode_text
+
+    try:
+        return len(decode_text(data))
+    except UnicodeDecodeError:
+        return 0  # the reader says it is not text
 
 
 _HTML = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title|div|p|table)[\s>]",
@@ -81,8 +124,8 @@ def sniff(data: bytes, suffix: str) -> str:
             return "xlsx"
         try:
             names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-        except zipfile.BadZipFile:
-            return "zip"
+        except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError):
+            return "zip"  # damaged, or a zip version zipfile does not know
         return "docx" if "word/document.xml" in names else "zip"
     head = data[:2048].lstrip(b"\xef\xbb\xbf")
     if _HTML.match(head) or (suffix in (".htm", ".html", ".shtml", ".xhtml") and b"<" in head):

@@ -10,14 +10,15 @@ cell above. Text boxes are not part of the flow: their text is kept as skipped c
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 from docx.oxml.ns import qn
 from lxml import etree
 
+from .. import limits
 from ..document import Block, Document, Grid, GridCell, Paragraph
 from ..errors import UnreadableInput
+from ..files import open_package, read_input
 
 __all__ = ["read_docx"]
 
@@ -26,14 +27,17 @@ _T, _TAB, _BR, _CR = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
 _TXBX = qn("w:txbxContent")
 _TR_PR, _TC_PR, _GRID_BEFORE, _GRID_AFTER = qn("w:trPr"), qn("w:tcPr"), qn("w:gridBefore"), qn("w:gridAfter")
 _GRID_SPAN, _V_MERGE, _VAL = qn("w:gridSpan"), qn("w:vMerge"), qn("w:val")
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+# Hardened: no entities resolved, nothing fetched, libxml2's limits on depth and text kept
+# (a part with a DTD never gets here: the package refuses it).
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+_WIDEST = 1000  # columns: gridSpan and gridBefore beyond this are damage, not a table
 
 
 def _val(el: etree._Element | None, default: int = 0) -> int:
     if el is None:
         return default
     try:
-        return int(el.get(_VAL))
+        return max(0, min(int(el.get(_VAL)), _WIDEST))
     except (TypeError, ValueError):
         return default
 
@@ -100,10 +104,11 @@ def _cell_text(tc: etree._Element) -> str:
     return "\n".join(lines)
 
 
-def _grid(tbl: etree._Element, number: int) -> Grid:
+def _grid(tbl: etree._Element, number: int, source: str) -> Grid:
     placed: dict[tuple[int, int], GridCell] = {}
     width = 0
     rows = [tr for tr in tbl if tr.tag == _TR]
+    limit = limits.current().table_cells
     for r, tr in enumerate(rows):
         tr_pr = next(tr.iterchildren(_TR_PR), None)
         c = _val(next(tr_pr.iterchildren(_GRID_BEFORE), None) if tr_pr is not None else None)
@@ -121,6 +126,8 @@ def _grid(tbl: etree._Element, number: int) -> Grid:
             c += span
         after = next(tr_pr.iterchildren(_GRID_AFTER), None) if tr_pr is not None else None
         width = max(width, c + _val(after))
+        if width * len(rows) > limit:
+            raise UnreadableInput(source, limits.table_too_large(number, len(rows), width))
     grid_rows = tuple(
         tuple(placed.get((r, c)) or GridCell("", f"表格{number}第{r + 1}行第{c + 1}列", (r, c))
               for c in range(width))
@@ -131,23 +138,38 @@ def _grid(tbl: etree._Element, number: int) -> Grid:
 
 def read_docx(path: Path, source: str) -> Document:
     """Paragraphs and table grids of a Word document, in reading order."""
+    # The main part only, parsed as plain XML: opening the whole package with python-docx
+    # (styles, numbering, settings, its own element classes) costs more than the reading.
+    with open_package(read_input(path), source) as package:
+        try:
+            # Word's markup takes about 20 bytes a character: a main part beyond that is a
+            # book, and lxml would need ten times its size in memory
+            if package.parts["word/document.xml"].file_size > 20 * limits.current().text_chars:
+                raise UnreadableInput(source, limits.too_long())
+            xml = package.read("word/document.xml")
+        except KeyError:
+            reason = "Word 文件已损坏或不是 .docx（缺少正文部件 word/document.xml），无法打开"
+            raise UnreadableInput(source, reason) from None
     try:
-        # The main part only, parsed as plain XML: opening the whole package with python-docx
-        # (styles, numbering, settings, its own element classes) costs more than the reading.
-        with zipfile.ZipFile(path) as package:
-            body = etree.fromstring(package.read("word/document.xml"), _PARSER).find(qn("w:body"))
-        if body is None:
-            raise ValueError("no w:body")
-    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError, OSError) as exc:
-        reason = f"Word 文件已损坏或不是 .docx，无法打开（{type(exc).__name__}）"
-        raise UnreadableInput(source, reason) from None
+        body = etree.fromstring(xml, _PARSER).find(qn("w:body"))
+    except etree.XMLSyntaxError as exc:
+        if "depth" in str(exc).lower():  # libxml2 stops at 256 levels (huge_tree off)
+            reason = "Word 文件的表格或段落嵌套过深（超过 256 层），不像是年报"
+            raise UnreadableInput(source, reason) from None
+        raise UnreadableInput(source, "Word 文件已损坏（正文的 XML 不完整或有错），无法打开") from None
+    except ValueError:
+        raise UnreadableInput(source, "Word 文件已损坏（正文的 XML 不完整或有错），无法打开") from None
+    if body is None:
+        raise UnreadableInput(source, "Word 文件已损坏（正文部件里没有正文），无法打开")
+    limits.check_time(source)
     blocks: list[Block] = []
     skipped: list[tuple[str, str]] = []
     paragraphs = tables = 0
     for block in _blocks(body):
         if block.tag == _TBL:
             tables += 1
-            blocks.append(_grid(block, tables))
+            blocks.append(_grid(block, tables, source))
+            limits.check_time(source)
             continue
         paragraphs += 1
         where = f"第{paragraphs}段"

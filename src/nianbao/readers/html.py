@@ -11,6 +11,7 @@ import re
 import lxml.html
 from lxml import etree
 
+from .. import limits
 from ..decode import decode_text
 from ..document import Block, Document, Grid, GridCell, Paragraph
 from ..errors import UnreadableInput
@@ -82,11 +83,12 @@ def _span(el: etree._Element, name: str) -> int:
         return 1
 
 
-def _grid(table: etree._Element, number: int) -> Grid:
+def _grid(table: etree._Element, number: int, source: str = "") -> Grid:
     """Expand rowspan/colspan: every covered position gets the cell, knowing its origin."""
     rows = [tr for tr in table.iter("tr") if _owner_table(tr) is table]
     placed: dict[tuple[int, int], GridCell] = {}
     width = 0
+    limit = limits.current().table_cells
     for r, tr in enumerate(rows):
         c = 0
         for td in (x for x in tr if isinstance(x.tag, str) and x.tag in ("td", "th")):
@@ -95,6 +97,11 @@ def _grid(table: etree._Element, number: int) -> Grid:
             text = _cell_text(td)
             cell = GridCell(text, f"表格{number}第{r + 1}行第{c + 1}列", (r, c))
             rowspan, colspan = _span(td, "rowspan"), _span(td, "colspan")
+            # checked before the spans are expanded: a few cells spanning 500 by 500 each
+            # would otherwise fill memory
+            tall, wide = max(len(rows), r + rowspan), max(width, c + colspan)
+            if tall * wide > limit:
+                raise UnreadableInput(source, limits.table_too_large(number, tall, wide))
             for dr in range(rowspan):
                 for dc in range(colspan):
                     placed.setdefault((r + dr, c + dc), cell)
@@ -138,8 +145,10 @@ def read_html(data: bytes, source: str) -> Document:
     """Paragraphs and table grids of a web page, in reading order."""
     try:
         root = lxml.html.document_fromstring(_decode(data))
-    except (etree.ParserError, ValueError) as exc:
-        raise UnreadableInput(source, f"无法解析网页（{exc}）") from None
+    except (etree.ParserError, ValueError):
+        raise UnreadableInput(source, "无法解析网页（内容为空或不是 HTML）") from None
+    except UnicodeDecodeError:
+        raise UnreadableInput(source, "无法识别网页的文字编码") from None
     title_el = root.find(".//title")
     title = _cell_text(title_el) if title_el is not None else None
     blocks: list[Block] = []
@@ -164,7 +173,8 @@ def read_html(data: bytes, source: str) -> Document:
         if tag == "table" and node.find(".//table") is None:
             flush()
             counter["table"] += 1
-            blocks.append(_grid(node, counter["table"]))
+            blocks.append(_grid(node, counter["table"], source))
+            limits.check_time(source)
             return
         if tag == "br":
             line.append("\n")

@@ -12,13 +12,14 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from .. import limits
 from ..document import Document
-from ..errors import UnreadableInput
+from ..errors import UnreadableInput, os_reason
 from .docx import read_docx
 
 __all__ = ["find_soffice", "read_via_libreoffice"]
 
-TIMEOUT = 180  # seconds; a first start of LibreOffice on a cold machine takes a while
+TIMEOUT = 180  # seconds at most; a first start of LibreOffice on a cold machine takes a while
 _INSTALL_HINT = (
     "读取 .doc/.wps/.rtf 文件需要 LibreOffice：请安装 LibreOffice"
     "（Windows/macOS 从 libreoffice.org 安装；Debian/Ubuntu：apt-get install libreoffice-writer-nogui），"
@@ -41,17 +42,22 @@ def read_via_libreoffice(path: Path, source: str) -> Document:
         # LibreOffice names the output after the input; a copy with a plain ASCII name avoids
         # surprises with odd characters and keeps the user's folder untouched.
         staged = work / f"input{path.suffix.lower() or '.doc'}"
-        shutil.copyfile(path, staged)
+        try:
+            shutil.copyfile(path, staged)
+        except OSError as exc:
+            raise UnreadableInput(source, os_reason(exc)) from None
+        timeout = min(TIMEOUT, max(1.0, limits.remaining()))
         command = [
             soffice, f"-env:UserInstallation={(work / 'profile').as_uri()}",
             "--headless", "--norestore", "--convert-to", "docx", "--outdir", str(work), str(staged),
         ]
         try:
-            subprocess.run(command, capture_output=True, timeout=TIMEOUT, check=False)
+            subprocess.run(command, capture_output=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired:
-            raise UnreadableInput(source, f"LibreOffice 转换超时（超过 {TIMEOUT} 秒）") from None
+            raise UnreadableInput(source, f"LibreOffice 转换超时（超过 {timeout:.0f} 秒，"
+                                          f"{limits.override_hint('seconds')}）") from None
         except OSError as exc:
-            raise UnreadableInput(source, f"无法启动 LibreOffice（{exc.strerror or exc}）") from None
+            raise UnreadableInput(source, f"无法启动 LibreOffice（{os_reason(exc)}）") from None
         converted = work / "input.docx"
         if not converted.is_file() or converted.stat().st_size == 0:
             raise UnreadableInput(

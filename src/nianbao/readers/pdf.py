@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import limits
 from ..document import Block, Document, Grid, GridCell, Paragraph
 from ..errors import UnreadableInput
 from ..numbers import is_value_text
@@ -160,8 +161,11 @@ def _edge(edges: list[dict], a: tuple[float, float], b: tuple[float, float]) -> 
                       "width": 0, "height": abs(y1 - y0), "orientation": "v", "object_type": "line"})
 
 
-def _tables(edges: list[dict]) -> list[list[tuple[float, float, float, float]]]:
-    """Cell boxes of each ruled table, by pdfplumber's table geometry."""
+def _tables(edges: list[dict], source: str = "",
+            page: int = 0) -> list[list[tuple[float, float, float, float]]]:
+    """Cell boxes of each ruled table, by pdfplumber's table geometry; UnreadableInput when
+    the page's rules cross more often than the limit (the finder's time grows with the
+    square of the crossings)."""
     from pdfplumber.table import (
         cells_to_tables,
         edges_to_intersections,
@@ -172,6 +176,12 @@ def _tables(edges: list[dict]) -> list[list[tuple[float, float, float, float]]]:
     if not edges:
         return []
     merged = merge_edges(edges, _SNAP, _SNAP, _SNAP, _SNAP)
+    across = sum(1 for edge in merged if edge["orientation"] == "h")
+    down = len(merged) - across
+    most = limits.current().pdf_grid
+    if across * down > most:
+        raise UnreadableInput(source, f"PDF 第{page}页的表格线过多（{across} 条横线、{down} 条竖线，交叉超过 "
+                                      f"{most} 处，{limits.override_hint('pdf_grid')}），不像是年报的表格")
     return cells_to_tables(intersections_to_cells(edges_to_intersections(merged, _SNAP, _SNAP)))
 
 
@@ -481,13 +491,26 @@ def read_pdf(path: Path, source: str) -> Document:
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
-        raise UnreadableInput(source, f"PDF 文件已损坏或加密，无法打开（{exc}）") from None
+        if "password" in str(exc).lower():
+            reason = "PDF 文件已加密（设置了打开密码），请去掉密码后另存再转换"
+            raise UnreadableInput(source, reason) from None
+        raise UnreadableInput(source, "PDF 文件已损坏，无法打开") from None
     blocks: list[Block] = []
     skipped: list[tuple[str, str]] = []
     pages = []
     try:
-        for page in pdf:
+        count, most = len(pdf), limits.current().pdf_pages
+        if count > most:
+            raise UnreadableInput(source, f"PDF 页数过多（{count} 页，上限 {most} 页，"
+                                          f"{limits.override_hint('pdf_pages')}），不像是一份年报")
+        for number in range(count):
+            try:
+                page = pdf[number]
+            except pdfium.PdfiumError:
+                reason = f"PDF 文件已损坏（第{number + 1}页无法读取），无法打开"
+                raise UnreadableInput(source, reason) from None
             pages.append((*_page_content(page, raw), page.get_size()[1]))
+            limits.check_time(source)
     finally:
         pdf.close()
     if not any(chars for chars, _, _, _ in pages):
@@ -496,7 +519,7 @@ def read_pdf(path: Path, source: str) -> Document:
     laid_out: list[tuple[list[_Part], list[_Line]]] = []
     for number, (chars, edges, _, _) in enumerate(pages, start=1):
         parts = []
-        for cells in _tables(edges):
+        for cells in _tables(edges, source, number):
             if len(_cluster([c[0] for c in cells] + [c[2] for c in cells])) < 3:
                 continue  # a framed paragraph, not a table: read as text
             tables_seen += 1

@@ -31,7 +31,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string
 
-from ..errors import UnreadableInput
+from ..errors import UnreadableInput, os_reason
+from ..files import XML_REFUSED, open_package, read_input
 
 __all__ = ["CellRef", "Cells", "Unusual", "cell_names", "file_cells", "openpyxl_cells", "parse_reference",
            "value_cells", "workbook_parts"]
@@ -40,7 +41,9 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _REFERENCE = re.compile(r"^=?(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)$")
-_PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True)
+# Hardened: no entities resolved, nothing fetched, libxml2's limits kept (a part with a DTD
+# never gets here: the package refuses it).
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
 _ERROR_CELL = b' t="e"'  # a cell holding an error value (#DIV/0!), which calamine reads as blank
 
 
@@ -139,14 +142,20 @@ def _calamine_value(value: Any) -> Any:
 
 def file_cells(path: Path, skip: Sequence[str] = ()) -> Cells:
     """A workbook file's cells through python-calamine; ``skip``: sheets not to read (empty)."""
+    source = str(path)
+    data = read_input(path)  # read once; no file stays open (Windows could not replace it)
     try:
-        data = path.read_bytes()  # read once; no file stays open (Windows could not replace it)
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            parts, names = workbook_parts(archive.read("xl/workbook.xml"),
-                                          archive.read("xl/_rels/workbook.xml.rels"))
+        with open_package(data, source) as package:
+            read = ["xl/workbook.xml", "xl/_rels/workbook.xml.rels"]
+            parts, names = workbook_parts(*(package.read(part) for part in read))
             for title, part in parts.items():
-                if title not in skip and _ERROR_CELL in archive.read(part):
+                if title in skip:
+                    read.append(part)  # calamine will not open it either
+                elif _ERROR_CELL in package.read(part):
                     raise Unusual("error value")
+                else:
+                    read.append(part)
+            package.verify(skip=read)  # whatever else calamine may inflate: styles, shared strings …
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except (OSError, KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError,
             python_calamine.CalamineError) as exc:
@@ -176,14 +185,34 @@ def openpyxl_cells(source: str | Path | Workbook, skip: Sequence[str] = ()) -> C
     openpyxl workbook; UnreadableInput when the file cannot be opened."""
     if isinstance(source, Workbook):
         return _workbook_cells(source, skip)
+    data = read_input(source)
+    with open_package(data, str(source)) as package:
+        package.verify()  # before openpyxl inflates anything
     try:
-        wb = load_workbook(source, read_only=True, data_only=True)
+        # from the bytes read: no file stays open, even when openpyxl gives up half way
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise UnreadableInput(str(source), f"无法打开 Excel 文件（{type(exc).__name__}）") from None
+        raise UnreadableInput(str(source), _openpyxl_reason(exc)) from None
     try:
-        return _workbook_cells(wb, skip)
+        return _workbook_cells(wb, skip)  # read-only: the sheets are parsed here
+    except Exception as exc:
+        raise UnreadableInput(str(source), _openpyxl_reason(exc)) from None
     finally:
         wb.close()
+
+
+def _openpyxl_reason(exc: Exception) -> str:
+    """Why openpyxl could not open a workbook, in words (never the exception's name)."""
+    cause: BaseException | None = exc
+    while cause is not None:  # openpyxl wraps what the XML parser raised
+        if type(cause).__module__.startswith("defusedxml"):  # DTDForbidden, EntitiesForbidden, …
+            return XML_REFUSED
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(exc, MemoryError):
+        return "文件过大，内存不足，无法打开"
+    if isinstance(exc, OSError) and exc.errno:
+        return os_reason(exc)
+    return "Excel 文件已损坏或格式不对，无法打开"
 
 
 def _excel_value(value: Any) -> Any:
