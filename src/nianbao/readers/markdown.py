@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import re
 
-from ..decode import decode_text, looks_binary
 from ..document import Block, Document, Paragraph
-from ..errors import UnreadableInput
 from .html import table_grids
-from .text import paragraphs
+from .text import paragraphs, text_lines
 
 __all__ = ["is_markdown", "read_markdown"]
 
@@ -39,13 +37,7 @@ def is_markdown(data: bytes) -> bool:
 
 def read_markdown(data: bytes, source: str) -> Document:
     """Paragraphs and table grids of a Markdown report, in reading order."""
-    try:
-        text = decode_text(data)
-    except UnicodeDecodeError:
-        raise UnreadableInput(source, "无法识别文字编码，这不是文本文件（可能是二进制数据）") from None
-    if looks_binary(text):
-        raise UnreadableInput(source, "这不是文本文件（内容是二进制数据），无法作为年报读取")
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
+    lines = text_lines(data, source)
     blocks: list[Block] = []
     title = None
     plain: list[str] = []  # lines of running text not yet turned into paragraphs

@@ -35,14 +35,19 @@ _LONGEST_LABEL = 24
 
 def read_text(data: bytes, source: str) -> Document:
     """Decode a text report and split it into paragraphs, one per line or field."""
+    return Document(source=source, blocks=tuple(paragraphs(text_lines(data, source))))
+
+
+def text_lines(data: bytes, source: str) -> list[str]:
+    """The lines of a text file (any encoding; a form feed is a line break); UnreadableInput
+    when the bytes are not text."""
     try:
         text = decode_text(data)
     except UnicodeDecodeError:
         raise UnreadableInput(source, "无法识别文字编码，这不是文本文件（可能是二进制数据）") from None
     if looks_binary(text):
         raise UnreadableInput(source, "这不是文本文件（内容是二进制数据），无法作为年报读取")
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
-    return Document(source=source, blocks=tuple(paragraphs(lines)))
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
 
 
 def paragraphs(lines: list[str], first: int = 1) -> list[Paragraph]:
