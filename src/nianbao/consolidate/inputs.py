@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 from ..agency import agency_key
-from ..errors import UnreadableInput
+from ..errors import UnreadableInput, os_reason
+from ..files import open_package, read_input
 from ..spec import load_spec
 
 __all__ = ["agency_key", "read_roster"]
 
 UNKNOWN_ENCODING = "无法读取名单：无法识别文本编码（请存为 UTF-8 或 GBK 编码的 CSV）"
 
+
+ROSTER_DAMAGED = "无法读取名单：不是有效的 Excel（.xlsx）或 CSV 文件，文件可能已损坏或不完整"
 
 def _decode(data: bytes) -> str:
     for encoding in ("utf-8-sig", "gb18030"):
@@ -24,12 +28,14 @@ def _decode(data: bytes) -> str:
 
 
 def _roster_rows(path: Path) -> list[list[str]]:
+    data = read_input(path)  # a regular file within the size limit, or UnreadableInput
     if path.suffix.lower() in (".csv", ".txt"):
-        text = _decode(path.read_bytes())
+        text = _decode(data)
         return [[cell.strip() for cell in row] for row in csv.reader(text.splitlines())]
     from openpyxl import load_workbook
 
-    wb = load_workbook(path, read_only=True, data_only=True)
+    open_package(data, str(path)).verify()  # sizes, ratio, encryption, DTDs: before openpyxl
+    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         return [["" if v is None else str(v).strip() for v in row]
                 for row in wb.worksheets[0].iter_rows(values_only=True)]
@@ -47,13 +53,16 @@ def read_roster(path: str | Path) -> list[str]:
         raise UnreadableInput(str(path), "名单不是普通文件")
     try:
         rows = _roster_rows(path)
+    except UnreadableInput as exc:
+        if exc.reason.startswith("文件已损坏"):  # a cut or damaged file: say what it should have been
+            raise UnreadableInput(str(path), ROSTER_DAMAGED) from None
+        raise  # too large, a zip bomb, encrypted, a DTD: said as for any input
     except UnicodeDecodeError:
         raise UnreadableInput(str(path), UNKNOWN_ENCODING) from None
     except OSError as exc:
-        raise UnreadableInput(str(path), f"无法读取名单文件（系统错误 {exc.errno}）") from None
+        raise UnreadableInput(str(path), f"无法读取名单文件（{os_reason(exc)}）") from None
     except Exception:  # openpyxl raises many kinds for a damaged file
-        raise UnreadableInput(str(path), "无法读取名单：不是有效的 Excel（.xlsx）或 CSV 文件，"
-                                         "文件可能已损坏或不完整") from None
+        raise UnreadableInput(str(path), ROSTER_DAMAGED) from None
     rows = [r for r in rows if any(r)]
     column, start = 0, 0
     if rows:

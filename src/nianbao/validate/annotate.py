@@ -4,6 +4,7 @@ the previous marks of this tool are removed first, so annotating again is safe."
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
@@ -12,8 +13,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from ..errors import NianbaoError, UnreadableInput
-from ..files import save_atomically
+from ..errors import NianbaoError, UnreadableInput, os_reason
+from ..files import open_package, read_input, save_atomically
 from ..spec import load_spec
 from ..workbook import print_setup, text_row_height
 from ..workbook.styles import set_text
@@ -126,14 +127,16 @@ def annotate_workbook(path: str | Path, result: ValidationReport) -> Path | None
     if not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222:
         # replacing it through a temporary file would work, and override the clerk's "read-only"
         raise NianbaoError(READ_ONLY)
+    data = read_input(path)  # a regular file within the size limit, or UnreadableInput
+    open_package(data, str(path)).verify()  # sizes, ratio, encryption, DTDs: before openpyxl
     try:
-        wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise UnreadableInput(str(path), f"无法打开 Excel 文件（{type(exc).__name__}）") from None
+        wb = load_workbook(io.BytesIO(data), keep_vba=path.suffix.lower() == ".xlsm")
+    except Exception:  # openpyxl raises many kinds for a damaged file
+        raise UnreadableInput(str(path), "无法打开 Excel 文件：文件已损坏或不是标准工作簿") from None
     annotate(wb, result)
     try:
         return save_atomically(path, wb.save)
     except PermissionError:
         raise NianbaoError(f"文件夹“{path.parent}”没有写入权限，未作改动") from None
     except OSError as exc:
-        raise NianbaoError(f"保存失败（系统错误 {exc.errno}），原文件未作改动") from None
+        raise NianbaoError(f"保存失败（{os_reason(exc)}），原文件未作改动") from None
