@@ -14,9 +14,8 @@ from ..spec import load_spec
 __all__ = ["agency_key", "read_roster"]
 
 UNKNOWN_ENCODING = "无法读取名单：无法识别文本编码（请存为 UTF-8 或 GBK 编码的 CSV）"
-
-
 ROSTER_DAMAGED = "无法读取名单：不是有效的 Excel（.xlsx）或 CSV 文件，文件可能已损坏或不完整"
+
 
 def _decode(data: bytes) -> str:
     for encoding in ("utf-8-sig", "gb18030"):
