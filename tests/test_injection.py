@@ -472,3 +472,29 @@ def test_a_roster_that_cannot_be_read_stops_the_run_in_chinese(tmp_path: Path, c
         code, err = _run(["consolidate", str(folder), "-o", str(output), "--roster", str(roster)], capsys)
         assert (code, err) == (2, [f"✗ {roster}：{reason}"])
         assert not output.exists()
+
+
+def test_sigterm_stops_a_run_like_ctrl_c_without_a_traceback_or_a_temporary_file(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys as _sys
+    import time
+
+    source = Path(__file__).parent / "data" / "cases" / "004_zibo_2021.txt"
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    for i in range(40):
+        (inputs / f"r{i}.txt").write_bytes(source.read_bytes())
+    out = tmp_path / "out"
+    proc = subprocess.Popen([_sys.executable, "-m", "nianbao.cli", "convert", str(inputs), "-o", str(out)],
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not (out.exists() and any(out.glob("*.xlsx"))):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode in (0, 130)  # 0 only if it had finished before the signal
+    assert "Traceback" not in err
+    if proc.returncode == 130:
+        assert err.rstrip().splitlines()[-1] == "nianbao：已中断；已完成的文件保留，正在写的文件未改动"
+    assert not list(out.glob(".nianbao-*")) and not list(out.glob(".*"))

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -346,10 +348,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_INTERRUPTED = 130
+
+
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM (a job scheduler, ``kill``) stops the run like Ctrl-C: unwinding, so that a
+    file being saved keeps its previous version and leaves no temporary file."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``nianbao`` console script."""
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminated)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("nianbao：已中断；已完成的文件保留，正在写的文件未改动", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":
