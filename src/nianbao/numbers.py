@@ -18,7 +18,7 @@ from typing import cast
 
 from .spec import Spec, load_spec
 
-__all__ = ["NotANumber", "is_value_text", "parse_number"]
+__all__ = ["LARGEST", "NotANumber", "is_value_text", "parse_number"]
 
 _SPACE = re.compile(r"\s+")
 # Thin spaces grouping thousands (GB/T 15835 千分空): 1\u2009234, 12\u202f345\u202f678.
@@ -27,6 +27,10 @@ _THIN_GROUPS = re.compile(r"(?<=\d)[\u2009\u202f](?=\d{3}(?!\d))")
 _SPLIT_DIGITS = re.compile(r"\d\s+(?=\d)")
 # A number and the unit after it (the spec's [numbers] says which units a value may carry).
 _NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?([^\d.,+-]{1,2})?$")
+# Excel keeps 15 significant digits: a longer number is no count or sum of money a workbook
+# cell can hold (a 400-digit "count" is a run of digits, not a number), nor JSON a float.
+LARGEST = Decimal(10) ** 15
+_MOST_DIGITS = 40  # longer digit runs are refused before any arithmetic on them
 
 
 class NotANumber(ValueError):
@@ -74,6 +78,8 @@ def _parse_uncached(text: str, money: bool, spec: Spec) -> int | float | None:
     if not m:
         raise NotANumber(text)
     sign, digits, fraction, unit = m.groups()
+    if len(digits) + len(fraction or "") > _MOST_DIGITS:
+        raise NotANumber(text)
     unit = unit or ""
     units = spec.numbers
     known = unit in (units.money_unit, units.yuan_unit, units.wan_unit) or unit in units.count_units
@@ -87,6 +93,8 @@ def _parse_uncached(text: str, money: bool, spec: Spec) -> int | float | None:
         number /= Decimal(10000)
     elif unit == units.wan_unit and not money:
         number *= Decimal(10000)
+    if abs(number) >= LARGEST:
+        raise NotANumber(text)
     if money:
         return float(number)
     if number == number.to_integral_value():
