@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 from .assemble import assemble
 from .errors import UnreadableInput
-from .files import is_workbook, save_atomically
+from .files import WORKBOOK_SUFFIXES, is_workbook, save_atomically
 from .model import Report
 from .readers import read_document
 from .spec import Spec
 
-__all__ = ["read_report", "report_json", "save_workbook"]
+__all__ = ["BROKEN_WORKBOOK", "read_report", "report_json", "save_workbook"]
+
+BROKEN_WORKBOOK = "Excel 工作簿已损坏或不完整（压缩包读不出工作簿），无法打开；请在 Excel 中打开后重新保存"
 
 
 def read_report(path: str | Path, spec: Spec | None = None, provenance: bool = True) -> Report:
@@ -23,6 +26,8 @@ def read_report(path: str | Path, spec: Spec | None = None, provenance: bool = T
         from .workbook import read_workbook
 
         return read_workbook(path, spec, provenance=provenance)
+    if _broken_workbook(path):
+        raise UnreadableInput(str(path), BROKEN_WORKBOOK)
     try:
         report = assemble(read_document(path), spec)
     except UnreadableInput as exc:  # name the file as the user gave it
@@ -30,6 +35,21 @@ def read_report(path: str | Path, spec: Spec | None = None, provenance: bool = T
     if report.meta.source is None:
         report.meta.source = path.name
     return report
+
+
+def _broken_workbook(path: Path) -> bool:
+    """A file named .xlsx that starts as a zip but holds no workbook: cut short or damaged
+    (a Word file given an .xlsx name is read as what it is)."""
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES or not path.is_file():
+        return False
+    try:
+        with path.open("rb") as file:
+            if file.read(4) != b"PK\x03\x04":
+                return False
+        with zipfile.ZipFile(path) as archive:
+            return "word/document.xml" not in archive.namelist()
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError):
+        return True
 
 
 def report_json(report: Report, indent: int | None = 2) -> str:

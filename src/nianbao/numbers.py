@@ -37,6 +37,10 @@ class NotANumber(ValueError):
     """The text of a value cell is neither a number nor a blank marker."""
 
 
+class _TooLarge(NotANumber):
+    """Digits, but more than a workbook cell holds: a value cell that is not a number."""
+
+
 def _clean(text: str) -> str | None:
     """The text without spaces, in half-width form; None when spaces separate digits."""
     text = unicodedata.normalize("NFKC", _THIN_GROUPS.sub("", text))
@@ -51,12 +55,13 @@ def parse_number(text: str, money: bool = False, spec: Spec | None = None) -> in
     Money is in 万元: "26.8万元" is 26.8 and "268000元" is 26.8. Raises NotANumber.
     """
     result = _parse(text, money, spec or load_spec())
-    if result is _NOT_A_NUMBER:
+    if result is _NOT_A_NUMBER or result is _TOO_LARGE:
         raise NotANumber(text)
     return cast(int | float | None, result)
 
 
 _NOT_A_NUMBER = object()
+_TOO_LARGE = object()
 
 
 @functools.lru_cache(maxsize=4096)
@@ -64,6 +69,8 @@ def _parse(text: str, money: bool, spec: Spec) -> object:
     """parse_number's work, cached: the same few texts ("0", "", "1") fill most cells."""
     try:
         return _parse_uncached(text, money, spec)
+    except _TooLarge:
+        return _TOO_LARGE
     except NotANumber:
         return _NOT_A_NUMBER
 
@@ -79,7 +86,7 @@ def _parse_uncached(text: str, money: bool, spec: Spec) -> int | float | None:
         raise NotANumber(text)
     sign, digits, fraction, unit = m.groups()
     if len(digits) + len(fraction or "") > _MOST_DIGITS:
-        raise NotANumber(text)
+        raise _TooLarge(text)
     unit = unit or ""
     units = spec.numbers
     known = unit in (units.money_unit, units.yuan_unit, units.wan_unit) or unit in units.count_units
@@ -94,7 +101,7 @@ def _parse_uncached(text: str, money: bool, spec: Spec) -> int | float | None:
     elif unit == units.wan_unit and not money:
         number *= Decimal(10000)
     if abs(number) >= LARGEST:
-        raise NotANumber(text)
+        raise _TooLarge(text)
     if money:
         return float(number)
     if number == number.to_integral_value():
@@ -103,5 +110,6 @@ def _parse_uncached(text: str, money: bool, spec: Spec) -> int | float | None:
 
 
 def is_value_text(text: str, spec: Spec | None = None) -> bool:
-    """True when a cell's text is a number or a blank marker (a value cell, not a label)."""
+    """True when a cell's text is a number or a blank marker (a value cell, not a label); a
+    number too large for a workbook cell is a value cell too (parse_number refuses it)."""
     return _parse(text, False, spec or load_spec()) is not _NOT_A_NUMBER

@@ -1,0 +1,63 @@
+"""The bad-input corpus (tests/badinput): every hostile or broken file gives its expected
+one-line reason, in Chinese, and its exit status, from ``convert`` and from ``validate``."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from nianbao.cli import main
+
+from .badinput import CASES, BadInput
+
+# What a reason must never show: a traceback, or a bare Python exception's name.
+PYTHON_TALK = re.compile(r"Traceback|\b[A-Z][A-Za-z]*(?:Error|Exception|Warning)\b|\bErrno\b")
+
+
+def _params() -> list:
+    return [pytest.param(case, id=case.name, marks=[pytest.mark.xfail(strict=True, reason=case.owner)]
+                         if case.owner else []) for case in CASES]
+
+
+def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    status = main(argv)
+    captured = capsys.readouterr()
+    return status, captured.out + captured.err
+
+
+def _check(output: str, says: str, status: int, expected: int, case: BadInput) -> None:
+    lines = [line for line in output.splitlines() if says in line]
+    assert lines, f"{case.name}: {says!r} not in\n{output}"
+    assert status == expected, f"{case.name}: exit status {status}, expected {expected}\n{output}"
+    assert not PYTHON_TALK.search(output), output
+    if expected == 2:  # the refusal names the file
+        assert case.name in lines[0], lines[0]
+
+
+@pytest.mark.parametrize("case", _params())
+def test_convert_says_why(case: BadInput, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = case.make(tmp_path)
+    status, output = _run(["convert", str(source), "-o", str(tmp_path / "out")], capsys)
+    _check(output, case.convert_says, status, case.convert, case)
+    written = list((tmp_path / "out").glob("*.xlsx")) if (tmp_path / "out").is_dir() else []
+    assert bool(written) == (case.convert == 0), written  # nothing is written for a refused file
+
+
+@pytest.mark.parametrize("case", _params())
+def test_validate_says_why(case: BadInput, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = case.make(tmp_path)
+    status, output = _run(["validate", str(source)], capsys)
+    _check(output, case.validate_says, status, case.validate, case)
+
+
+def test_the_corpus_covers_every_format_and_edit() -> None:
+    names = {case.name for case in CASES}
+    for kind in ("empty", "garbage", "fake_magic"):
+        assert {f"{kind}.{ext}" for ext in ("txt", "html", "md", "docx", "xlsx", "pdf", "doc")} <= names
+    assert {f"truncated.{ext}" for ext in ("txt", "html", "md", "docx", "xlsx", "pdf", "doc")} <= names
+    assert {"scanned.pdf", "count_400_digits.txt", "sheet_deleted.xlsx", "renamed_by_script.xlsx",
+            "sheet_part_missing.xlsx", "rows_inserted.xlsx", "formula_without_value.xlsx",
+            "ref_error.xlsx", "date_in_value_cell.xlsx", "name_on_range.xlsx", "name_elsewhere.xlsx"} <= names
+    assert len(names) == len(CASES)  # one file name per case
