@@ -15,7 +15,7 @@ from .spec import Spec
 
 __all__ = ["BROKEN_WORKBOOK", "read_report", "report_json", "save_workbook"]
 
-BROKEN_WORKBOOK = "Excel 工作簿已损坏或不完整（压缩包读不出工作簿），无法打开；请在 Excel 中打开后重新保存"
+BROKEN_WORKBOOK = "但文件内容是ZIP 压缩包，不是完整的 Excel 工作簿（Excel 工作簿已损坏或不完整），无法打开"
 
 
 def read_report(path: str | Path, spec: Spec | None = None, provenance: bool = True) -> Report:
@@ -27,7 +27,7 @@ def read_report(path: str | Path, spec: Spec | None = None, provenance: bool = T
 
         return read_workbook(path, spec, provenance=provenance)
     if _broken_workbook(path):
-        raise UnreadableInput(str(path), BROKEN_WORKBOOK)
+        raise UnreadableInput(str(path), f"扩展名是 {path.suffix}，{BROKEN_WORKBOOK}")
     try:
         report = assemble(read_document(path), spec)
     except UnreadableInput as exc:  # name the file as the user gave it
