@@ -82,9 +82,9 @@ def _insert_rows(wb: Workbook) -> None:
                 name, attr_text=f"'{REQUESTS}'!${match.group(1)}${int(match.group(2)) + 3}")
 
 
-def _put(value: object, cell: str = "D4") -> Callable[[Workbook], None]:
+def _put(value: object, cell: str = "D4", sheet: str = REQUESTS) -> Callable[[Workbook], None]:
     def edit(wb: Workbook) -> None:
-        wb[REQUESTS][cell] = value
+        wb[sheet][cell] = value
 
     return edit
 
@@ -150,6 +150,12 @@ CASES = [
              1),
     BadInput("formula_without_value.xlsx", edited("formula_without_value.xlsx", _put("=1+2")),
              "未归位 5 处", 0, "填的是“=1+2”", 1),
+    BadInput("legacy_formula_without_value.xlsx", edited("legacy_formula_without_value.xlsx",
+                                                         _put("=1+2", "D3", "统计表"), LEGACY_SEED),
+             "未归位 1 处", 0, "统计表!D3  “主动公开政府信息数”（1.1）填的是“=1+2”", 1),
+    BadInput("legacy_text_in_value_cell.xlsx", edited("legacy_text_in_value_cell.xlsx",
+                                                      _put("待核实", "D4", "统计表"), LEGACY_SEED),
+             "已填 50/74 格", 0, "统计表!D4  “主动公开规范性文件数”（1.1.a）填的是“待核实”", 1),
     BadInput("ref_error.xlsx", edited("ref_error.xlsx", _put("#REF!")), "已填 199/200 格", 0,
              "填的是“#REF!”", 1),
     BadInput("div0_error.xlsx", edited("div0_error.xlsx", _put("#DIV/0!")), "已填 199/200 格", 0,

@@ -189,12 +189,15 @@ def _with_provenance(value: Any, stored: Stored | None, address: str, raw_value:
     """Keep the source's raw text and place while the clerk has not changed the number."""
     if stored is not None:
         raw, where, label = stored
-        try:
-            if parse_number(raw, money=money) == value:
-                return Cell(value, raw, where, label)
-        except NotANumber:
-            if value is None and raw_value is not None and str(raw_value).strip() == raw.strip():
+        if value is None and raw_value is not None:  # text in the cell: the source's only if the same
+            if _text(raw_value).strip() == raw.strip():
                 return Cell(None, raw, where, label)  # text the source printed, left as it was
+        else:
+            try:
+                if parse_number(raw, money=money) == value:
+                    return Cell(value, raw, where, label)
+            except NotANumber:
+                pass
     if value is None and raw_value is None:
         return Cell()
     return Cell(value, _text(raw_value), address)
@@ -328,6 +331,8 @@ def _legacy_source(stored: tuple[str, str], number: Any, value: Any, money: bool
     """A 统计表 value's source text and place: the report's, while the clerk has not changed
     the number; else the workbook's cell."""
     raw, where = stored
+    if number is None and value is not None:  # text in the cell: the source's only if the same
+        return (raw, where) if raw and _text(value).strip() == raw.strip() else (_text(value), address)
     try:
         if parse_number(raw, money=money) == number:
             return raw, where
