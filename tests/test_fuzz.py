@@ -5,6 +5,7 @@ workbook reader on mutated standard workbooks. No exception escapes but the proj
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import math
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
+import lxml.html
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -28,7 +30,7 @@ from nianbao.spec import load_spec
 from nianbao.workbook import read_workbook
 
 from .badinput.formats import standard_workbook_bytes
-from .conftest import SEEDS
+from .conftest import CASES, SEEDS
 
 
 def bounded(examples: int) -> settings:
@@ -178,9 +180,50 @@ def html_page(draw: st.DrawFn) -> bytes:
     return "".join(parts).encode()
 
 
-@bounded(200)
+@bounded(100)
 @given(html_page())
 def test_the_html_reader_survives_random_tables(data: bytes) -> None:
+    check_report(survives(lambda: assemble(read_html(data, "fuzz.html"))))
+
+
+HTML_SEEDS = [(CASES / name).read_bytes() for name in ("html_01_city_shift_2021.html",
+                                                        "html_03_gb2312_header_order_2019.html")]
+# An edit to a real page's tables: (what, which cell, a span or text).
+_CELL_EDITS = st.tuples(st.sampled_from(["rowspan", "colspan", "drop_cell", "drop_row", "repeat_row", "nest",
+                                         "text"]),
+                        st.floats(0, 1, exclude_max=True),
+                        st.one_of(_SPANS, st.sampled_from(_LABELS), st.integers(-5, 10**6).map(str)))
+
+
+def edit_tables(page: bytes, edits: list[tuple[str, float, str]]) -> bytes:
+    """A real report page whose table cells were re-spanned, dropped, repeated or nested."""
+    root = lxml.html.fromstring(page)
+    for what, where, value in edits:
+        cells = root.xpath("//td|//th")
+        if not cells:
+            break
+        cell = cells[int(where * len(cells))]
+        row = cell.getparent()
+        if what in ("rowspan", "colspan"):
+            cell.set(what, value)
+        elif what == "drop_cell":
+            row.remove(cell)
+        elif what == "drop_row" and row.getparent() is not None:
+            row.getparent().remove(row)
+        elif what == "repeat_row" and row.getparent() is not None:
+            row.addnext(copy.deepcopy(row))
+        elif what == "nest":
+            cell.append(lxml.html.fromstring(f"<table><tr><td>{value}</td><td>1</td></tr></table>"))
+        else:
+            cell.text = value
+    return lxml.html.tostring(root, encoding="utf-8")
+
+
+@bounded(60)
+@given(st.sampled_from(range(len(HTML_SEEDS))), st.lists(_CELL_EDITS, min_size=1, max_size=8))
+def test_the_html_reader_survives_edited_report_tables(seed: int,
+                                                       edits: list[tuple[str, float, str]]) -> None:
+    data = edit_tables(HTML_SEEDS[seed], edits)
     check_report(survives(lambda: assemble(read_html(data, "fuzz.html"))))
 
 
