@@ -3,6 +3,7 @@ one-line reason, in Chinese, and its exit status, from ``convert`` and from ``va
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -61,3 +62,31 @@ def test_the_corpus_covers_every_format_and_edit() -> None:
             "sheet_part_missing.xlsx", "rows_inserted.xlsx", "formula_without_value.xlsx",
             "ref_error.xlsx", "date_in_value_cell.xlsx", "name_on_range.xlsx", "name_elsewhere.xlsx"} <= names
     assert len(names) == len(CASES)  # one file name per case
+
+
+REFUSED_WORKBOOKS = [case for case in CASES
+                     if case.name.endswith(".xlsx") and case.validate == 2 and not case.owner]
+
+
+@pytest.mark.parametrize("case", REFUSED_WORKBOOKS, ids=[c.name for c in REFUSED_WORKBOOKS])
+def test_a_refused_workbook_is_unreadable_in_json(case: BadInput, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    source = case.make(tmp_path)
+    status = main(["validate", str(source), "--format", "json"])
+    assert status == 2
+    data = json.loads(capsys.readouterr().out)
+    assert data["valid"] is False and data["findings"] == [], data
+    assert case.validate_says in data["unreadable"] or case.convert_says in data["unreadable"], data
+
+
+def test_consolidation_leaves_out_a_workbook_with_a_table_gone(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """A sheet part missing from the zip is not summed as a department with its cells blank."""
+    folder = tmp_path / "各单位"
+    folder.mkdir()
+    broken = {c.name: c for c in CASES}["sheet_part_missing.xlsx"].make(folder)
+    {c.name: c for c in CASES}["rows_inserted.xlsx"].make(folder)
+    status, output = _run(["consolidate", str(folder), "-o", str(tmp_path / "汇总.xlsx")], capsys)
+    assert status == 2
+    assert f"✗ {broken}：工作簿的表格结构被改动" in output
+    assert "汇总 1 个单位" in output
