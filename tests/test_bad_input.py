@@ -90,3 +90,19 @@ def test_consolidation_leaves_out_a_workbook_with_a_table_gone(tmp_path: Path,
     assert status == 2
     assert f"✗ {broken}：工作簿的表格结构被改动" in output
     assert "汇总 1 个单位" in output
+
+
+def test_consolidating_into_a_folder_that_cannot_be_written_says_so(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A read-only folder (root may write anyway, so the refusal is simulated where it starts)."""
+    import nianbao.consolidate as consolidate
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(tmp_path / "只读" / "汇总.xlsx"))
+
+    monkeypatch.setattr(consolidate, "consolidate", refuse)
+    source = {c.name: c for c in CASES}["rows_inserted.xlsx"].make(tmp_path)
+    status, output = _run(["consolidate", str(source), "-o", str(tmp_path / "只读" / "汇总.xlsx")], capsys)
+    assert status == 2
+    assert "无法写出汇总（没有权限" in output and "只读" in output
+    assert not PYTHON_TALK.search(output), output
