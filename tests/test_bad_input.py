@@ -106,3 +106,14 @@ def test_consolidating_into_a_folder_that_cannot_be_written_says_so(
     assert status == 2
     assert "无法写出汇总（没有权限" in output and "只读" in output
     assert not PYTHON_TALK.search(output), output
+
+
+@pytest.mark.parametrize("name", ["count_400_digits.txt", "money_400_digits.txt", "count_400_digits.xlsx",
+                                  "count_1e400.xlsx"])
+def test_a_number_no_cell_holds_is_kept_as_text_not_infinity(name: str, tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    source = {c.name: c for c in CASES}[name].make(tmp_path)
+    assert main(["convert", str(source), "--to", "json", "-o", "-"]) == 0
+    data = json.loads(capsys.readouterr().out, parse_constant=lambda c: pytest.fail(f"{c} in the JSON"))
+    assert all(value is None or abs(value) < 10**15 for rows in data["tables"].values()
+               for columns in rows.values() for value in columns.values())
