@@ -14,7 +14,7 @@ from nianbao.cli import main
 from .badinput import CASES, BadInput
 
 # What a reason must never show: a traceback, or a bare Python exception's name.
-PYTHON_TALK = re.compile(r"Traceback|\b[A-Z][A-Za-z]*(?:Error|Exception|Warning)\b|\bErrno\b")
+PYTHON_TALK = re.compile(r"Traceback|\b[A-Z][A-Za-z]*(?:Error|Exception|Warning)\b|\bBadZipFile\b|\bErrno\b")
 
 
 def _params() -> list:

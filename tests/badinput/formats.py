@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .case import BadInput
 
-__all__ = ["CASES", "flag_zip_entry", "seed_text", "standard_workbook_bytes"]
+__all__ = ["CASES", "encrypted_office_file", "flag_zip_entry", "seed_text", "standard_workbook_bytes"]
 
 CASES_DIR = Path(__file__).resolve().parent.parent / "data" / "cases"
 SEED = "004_zibo_2021.txt"  # a 2021-edition report that validates clean
@@ -211,4 +211,41 @@ def _other_cases() -> list[BadInput]:
     ]
 
 
-CASES = _format_cases() + _other_cases()
+def _encrypted_cases() -> list[BadInput]:
+    owner = ("readers (limits helper): a password-protected Office file is not named as such; "
+             "LibreOffice is asked to convert it (未能转换此文件（文件可能已损坏）), or, named .docx: "
+             "Word 文件已损坏或不是 .docx，无法打开（BadZipFile）")
+    return [BadInput(f"password_protected.{ext}", writes(f"password_protected.{ext}", encrypted_office_file),
+                     "加密", 2, "加密", 2, owner=owner) for ext in ("docx", "xlsx")]
+
+
+def encrypted_office_file() -> bytes:
+    """What Word and Excel save when a password is set: not a zip but an OLE compound file
+    holding ``EncryptionInfo`` (agile encryption, version 4.4) and ``EncryptedPackage``.
+    Written sector by sector (CFB version 3, 512-byte sectors; each stream 4096 bytes, so that
+    no mini stream is needed)."""
+    end, free, fat_sector, no_stream = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
+    info = (b"\x04\x00\x04\x00\x40\x00\x00\x00"
+            + b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            + b'<encryption xmlns="http://schemas.microsoft.com/office/2006/encryption"/>')
+    info = info.ljust(4096, b"\x00")
+    package = struct.pack("<Q", 10000) + garbage(4088, seed=7)
+    fat = [fat_sector, end, 3, 4, 5, 6, 7, 8, 9, end, 11, 12, 13, 14, 15, 16, 17, end]
+    fat += [free] * (128 - len(fat))
+
+    def entry(name: str, kind: int, start: int, size: int, child: int = no_stream,
+              right: int = no_stream) -> bytes:
+        encoded = (name + "\x00").encode("utf-16-le") if name else b""
+        return (encoded.ljust(64, b"\x00")
+                + struct.pack("<HBBIII", len(encoded), kind, 1, no_stream, right, child)
+                + b"\x00" * 16 + struct.pack("<IQQIII", 0, 0, 0, start, size, 0))
+
+    directory = (entry("Root Entry", 5, end, 0, child=1) + entry("EncryptionInfo", 2, 2, 4096, right=2)
+                 + entry("EncryptedPackage", 2, 10, 4096) + entry("", 0, free, 0))
+    header = (MAGIC["doc"] + b"\x00" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\x00" * 6
+              + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0)
+              + struct.pack("<109I", 0, *([free] * 108)))
+    return header + struct.pack("<128I", *fat) + directory + info + package
+
+
+CASES = _format_cases() + _other_cases() + _encrypted_cases()
