@@ -54,7 +54,7 @@ def _broken_workbook(path: Path) -> bool:
 
 def report_json(report: Report, indent: int | None = 2) -> str:
     """The canonical JSON text of a report."""
-    return json.dumps(report.to_json(), ensure_ascii=False, indent=indent)
+    return json.dumps(report.to_json(), ensure_ascii=False, indent=indent, allow_nan=False)
 
 
 def save_workbook(report: Report, path: str | Path) -> Path | None:

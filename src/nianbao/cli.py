@@ -14,6 +14,7 @@ from . import __version__
 from .convert import convert_many
 from .errors import NianbaoError
 from .files import expand_inputs
+from .model import finite_json
 from .spec import load_spec
 
 if TYPE_CHECKING:  # the validator (pandas, pandera) is imported only by the commands that use it
@@ -139,7 +140,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                                            "findings": []}
                 if len(args.files) > 1:
                     data = {"source": source.name, **data}
-                sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+                sys.stdout.write(json.dumps(data, ensure_ascii=False, allow_nan=False) + "\n")
             continue
         last_year = None
         if previous is not None:
@@ -152,8 +153,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             data = result.to_json()
             if len(args.files) > 1:
                 data = {"source": source.name, **data}
-            sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=None if len(args.files) > 1 else 2)
-                             + "\n")
+            sys.stdout.write(json.dumps(finite_json(data), ensure_ascii=False, allow_nan=False,
+                                        indent=None if len(args.files) > 1 else 2) + "\n")
         else:
             _print_text(source.name, result)
         if args.annotate:
@@ -213,9 +214,18 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     for path, reason in result.unreadable:
         print(f"✗ {path}：{reason}", file=sys.stderr)
+    for path, reason in result.previous_unreadable:
+        print(f"✗ 上年 {path}：{reason}", file=sys.stderr)
     note = f"（原文件已备份为 {result.backup.name}）" if result.backup else ""
-    print(f"✓ {result.output}：汇总 {result.departments} 个单位，"
+    mark = "✗" if not result.complete else "!" if result.errors else "✓"  # ✓ only when nothing is wrong
+    print(f"{mark} {result.output}：汇总 {result.departments} 个单位，"
           f"错误 {result.errors} 个，警告 {result.warnings} 个{note}", file=sys.stderr)
+    if result.unreadable:
+        print(f"✗ 汇总不完整：{len(result.unreadable)} 个文件无法读取，未计入汇总："
+              f"{'、'.join(p.name for p, _ in result.unreadable)}", file=sys.stderr)
+    if result.previous_unreadable:
+        print(f"✗ 同比不完整：{len(result.previous_unreadable)} 个上年文件无法读取："
+              f"{'、'.join(p.name for p, _ in result.previous_unreadable)}", file=sys.stderr)
     if result.roster is not None:
         print(f"  缺报 {len(result.missing)} 个：{'、'.join(result.missing) or '无'}", file=sys.stderr)
     for dup in result.duplicates:
@@ -226,7 +236,7 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
             print(f"  上年报告：{d.previous_match}", file=sys.stderr)
     if exported:
         print(f"✓ {exported}", file=sys.stderr)
-    if result.unreadable:
+    if not result.complete:
         return EXIT_UNREADABLE
     return 1 if result.errors else 0
 

@@ -58,20 +58,19 @@ def save_atomically(path: Path, write: Callable[[Path], None], backup: bool = Tr
     path, if one was made."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".nianbao-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; the result is an ordinary file
     kept = None
-    try:
+    try:  # whatever stops the save (an error, Ctrl-C) removes the hidden temporary file
+        os.close(fd)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; the result is an ordinary file
         write(Path(tmp))
         if backup and path.exists():
             kept = backup_path(path)
             os.replace(path, kept)
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    finally:
+        Path(tmp).unlink(missing_ok=True)  # nothing left once it has become ``path``
     return kept
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from .spec import Edition, Spec, load_spec
 
-__all__ = ["Cell", "LegacyRow", "Meta", "Report", "Unmapped"]
+__all__ = ["Cell", "LegacyRow", "Meta", "Report", "Unmapped", "finite_json"]
 
 Number = int | float
 
@@ -141,10 +142,22 @@ class Report:
             if self.has_cumulative:  # SPEC: a second value column (历年累计) is kept, not dropped
                 for row, out in zip(self.legacy, tables["legacy"], strict=True):
                     out["cumulative"] = row.cumulative
-        return {
+        return finite_json({  # a value that is not finite is null: JSON has no Infinity or NaN
             "format": spec.format,
             "meta": meta,
             "tables": tables,
             "narrative": dict(self.narrative),
             "unmapped": [{"where": u.where, "text": u.text} for u in self.unmapped],
-        }
+        })
+
+
+def finite_json(data: Any) -> Any:
+    """``data`` (dicts, lists, numbers, text) with every float that is not finite made None."""
+    if isinstance(data, float) and not math.isfinite(data):
+        return None
+    if isinstance(data, dict):
+        return {key: finite_json(value) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [finite_json(value) for value in data]
+    return data
+

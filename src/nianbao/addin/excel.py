@@ -26,6 +26,7 @@ from ..api import read_report, save_workbook
 from ..errors import NianbaoError, UnreadableInput
 from ..files import save_atomically
 from ..spec import load_spec
+from ..workbook.styles import FORMULA_STARTS
 from . import config_path, log_path
 
 __all__ = ["MARKED", "TITLE", "about", "clear_marks", "consolidate_folder", "import_reports",
@@ -224,6 +225,7 @@ def consolidate_folder(book: xw.Book, encoded_folder: str) -> None:
     """汇总: the workbooks in the picked folder consolidated into 文件夹名汇总.xlsx beside the
     folder, which is opened. (On a Mac a picked file stands for its folder.)"""
     from ..consolidate import consolidate
+    from ..consolidate.consolidation import CannotWrite, NoReports
 
     folder = _decode_path(encoded_folder)
     folder = folder if folder.is_dir() else folder.parent
@@ -231,11 +233,13 @@ def consolidate_folder(book: xw.Book, encoded_folder: str) -> None:
     try:
         result = consolidate([folder], output,
                              progress=lambda done, total: _status(book, f"年报汇总：已读 {done}/{total}"))
+    except NoReports:
+        raise NianbaoError(f"文件夹“{folder}”里没有年报工作簿") from None
+    except CannotWrite as exc:
+        raise NianbaoError(f"{exc}。如果它正在 Excel 中打开，请先关闭再汇总") from None
     except OSError as exc:
         raise NianbaoError(f"无法写出 {output.name}（{exc.strerror or exc}）。"
                            "如果它正在 Excel 中打开，请先关闭再汇总") from None
-    if not result.departments and not result.unreadable:
-        raise NianbaoError(f"文件夹“{folder}”里没有年报工作簿")
     _open_workbook(book.app, Path(result.output))
     counts = f"{result.departments} 个单位，{result.errors} 个错误，{result.warnings} 个警告"
     _status(book, f"年报汇总：{counts}")
@@ -256,6 +260,14 @@ def about(book: xw.Book) -> None:
 
 
 # --- marks in the open workbook ------------------------------------------------------------
+
+
+def _as_text(value: Any) -> Any:
+    """A value Excel keeps as text when it is written into a cell: Excel takes text that
+    starts with = + - @ for a formula, unless a quote prefix (') says it is text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _hex_fill(argb: str) -> str:
@@ -293,14 +305,16 @@ def _mark(book: xw.Book, result: Any, names: dict[str, str]) -> xw.Range | None:
     rows: list[list[Any]] = [[f"{RESULT_SHEET}：{result.summary()}"] + [None] * len(HEADER),
                              [*HEADER, _MARK_HEADER]]
     for row, place in zip(result.rows(), places, strict=True):
-        link = row.place or ""
-        if place is not None:
+        link = _as_text(row.place or "")
+        if place is not None:  # the one formula this tool writes: a link inside the workbook
             sheet, address = place
-            target = "'" + sheet.replace("'", "''") + "'!" + address
-            link = f'=HYPERLINK("#{target}","{sheet}!{address}")'
+            target = ("'" + sheet.replace("'", "''") + "'!" + address).replace('"', '""')
+            shown = f"{sheet}!{address}".replace('"', '""')
+            link = f'=HYPERLINK("#{target}","{shown}")'
         mark = MARKED if place in noted else None
         noted.discard(place)  # one row per cell says so
-        rows.append([*row.cells(link), mark])
+        number, level, _, *rest = row.cells()
+        rows.append([number, _as_text(level), link, *(_as_text(v) for v in rest), mark])
     results = book.sheets.add(RESULT_SHEET, after=book.sheets[len(book.sheets) - 1])
     results["A1"].value = rows
     results["A1"].font.bold = True

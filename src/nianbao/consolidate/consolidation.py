@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -10,22 +14,65 @@ from pathlib import Path
 import numpy as np
 
 from ..agency import match_note, same_agency
+from ..errors import NianbaoError
 from ..files import expand_inputs, save_atomically
 from ..model import Cell, Meta, Report
 from ..spec import Spec, load_spec
 from ..validate import Finding, ValidationReport, validate, validate_many
 from ..validate.findings import cell_name, json_number
 from ..validate.frames import table_shape
+from ..workbook.cells import workbook_parts
 from .inputs import agency_key, read_roster
 from .reading import Read, read_many
 from .totals import CellTotal, LegacyTotal, Stack, cell_totals, legacy_totals, stack
 
-__all__ = ["DUPLICATE_RULE", "Change", "Consolidation", "Department", "Duplicate", "consolidate",
-           "unreadable_findings"]
+__all__ = ["DUPLICATE_RULE", "CannotWrite", "Change", "Consolidation", "Department", "Duplicate", "NoReports",
+           "cannot_write", "consolidate", "missing_sheets", "unreadable_findings", "writable_folder"]
 
 Number = int | float
 DUPLICATE_RULE = "以修改时间最新的文件为准"
+NO_REPORTS = "没有找到年报文件（标准工作簿或 convert 能读的年报文件）"
 LARGEST_CHANGES = 20
+
+
+class NoReports(NianbaoError):
+    """The inputs hold no report file at all: nothing to consolidate, nothing is written."""
+
+
+class CannotWrite(NianbaoError):
+    """The consolidated workbook (or its long table) cannot be written where it was asked for."""
+
+
+_LOCKED = "没有写入权限，或文件正被其他程序打开"
+_WHY_NOT = {errno.EACCES: _LOCKED, errno.EPERM: _LOCKED, errno.EROFS: "文件夹是只读的",
+            errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额", errno.ENOENT: "文件夹不存在",
+            errno.EISDIR: "已有同名的文件夹", errno.ENOTDIR: "路径中有一段不是文件夹"}
+_NOT_WRITABLE = "文件夹没有写入权限"
+
+
+def cannot_write(path: Path, exc: OSError | None = None) -> CannotWrite:
+    """The refusal, in Chinese, naming the folder: 无法在文件夹“…”中写出 汇总.xlsx（文件夹没有写入权限）."""
+    why = _NOT_WRITABLE if exc is None else _WHY_NOT.get(exc.errno or 0, f"系统错误 {exc.errno}")
+    return CannotWrite(f"无法在文件夹“{path.parent}”中写出 {path.name}（{why}），未作任何改动")
+
+
+def writable_folder(path: Path) -> None:
+    """Refuse at once, before reading a thousand files, when ``path``'s folder (or the nearest
+    one that exists) cannot be written: no write permission, or no write bit at all (a
+    read-only folder, which even an administrator should not write into)."""
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        mode = folder.stat().st_mode
+    except OSError as exc:
+        raise cannot_write(path, exc) from None
+    if not stat.S_ISDIR(mode):
+        raise cannot_write(path, OSError(errno.ENOTDIR, "")) from None
+    if path.is_dir():
+        raise cannot_write(path, OSError(errno.EISDIR, "")) from None
+    if not os.access(folder, os.W_OK | os.X_OK) or not mode & 0o222:
+        raise cannot_write(path)
 
 
 @dataclass(eq=False)  # one file, compared by identity
@@ -111,6 +158,8 @@ class Consolidation:
     edition: str | None = None  # the edition of the 汇总 tables
     members: list[Department] = field(default_factory=list)  # summed, one per agency
     unreadable: list[tuple[Path, str]] = field(default_factory=list)
+    # last year's files (--previous) that could not be read: 同比 is incomplete
+    previous_unreadable: list[tuple[Path, str]] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # on the roster, nothing received
     duplicates: list[Duplicate] = field(default_factory=list)
     other_year: list[Department] = field(default_factory=list)  # not summed
@@ -139,6 +188,11 @@ class Consolidation:
     @property
     def warnings(self) -> int:
         return sum(d.validation.counts["warnings"] for d in self.members)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every file given was read: nothing left out of the sums or of 同比."""
+        return not self.unreadable and not self.previous_unreadable
 
     @property
     def summary_matches(self) -> bool:
@@ -207,11 +261,30 @@ def _in_roster_order(members: list[Department], roster: list[str] | None) -> lis
 def _departments(reads: Sequence[Read]) -> tuple[list[Department], list[tuple[Path, str]]]:
     departments, unreadable = [], []
     for read in reads:
+        missing = missing_sheets(read.path) if read.report is not None else []
         if read.report is None:
             unreadable.append((read.path, read.reason or ""))
+        elif missing:  # its cells would be summed as blanks: not a department, a damaged file
+            sheets = "、".join(missing)
+            unreadable.append((read.path, f"工作簿缺少工作表“{sheets}”的内容（文件不完整），无法可靠读取"))
         else:
             departments.append(Department(read.path, read.report, read.path.stat().st_mtime))
     return departments, unreadable
+
+
+def missing_sheets(path: Path) -> list[str]:
+    """The sheets a workbook file lists whose part is not in the file (a damaged or hand-made
+    zip); none for any other file, or for one whose damage the reader has reported."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            present = set(archive.namelist())
+            if "xl/workbook.xml" not in present:
+                return []
+            parts, _ = workbook_parts(archive.read("xl/workbook.xml"),
+                                      archive.read("xl/_rels/workbook.xml.rels"))
+    except Exception:  # not a workbook (a report file), or a zip the reader has judged already
+        return []
+    return [title for title, part in parts.items() if part not in present]
 
 
 def _summary_report(result: Consolidation, spec: Spec) -> Report | None:
@@ -248,13 +321,17 @@ def _mismatches(result: Consolidation, data: Stack, spec: Spec) -> list[Finding]
 
 
 def _previous_reports(previous: str | Path, year: int | None, output: Path,
-                      progress: Callable[[int, int], None] | None) -> dict[str, Department]:
-    """Last year's reports by agency (the latest file of each)."""
-    reads = read_many(expand_inputs([previous], workbooks=True, exclude=[output]), progress)
-    departments, _ = _departments(reads)
+                      progress: Callable[[int, int], None] | None
+                      ) -> tuple[dict[str, Department], list[tuple[Path, str]]]:
+    """Last year's reports by agency (the latest file of each), and the files that could not
+    be read (a folder with no report file at all is one such)."""
+    files = expand_inputs([previous], workbooks=True, exclude=[output])
+    if not files:
+        return {}, [(Path(previous), NO_REPORTS)]
+    departments, unreadable = _departments(read_many(files, progress))
     wanted = [d for d in departments if year is None or d.year in (None, year - 1)]
     kept, _ = _one_per_agency(wanted)
-    return {d.key: d for d in kept}
+    return {d.key: d for d in kept}, unreadable
 
 
 def _last_year_of(d: Department, last_year: dict[str, Department]) -> Department | None:
@@ -316,14 +393,19 @@ def consolidate(inputs: Sequence[str | Path], output: str | Path, *, roster: str
     spec = load_spec()
     output = Path(output)
     result = Consolidation(output=output)
+    writable_folder(output)
+    if roster is not None:  # a roster that cannot be read stops the run before any report is read
+        result.roster = read_roster(roster)
     files = expand_inputs(inputs, workbooks=True, exclude=[output])
+    if not files:
+        given = "、".join(str(i) for i in inputs)
+        raise NoReports(f"{given}：{NO_REPORTS}，未写出 {output.name}")
     departments, result.unreadable = _departments(read_many(files, progress, workers))
     result.year = _most_common_year(departments)
     same_year = [d for d in departments if d.year is None or result.year is None or d.year == result.year]
     result.other_year = [d for d in departments if d not in same_year]
     members, result.duplicates = _one_per_agency(same_year)
-    if roster is not None:
-        result.roster = read_roster(roster)
+    if result.roster is not None:
         received = {d.key for d in members}
         listed = {agency_key(name) for name in result.roster}
         result.missing = [name for name in result.roster if agency_key(name) not in received]
@@ -332,7 +414,7 @@ def consolidate(inputs: Sequence[str | Path], output: str | Path, *, roster: str
     if previous is not None:
         result.has_previous = True
         result.previous_year = None if result.year is None else result.year - 1
-        last_year = _previous_reports(previous, result.year, output, None)
+        last_year, result.previous_unreadable = _previous_reports(previous, result.year, output, None)
         for d in result.members:
             found = _last_year_of(d, last_year)
             if found is not None:
@@ -362,7 +444,10 @@ def consolidate(inputs: Sequence[str | Path], output: str | Path, *, roster: str
 
     from .sheets import write_consolidation
 
-    result.backup = save_atomically(output, lambda tmp: write_consolidation(result, tmp, spec, data))
+    try:
+        result.backup = save_atomically(output, lambda tmp: write_consolidation(result, tmp, spec, data))
+    except OSError as exc:
+        raise cannot_write(output, exc) from None
     return result
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -12,14 +12,14 @@ from ..errors import NianbaoError
 from ..files import save_atomically
 from ..spec import Spec, load_spec
 from ..validate.frames import table_shape
+from ..workbook.styles import FORMULA_STARTS
+from .consolidation import Consolidation, cannot_write, writable_folder
 from .totals import stack
 
-if TYPE_CHECKING:
-    from .consolidation import Consolidation
-
-__all__ = ["LONG_COLUMNS", "export_long", "long_frame"]
+__all__ = ["LONG_COLUMNS", "csv_safe", "export_long", "long_frame"]
 
 LONG_COLUMNS = ("agency", "year", "edition", "table", "row", "column", "value", "blank", "source")
+_TEXT_COLUMNS = ("agency", "edition", "table", "row", "column", "source")
 NEEDS_PYARROW = ("导出 parquet 需要 pyarrow，请安装：pip install \"nianbao[parquet]\""
                  "（或 pip install pyarrow）")
 
@@ -74,6 +74,15 @@ def long_frame(result: Consolidation, spec: Spec | None = None) -> pd.DataFrame:
     return frame[list(LONG_COLUMNS)]
 
 
+def csv_safe(value: object) -> object:
+    """A CSV field a spreadsheet opens as text, never as a formula (OWASP's advice against CSV
+    injection): text that starts with = + - @, a tab or a carriage return gets a single quote in
+    front (and every text field is written in double quotes)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def export_long(result: Consolidation, path: str | Path, to: str | None = None) -> Path:
     """Write the long format as CSV (UTF-8 with BOM, for Excel) or Parquet; ``to`` defaults to
     the file's suffix. Parquet needs the optional pyarrow (``nianbao[parquet]``)."""
@@ -90,9 +99,16 @@ def export_long(result: Consolidation, path: str | Path, to: str | None = None) 
 
     def write(tmp: Path) -> None:
         if to == "csv":
-            frame.to_csv(tmp, index=False, encoding="utf-8-sig")
+            text = frame.copy()
+            for column in _TEXT_COLUMNS:
+                text[column] = text[column].astype(object).map(csv_safe)
+            text.to_csv(tmp, index=False, encoding="utf-8-sig", quoting=csv.QUOTE_NONNUMERIC)
         else:
             frame.to_parquet(tmp, index=False)
 
-    save_atomically(path, write)
+    writable_folder(path)
+    try:
+        save_atomically(path, write)
+    except OSError as exc:
+        raise cannot_write(path, exc) from None
     return path

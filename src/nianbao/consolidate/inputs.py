@@ -11,6 +11,8 @@ from ..spec import load_spec
 
 __all__ = ["agency_key", "read_roster"]
 
+UNKNOWN_ENCODING = "无法读取名单：无法识别文本编码（请存为 UTF-8 或 GBK 编码的 CSV）"
+
 
 def _decode(data: bytes) -> str:
     for encoding in ("utf-8-sig", "gb18030"):
@@ -39,10 +41,19 @@ def read_roster(path: str | Path) -> list[str]:
     """The agencies on a roster (名单): a CSV or Excel file, one agency a row, in the column
     headed 填报单位 / 单位名称 / 单位 …, or else the first column. Each name once, in order."""
     path = Path(path)
+    if not path.exists():
+        raise UnreadableInput(str(path), "名单文件不存在")
+    if not path.is_file():  # a folder, a named pipe: never opened (a pipe would block)
+        raise UnreadableInput(str(path), "名单不是普通文件")
     try:
         rows = _roster_rows(path)
-    except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:
-        raise UnreadableInput(str(path), f"无法读取名单（{type(exc).__name__}）") from None
+    except UnicodeDecodeError:
+        raise UnreadableInput(str(path), UNKNOWN_ENCODING) from None
+    except OSError as exc:
+        raise UnreadableInput(str(path), f"无法读取名单文件（系统错误 {exc.errno}）") from None
+    except Exception:  # openpyxl raises many kinds for a damaged file
+        raise UnreadableInput(str(path), "无法读取名单：不是有效的 Excel（.xlsx）或 CSV 文件，"
+                                         "文件可能已损坏或不完整") from None
     rows = [r for r in rows if any(r)]
     column, start = 0, 0
     if rows:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import functools
 import io
+import math
 import os
 import re
 import zipfile
@@ -23,9 +24,11 @@ from typing import IO, Any
 import numpy as np
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.chart import BarChart, PieChart, Reference
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.chart import BarChart, PieChart
+from openpyxl.chart.data_source import AxDataSource, NumData, NumDataSource, NumVal, StrData, StrVal
 from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.series import Series, SeriesLabel
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
@@ -37,6 +40,7 @@ from ..validate.findings import FindingRow, ValidationReport, cell_name, json_nu
 from ..validate.frames import table_shape
 from ..workbook import TableLayout, print_setup, table_layout, text_row_height
 from ..workbook.cells import workbook_parts
+from ..workbook.styles import FORMULA_STARTS
 from .consolidation import DUPLICATE_RULE, Consolidation, Department, unreadable_findings
 from .totals import Stack
 
@@ -76,11 +80,7 @@ class _Grid:
 
     def put(self, r: int, c: int, value: Any = None, font: Font = _NORMAL, fill: PatternFill | None = None,
             align: Alignment | None = None, border: bool = True, link: str | None = None) -> WriteOnlyCell:
-        if isinstance(value, str):
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell = WriteOnlyCell(self.ws, value)
-        if isinstance(value, str):
-            cell.data_type = "s"
+        cell = _data(WriteOnlyCell(self.ws, _finite(value)))
         cell.font = _LINK if link else font
         if fill is not None:
             cell.fill = fill
@@ -113,7 +113,28 @@ class _Grid:
             rows.setdefault(r, {})[c] = cell
         for r in range(1, self.height + 1):
             row = rows.get(r, {})
-            self.ws.append([row.get(c) for c in range(1, max(row, default=0) + 1)])
+            _append(self.ws, [row.get(c) for c in range(1, max(row, default=0) + 1)])
+
+
+def _finite(value: Any) -> Any:
+    """A number Excel can hold, or None (an infinite or NaN float would make the file unreadable)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _data(cell: WriteOnlyCell) -> WriteOnlyCell:
+    """The cell with its text as data, never a formula: openpyxl takes any string that starts
+    with "=" for a formula (an agency or a file named "=cmd|' /C calc'!A0"). Text that Excel
+    would read as a formula when typed in (= + - @) also gets the quote prefix, so that it
+    stays text when a clerk edits the cell."""
+    if isinstance(cell.value, str):
+        text = ILLEGAL_CHARACTERS_RE.sub("", cell.value)
+        cell.value = text
+        cell.data_type = "s"
+        if text[:1] in FORMULA_STARTS:
+            cell.quotePrefix = True
+    return cell
 
 
 def _like(ws: Any, value: Any, prototype: WriteOnlyCell) -> WriteOnlyCell:
@@ -121,17 +142,22 @@ def _like(ws: Any, value: Any, prototype: WriteOnlyCell) -> WriteOnlyCell:
     font or fill (which openpyxl looks up in the workbook's style tables every time)."""
     cell = WriteOnlyCell(ws, value)
     cell._style = copy.copy(prototype._style)
-    return cell
+    return _data(cell)
 
 
 def _text(ws: Any, value: Any) -> Any:
     """A value for a streamed row; text stays text (an agency named "=…" is not a formula)."""
     if not isinstance(value, str):
-        return value
-    cell = WriteOnlyCell(ws, ILLEGAL_CHARACTERS_RE.sub("", value))
-    cell.data_type = "s"
+        return _finite(value)
+    cell = WriteOnlyCell(ws, value)
     cell.font = _NORMAL
-    return cell
+    return _data(cell)
+
+
+def _append(ws: Any, values: Sequence[Any]) -> None:
+    """One streamed row, every text in it data (see ``_data``): the only way rows are written."""
+    ws.append([_data(v) if isinstance(v, Cell) else _data(WriteOnlyCell(ws, v)) if isinstance(v, str)
+               else _finite(v) for v in values])
 
 
 def _widths(ws: Any, widths: dict[int, float]) -> None:
@@ -144,18 +170,32 @@ def _name(wb: Workbook, name: str, sheet: str, r: int, c: int) -> None:
     wb.defined_names[name] = DefinedName(name, attr_text=ref)
 
 
+# Characters a file name may hold that a link's target (a URI reference) must not carry as
+# they are: "#" would start the cell part, "%" an escape, control characters and the rest are
+# not allowed in a URI. Chinese stays as it is (Excel writes it so).
+_UNSAFE_IN_LINK = re.compile(r'[\x00-\x20\x7f"#%<>\\^`{|}]')
+
+
 @functools.lru_cache(maxsize=8192)
-def _relative(path: Path, output: Path) -> str:
+def _relative(path: Path, output: Path) -> str | None:
+    """The file's path relative to the consolidated workbook's folder, as a link target; None
+    when there is none (another drive on Windows): no absolute path, no scheme, is linked."""
     try:
         target = os.path.relpath(os.path.abspath(path), os.path.dirname(os.path.abspath(output)))
-    except ValueError:  # another drive on Windows
-        target = os.path.abspath(path)
-    return target.replace(os.sep, "/")
+    except ValueError:
+        return None
+    target = _UNSAFE_IN_LINK.sub(lambda m: f"%{ord(m.group()):02X}", target.replace(os.sep, "/"))
+    if ":" in target.split("/", 1)[0]:  # "http:x.xlsx" is a file here, never a scheme
+        target = "./" + target
+    return target
 
 
-def _link(path: Path, output: Path, cell: str | None = None) -> str:
-    """A link from the consolidated workbook to a department's file (and cell)."""
+def _link(path: Path, output: Path, cell: str | None = None) -> str | None:
+    """A link from the consolidated workbook to a department's file (and cell): a relative path
+    of a file the tool read, never a URL or a path from the files' contents."""
     target = _relative(path, output)
+    if target is None:
+        return None
     if cell and "!" in cell:
         sheet, address = cell.split("!", 1)
         return f"{target}#{quote_sheetname(sheet)}!{address}"
@@ -249,15 +289,25 @@ def _summary_line(result: Consolidation, spec: Spec) -> str:
     status = spec.consolidated.status
     parts.append(f"{status['failed']} {sum(1 for d in result.members if d.state == 'failed')} 个，"
                  f"{status['warned']} {sum(1 for d in result.members if d.state == 'warned')} 个")
-    if result.unreadable:
-        parts.append(f"无法读取的文件 {len(result.unreadable)} 个")
     if result.roster is not None:
         parts.append(f"缺报 {len(result.missing)} 个")
     if result.duplicates:
         parts.append(f"重复报送 {len(result.duplicates)} 个")
     parts.append("与各单位明细合计一致" if result.summary_matches
                  else f"与各单位明细合计不一致（见{spec.consolidated.sheets['findings']}表）")
+    sheets = spec.consolidated.sheets
+    if result.unreadable:  # never a clean headline over sums that leave files out
+        parts.append(f"汇总不完整：{len(result.unreadable)} 个文件无法读取，未计入汇总"
+                     f"（{_file_names(result.unreadable)}，见“{sheets['findings']}”表）")
+    if result.previous_unreadable:
+        parts.append(f"同比不完整：{len(result.previous_unreadable)} 个上年文件无法读取"
+                     f"（{_file_names(result.previous_unreadable)}，见“{sheets['years']}”表）")
     return "；".join(parts) + "。"
+
+
+def _file_names(files: Sequence[tuple[Path, str]], shown: int = 3) -> str:
+    names = "、".join(path.name for path, _ in files[:shown])
+    return names + (f" 等 {len(files)} 个" if len(files) > shown else "")
 
 
 def _edition_counts(items: Iterable[str], spec: Spec) -> list[tuple[str, int]]:
@@ -411,10 +461,10 @@ def _detail_sheet(wb: Workbook, result: Consolidation, spec: Spec, data: Stack) 
     last = get_column_letter(fixed + len(groups))
     ws.auto_filter.ref = f"A3:{last}{3 + max(len(result.members), 1)}"
     [group] = spec.consolidated.headers["detail_group"]
-    ws.append([_header_cell(ws, group)] + [_header_cell(ws, None)] * (fixed - 1)
-              + [_header_cell(ws, g) for g in groups])
-    ws.append([_header_cell(ws, None)] * fixed + [_header_cell(ws, t) for t in row_labels])
-    ws.append([_header_cell(ws, h) for h in headers] + [_header_cell(ws, t) for t in col_labels])
+    _append(ws, [_header_cell(ws, group)] + [_header_cell(ws, None)] * (fixed - 1)
+            + [_header_cell(ws, g) for g in groups])
+    _append(ws, [_header_cell(ws, None)] * fixed + [_header_cell(ws, t) for t in row_labels])
+    _append(ws, [_header_cell(ws, h) for h in headers] + [_header_cell(ws, t) for t in col_labels])
     ws.merged_cells.add(f"A1:{get_column_letter(fixed)}2")  # row 3, the filter row, names the columns
     _merge_runs(ws, 1, fixed + 1, groups)
     _merge_runs(ws, 2, fixed + 1, [f"{g}\x00{t}" for g, t in zip(groups, row_labels, strict=True)])
@@ -436,9 +486,9 @@ def _detail_sheet(wb: Workbook, result: Consolidation, spec: Spec, data: Stack) 
         i = matrix_row.get(id(d))
         if i is not None:
             numbers[r] = "".join(f'<c r="{letters[j]}{r}" t="n"><v>{json_number(v)}</v></c>'
-                                 for j, v in enumerate(matrix[i].tolist()) if v == v)
+                                 for j, v in enumerate(matrix[i].tolist()) if math.isfinite(v))
         edition = _edition_label(spec, d.edition) if d.edition else None
-        ws.append([_text(ws, d.agency), d.year, edition, status, d.validation.counts["errors"],
+        _append(ws, [_text(ws, d.agency), d.year, edition, status, d.validation.counts["errors"],
                    d.validation.counts["warnings"], link])
     ws.print_title_rows = "1:3"
     return numbers
@@ -496,7 +546,7 @@ def _findings_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
     link_style = WriteOnlyCell(ws)
     link_style.font = _LINK
 
-    def link_cell(text: str, target: str) -> WriteOnlyCell:
+    def link_cell(text: str, target: str | None) -> WriteOnlyCell:
         cell = _like(ws, text, link_style)
         cell.hyperlink = target
         return cell
@@ -522,9 +572,9 @@ def _findings_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
             add(order, [_text(ws, d.agency), d.year, link_cell(d.path.name, target)], row)
     rows.sort(key=lambda item: (item[0], item[1]))
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
-    ws.append([_header_cell(ws, h) for h in headers])
+    _append(ws, [_header_cell(ws, h) for h in headers])
     for _, _, cells in rows:
-        ws.append(cells)
+        _append(ws, cells)
     ws.print_title_rows = "1:1"
 
 
@@ -655,6 +705,11 @@ def _years_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
     if matched:
         top = _section(grid, top, f"名称写法不同、按同一单位匹配的上年报告（{len(matched)} 个）",
                        headers["matched"], matched)
+    if result.previous_unreadable:
+        lost = result.previous_unreadable
+        top = _section(grid, top, f"无法读取的上年文件（{len(lost)} 个，同比不完整）",
+                       spec.consolidated.headers["unreadable"],
+                       [((p.name, _link(p, result.output)), reason) for p, reason in lost])
     rows = []
     for ch in result.changes:
         rate = (f"{ch.difference / ch.previous:+.0%}" if ch.previous else "—")
@@ -685,9 +740,10 @@ def _legacy_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
     total = headers[3]  # 合计
     if cumulative:  # a second value column (历年累计) some departments reported
         headers.append(spec.edition("legacy").table("legacy").cumulative_label + total)
-    ws.append([_header_cell(ws, h) for h in headers])
+    _append(ws, [_header_cell(ws, h) for h in headers])
     for t in result.legacy:
-        ws.append([t.code, t.label, t.unit, t.value, t.departments] + ([t.cumulative] if cumulative else []))
+        second = [t.cumulative] if cumulative else []
+        _append(ws, [t.code, t.label, t.unit, t.value, t.departments, *second])
 
 
 # --- 图表 ------------------------------------------------------------------------------------------
@@ -706,6 +762,19 @@ def _outcomes(result: Consolidation, spec: Spec) -> list[tuple[str, Any]]:
         label = _TRAILING_NOTE.sub("", row.path[1]) or row.path[1]
         groups[label] = groups.get(label, 0) + (totals.get((row.key, "total")) or 0)
     return [(label, json_number(value)) for label, value in groups.items()]
+
+
+def _literal_series(title: str, labels: Sequence[str], values: Sequence[Any]) -> Series:
+    """A chart series that carries its numbers and labels itself (``numLit``, ``strLit``), not
+    as references to cells: no formula anywhere in the consolidated workbook, the charts
+    included, and agency names in the labels are data."""
+    clean = [ILLEGAL_CHARACTERS_RE.sub("", text) for text in labels]
+    return Series(
+        tx=SeriesLabel(v=title),
+        cat=AxDataSource(strLit=StrData(ptCount=len(clean), pt=[
+            StrVal(idx=i, v=text) for i, text in enumerate(clean)])),
+        val=NumDataSource(numLit=NumData(ptCount=len(values), pt=[
+            NumVal(idx=i, v=_finite(v) or 0) for i, v in enumerate(values)])))
 
 
 def _charts_sheet(wb: Workbook, result: Consolidation, spec: Spec, data: Stack) -> None:
@@ -740,16 +809,16 @@ def _charts_sheet(wb: Workbook, result: Consolidation, spec: Spec, data: Stack) 
         bar.type, bar.style = "bar", 10
         bar.title, bar.y_axis.title, _ = headers["charts"]
         bar.legend = None
-        bar.add_data(Reference(ws, min_col=2, min_row=2, max_row=2 + len(top)), titles_from_data=True)
-        bar.set_categories(Reference(ws, min_col=1, min_row=3, max_row=2 + len(top)))
+        bar.series.append(_literal_series(headers["ranking"][1], [members[i].agency for _, i in top],
+                                          [json_number(v) for v, _ in top]))
         bar.x_axis.scaling.orientation = "maxMin"  # the largest on top
         bar.height, bar.width = max(7.5, 0.6 * len(top) + 2), 16
         ws.add_chart(bar, "G2")
     if outcomes and any(v for _, v in outcomes):
         pie = PieChart()
         pie.title = headers["charts"][2]
-        pie.add_data(Reference(ws, min_col=5, min_row=2, max_row=2 + len(outcomes)), titles_from_data=True)
-        pie.set_categories(Reference(ws, min_col=4, min_row=3, max_row=2 + len(outcomes)))
+        pie.series.append(_literal_series(headers["outcomes"][1], [label for label, _ in outcomes],
+                                          [value for _, value in outcomes]))
         pie.dataLabels = DataLabelList()
         pie.dataLabels.showPercent = True
         pie.dataLabels.showVal = pie.dataLabels.showCatName = pie.dataLabels.showSerName = False

@@ -4,6 +4,7 @@ the previous marks of this tool are removed first, so annotating again is safe."
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -11,15 +12,16 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from ..errors import UnreadableInput
+from ..errors import NianbaoError, UnreadableInput
 from ..files import save_atomically
 from ..spec import load_spec
 from ..workbook import print_setup, text_row_height
+from ..workbook.styles import set_text
 from .findings import Finding, ValidationReport
 
 __all__ = [
-    "AUTHOR", "FILLS", "HEADER", "RESULT_SHEET", "SEVERITY", "WIDTHS", "annotate", "annotate_workbook",
-    "clear_marks",
+    "AUTHOR", "FILLS", "HEADER", "READ_ONLY", "RESULT_SHEET", "SEVERITY", "WIDTHS", "annotate",
+    "annotate_workbook", "clear_marks",
 ]
 
 _VIEW = load_spec().findings
@@ -31,6 +33,7 @@ FILLS = {"error": "FFFFC7CE", "warning": "FFFFEB9C"}  # ARGB
 SEVERITY = _VIEW.severity
 HEADER = _VIEW.columns
 WIDTHS = (6, 6, 20, 80, 24, 8, 8)
+READ_ONLY = "文件是只读的，未作改动；要写入校验结果，请先取消文件的只读属性"
 _THIN = Side(style="thin", color="FF999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
@@ -74,16 +77,22 @@ def _results_sheet(wb: Workbook, result: ValidationReport,
         ws.column_dimensions[ws.cell(2, c).column_letter].width = width
     for i, (row, place) in enumerate(zip(result.rows(), places, strict=True), start=3):
         for c, value in enumerate(row.cells(), start=1):
-            cell = ws.cell(i, c, value)
+            cell = ws.cell(i, c)
+            if isinstance(value, str):
+                set_text(cell, value)  # a message quoting "=…" from a report stays text
+            else:
+                cell.value = value
             cell.alignment = Alignment(vertical="top", wrap_text=c == 4)
         ws.cell(i, 2).fill = PatternFill("solid", fgColor=FILLS[row.severity])
         if place is not None:
             sheet, address = place
-            link = ws.cell(i, 3, f"{sheet}!{address}")
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{sheet}'!{address}")
+            link = ws.cell(i, 3)
+            set_text(link, f"{sheet}!{address}")
+            quoted = sheet.replace("'", "''")
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!{address}")
             link.font = Font(color="0563C1", underline="single")
         else:
-            ws.cell(i, 3, row.place or "")
+            set_text(ws.cell(i, 3), row.place or "")
         ws.row_dimensions[i].height = text_row_height(row.finding.message, WIDTHS[3])
         for c in range(1, len(HEADER) + 1):
             ws.cell(i, c).border = _BORDER
@@ -114,9 +123,17 @@ def annotate_workbook(path: str | Path, result: ValidationReport) -> Path | None
     """Write the findings into a standard workbook file, through a temporary file replaced at
     once; the previous version is kept as 名称.bak.xlsx. Returns the backup's path."""
     path = Path(path)
+    if not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222:
+        # replacing it through a temporary file would work, and override the clerk's "read-only"
+        raise NianbaoError(READ_ONLY)
     try:
         wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise UnreadableInput(str(path), f"无法打开 Excel 文件（{type(exc).__name__}）") from None
     annotate(wb, result)
-    return save_atomically(path, wb.save)
+    try:
+        return save_atomically(path, wb.save)
+    except PermissionError:
+        raise NianbaoError(f"文件夹“{path.parent}”没有写入权限，未作改动") from None
+    except OSError as exc:
+        raise NianbaoError(f"保存失败（系统错误 {exc.errno}），原文件未作改动") from None

@@ -11,8 +11,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..spec import load_spec
 
-__all__ = ["BORDER", "CENTER", "FONT", "HEADER_FILL", "LABEL", "NUMBER", "TEXT", "print_setup", "set_text",
-           "text_row_height"]
+__all__ = ["BORDER", "CENTER", "FONT", "FORMULA_STARTS", "HEADER_FILL", "LABEL", "NUMBER", "TEXT",
+           "print_setup", "set_text", "text_row_height"]
 
 _WORDS = load_spec().workbook
 FONT = _WORDS.font
@@ -23,6 +23,8 @@ LABEL = Alignment(horizontal="left", vertical="center", wrap_text=True)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 NUMBER = Alignment(horizontal="right", vertical="center")
 TEXT = Alignment(horizontal="left", vertical="top", wrap_text=True)
+# What makes a spreadsheet take typed-in text for a formula (OWASP's CSV injection list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def set_text(cell: Any, text: str) -> None:
@@ -30,7 +32,7 @@ def set_text(cell: Any, text: str) -> None:
     text = ILLEGAL_CHARACTERS_RE.sub("", text)
     cell.value = text
     cell.data_type = "s"
-    if text[:1] in ("=", "+", "-", "@"):
+    if text[:1] in FORMULA_STARTS:
         cell.quotePrefix = True
 
 

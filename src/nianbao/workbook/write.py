@@ -3,10 +3,12 @@ value on the hidden 来源 sheet, what could not be placed on 基本信息."""
 
 from __future__ import annotations
 
+import math
 from copy import copy
 from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -22,6 +24,7 @@ from .template import MISSING, define_name, load_template
 __all__ = ["write_workbook"]
 
 _MAX_CELL = 32000  # Excel holds at most 32,767 characters in a cell
+_LARGEST_INT = 10**15  # Excel keeps 15 significant digits
 
 
 def _destination(wb: Workbook, name: str) -> tuple[Worksheet, str]:
@@ -67,7 +70,7 @@ def write_workbook(report: Report, path: str | Path | None = None, spec: Spec | 
                 if cell.value is None and cell.raw.strip() and not is_value_text(cell.raw):
                     set_text(ws[address], cell.raw.strip())  # 待核实: the clerk sees what was printed
                 else:
-                    ws[address].value = cell.value
+                    _set_value(ws[address], cell.value, cell.raw)
                 if cell.raw or cell.where:
                     provenance.append((name, cell.raw, cell.where, *((cell.label,) if cell.label else ())))
     if report.legacy is not None:
@@ -82,6 +85,20 @@ def write_workbook(report: Report, path: str | Path | None = None, spec: Spec | 
     if path is not None:
         wb.save(path)
     return wb
+
+
+def _set_value(cell: Any, value: Any, raw: str = "") -> None:
+    """A value cell: a number Excel holds as it is; text stays text, never a formula; a number
+    Excel cannot hold (more than 15 digits, infinite) is written as the text it was read from,
+    for the clerk and the validator to see, never rounded or dropped."""
+    if isinstance(value, str):
+        set_text(cell, value)
+    elif isinstance(value, float) and not math.isfinite(value):
+        set_text(cell, raw.strip() or str(value))
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _LARGEST_INT:
+        set_text(cell, raw.strip() or str(value))
+    else:
+        cell.value = value
 
 
 def _write_unmapped(wb: Workbook, unmapped: list[Unmapped]) -> None:
@@ -118,7 +135,7 @@ def _write_legacy(wb: Workbook, sheet: str, rows: list[LegacyRow],
                 if value:
                     set_text(cell, value)
             else:
-                cell.value = value
+                _set_value(cell, value)
             cell.border = BORDER
             cell.font = normal
             cell.alignment = NUMBER if c >= 4 else Alignment(
