@@ -321,7 +321,8 @@ def test_the_workbook_reader_survives_edited_names_and_parts(tmp_path_factory, s
     "invalid literal for int() with base 10: \"'\", e.g. flip_bytes(seed 004, "
     "[(8, 0.37026221412087423, 39), (69, 0.2716700276428674, 57)]); and TypeError: "
     "SheetFormatProperties.__init__() got an unexpected keyword argument 'bas0ColWidth', e.g. "
-    "flip_bytes(seed 004, [(83, 0.029935453083809186, 255), (10, 0.029935453083809186, 48)])"))
+    "flip_bytes(seed 004, [(83, 0.029935453083809186, 255), (10, 0.029935453083809186, 48)]) "
+    "read by convert (with the 来源 sheet)"))
 @bounded(40)
 @given(st.sampled_from(_SOURCES), _FLIPS)
 def test_the_workbook_reader_survives_flipped_bytes(tmp_path_factory, source: str,
