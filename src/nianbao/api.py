@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 from . import limits
 from .assemble import assemble
 from .errors import UnreadableInput
-from .files import is_workbook, save_atomically
+from .files import WORKBOOK_SUFFIXES, is_workbook, save_atomically
 from .model import Report
 from .readers import read_document
 from .spec import Spec
 
-__all__ = ["read_report", "report_json", "save_workbook"]
+__all__ = ["BROKEN_WORKBOOK", "read_report", "report_json", "save_workbook"]
+
+BROKEN_WORKBOOK = "但文件内容是ZIP 压缩包，不是完整的 Excel 工作簿（Excel 工作簿已损坏或不完整），无法打开"
 
 
 def read_report(path: str | Path, spec: Spec | None = None, provenance: bool = True) -> Report:
@@ -24,6 +27,8 @@ def read_report(path: str | Path, spec: Spec | None = None, provenance: bool = T
         from .workbook import read_workbook
 
         return read_workbook(path, spec, provenance=provenance)
+    if _broken_workbook(path):
+        raise UnreadableInput(str(path), f"扩展名是 {path.suffix}，{BROKEN_WORKBOOK}")
     try:
         with limits.clock():  # one time budget for reading and matching (limits.py)
             report = assemble(read_document(path), spec)
@@ -33,6 +38,21 @@ def read_report(path: str | Path, spec: Spec | None = None, provenance: bool = T
     if report.meta.source is None:
         report.meta.source = path.name
     return report
+
+
+def _broken_workbook(path: Path) -> bool:
+    """A file named .xlsx that starts as a zip but holds no workbook: cut short or damaged
+    (a Word file given an .xlsx name is read as what it is)."""
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES or not path.is_file():
+        return False
+    try:
+        with path.open("rb") as file:
+            if file.read(4) != b"PK\x03\x04":
+                return False
+        with zipfile.ZipFile(path) as archive:
+            return "word/document.xml" not in archive.namelist()
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError):
+        return True
 
 
 def report_json(report: Report, indent: int | None = 2) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import signal
@@ -22,6 +23,24 @@ if TYPE_CHECKING:  # the validator (pandas, pandera) is imported only by the com
     from .validate import ValidationReport
 
 EXIT_UNREADABLE = 2
+
+# What an operating-system error means, for the user (never Python's "[Errno 13] …").
+_OS_REASONS = {
+    errno.EACCES: "没有权限（文件只读、正被其他程序打开，或文件夹不允许写入）",
+    errno.EPERM: "没有权限（文件只读、正被其他程序打开，或文件夹不允许写入）",
+    errno.EROFS: "磁盘是只读的",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.ENOTDIR: "路径中有一部分不是文件夹",
+    errno.ENAMETOOLONG: "文件名太长",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """An OSError in Chinese, naming the file it concerns."""
+    reason = _OS_REASONS.get(exc.errno or 0, f"系统错误 {exc.errno}" if exc.errno else "系统错误")
+    return f"{reason}：{exc.filename}" if exc.filename else reason
 
 _CONVERT_HELP = """\
 把年报文件转换成标准 Excel 工作簿（每个文件一个 .xlsx），或规范 JSON。
@@ -148,7 +167,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 backup = annotate_workbook(source, result)
             except (NianbaoError, OSError) as exc:
                 unreadable += 1
-                print(f"✗ {source}：无法写入校验结果（{exc}）", file=sys.stderr)
+                reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+                print(f"✗ {source}：无法写入校验结果（{reason}）", file=sys.stderr)
                 continue
             note = f"（原文件已备份为 {backup.name}）" if backup else ""
             sheet = load_spec().findings.sheet
@@ -190,6 +210,9 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
         exported = export_long(result, Path(args.output).with_suffix(f".{args.to}")) if args.to else None
     except NianbaoError as exc:
         print(f"✗ {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except OSError as exc:  # the output cannot be written (a read-only folder, a full disk)
+        print(f"✗ {args.output}：无法写出汇总（{os_reason(exc)}）", file=sys.stderr)
         return EXIT_UNREADABLE
     for path, reason in result.unreadable:
         print(f"✗ {path}：{reason}", file=sys.stderr)

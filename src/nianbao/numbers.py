@@ -18,7 +18,7 @@ from typing import cast
 
 from .spec import Spec, load_spec
 
-__all__ = ["NotANumber", "is_value_text", "parse_number"]
+__all__ = ["LARGEST", "NotANumber", "is_value_text", "parse_number"]
 
 _SPACE = re.compile(r"\s+")
 # Thin spaces grouping thousands (GB/T 15835 千分空): 1\u2009234, 12\u202f345\u202f678.
@@ -27,10 +27,18 @@ _THIN_GROUPS = re.compile(r"(?<=\d)[\u2009\u202f](?=\d{3}(?!\d))")
 _SPLIT_DIGITS = re.compile(r"\d\s+(?=\d)")
 # A number and the unit after it (the spec's [numbers] says which units a value may carry).
 _NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?([^\d.,+-]{1,2})?$")
+# Excel keeps 15 significant digits: a longer number is no count or sum of money a workbook
+# cell can hold (a 400-digit "count" is a run of digits, not a number), nor JSON a float.
+LARGEST = Decimal(10) ** 15
+_MOST_DIGITS = 40  # longer digit runs are refused before any arithmetic on them
 
 
 class NotANumber(ValueError):
     """The text of a value cell is neither a number nor a blank marker."""
+
+
+class _TooLarge(NotANumber):
+    """Digits, but more than a workbook cell holds: a value cell that is not a number."""
 
 
 def _clean(text: str) -> str | None:
@@ -47,12 +55,13 @@ def parse_number(text: str, money: bool = False, spec: Spec | None = None) -> in
     Money is in 万元: "26.8万元" is 26.8 and "268000元" is 26.8. Raises NotANumber.
     """
     result = _parse(text, money, spec or load_spec())
-    if result is _NOT_A_NUMBER:
+    if result is _NOT_A_NUMBER or result is _TOO_LARGE:
         raise NotANumber(text)
     return cast(int | float | None, result)
 
 
 _NOT_A_NUMBER = object()
+_TOO_LARGE = object()
 
 
 @functools.lru_cache(maxsize=4096)
@@ -60,6 +69,8 @@ def _parse(text: str, money: bool, spec: Spec) -> object:
     """parse_number's work, cached: the same few texts ("0", "", "1") fill most cells."""
     try:
         return _parse_uncached(text, money, spec)
+    except _TooLarge:
+        return _TOO_LARGE
     except NotANumber:
         return _NOT_A_NUMBER
 
@@ -74,6 +85,8 @@ def _parse_uncached(text: str, money: bool, spec: Spec) -> int | float | None:
     if not m:
         raise NotANumber(text)
     sign, digits, fraction, unit = m.groups()
+    if len(digits) + len(fraction or "") > _MOST_DIGITS:
+        raise _TooLarge(text)
     unit = unit or ""
     units = spec.numbers
     known = unit in (units.money_unit, units.yuan_unit, units.wan_unit) or unit in units.count_units
@@ -87,6 +100,8 @@ def _parse_uncached(text: str, money: bool, spec: Spec) -> int | float | None:
         number /= Decimal(10000)
     elif unit == units.wan_unit and not money:
         number *= Decimal(10000)
+    if abs(number) >= LARGEST:
+        raise _TooLarge(text)
     if money:
         return float(number)
     if number == number.to_integral_value():
@@ -95,5 +110,6 @@ def _parse_uncached(text: str, money: bool, spec: Spec) -> int | float | None:
 
 
 def is_value_text(text: str, spec: Spec | None = None) -> bool:
-    """True when a cell's text is a number or a blank marker (a value cell, not a label)."""
+    """True when a cell's text is a number or a blank marker (a value cell, not a label); a
+    number too large for a workbook cell is a value cell too (parse_number refuses it)."""
     return _parse(text, False, spec or load_spec()) is not _NOT_A_NUMBER

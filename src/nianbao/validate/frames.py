@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..labels import fold
 from ..model import Report
-from ..numbers import is_value_text
+from ..numbers import NotANumber, parse_number
 from ..spec import Spec
 
 __all__ = ["TableShape", "build_frames", "table_shape"]
@@ -105,9 +105,13 @@ class _Values:
 
 def not_a_number(value: object, raw: str) -> str | None:
     """The text of a cell that holds text instead of a number (待核实, "1 2"), else None."""
-    if value is not None or not raw.strip() or is_value_text(raw):
+    if value is not None or not raw.strip():
         return None
-    return raw.strip()
+    try:
+        parse_number(raw)  # a number, or a blank marker
+    except NotANumber:  # text, or digits no workbook cell holds (400 of them)
+        return raw.strip()
+    return None
 
 
 def _values(reports: Sequence[Report | None], shape: TableShape) -> _Values:

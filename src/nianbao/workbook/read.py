@@ -7,17 +7,24 @@ report's text and where it stood, from the hidden 来源 sheet) is kept; else th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime
+import io
+import math
+import zipfile
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
 from openpyxl import Workbook
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from ..errors import NOTHING_READ, UnreadableInput
 from ..model import Cell, LegacyRow, Meta, Report, Unmapped
-from ..numbers import NotANumber, parse_number
+from ..numbers import LARGEST, NotANumber, parse_number
 from ..spec import Spec, load_spec
-from .cells import Cells, Rows, Unusual, file_cells, openpyxl_cells, value_cells
+from .cells import CellRef, Cells, Rows, Unusual, file_cells, openpyxl_cells, value_cells, workbook_parts
 from .layout import defined_name
 from .template import MISSING
 
@@ -26,6 +33,15 @@ __all__ = ["NOT_STANDARD", "read_workbook", "report_from_cells", "report_from_va
 NOT_STANDARD = "不是标准年报工作簿（缺少“基本信息”表或表格版本），请用“新建空白年报”或“导入报告”生成"
 
 Stored = tuple[str, str, str]  # raw text, where it stood, the row's label as printed
+Formulas = Mapping[tuple[str, int, int], str]  # (sheet, row, column) → a formula without its value
+
+# A workbook whose value cells cannot all be found is refused: reading on would give blanks
+# where the clerk's numbers are (a sheet deleted, or renamed while its names were not).
+EDITED = "工作簿的表格结构被改动，无法可靠读取"
+EDITED_ADVICE = "请恢复原来的表格和单元格名称，或用“新建空白年报”重新填写"
+UNCACHED = "公式没有保存计算结果（按空白处理），请在 Excel 中打开并保存后再校验"
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_SHOWN = 5  # names listed in a message; the rest are counted
 
 
 def read_workbook(path: str | Path, spec: Spec | None = None, provenance: bool = True) -> Report:
@@ -36,9 +52,46 @@ def read_workbook(path: str | Path, spec: Spec | None = None, provenance: bool =
     path = Path(path)
     skip = () if provenance else (spec.sheets["provenance"],)
     try:
-        return report_from_cells(file_cells(path, skip), path.name, spec)
+        cells = file_cells(path, skip)
+        return report_from_cells(cells, path.name, spec, formulas=uncached_formulas(path, skip))
     except Unusual:
-        return report_from_cells(openpyxl_cells(path, skip), path.name, spec)
+        cells = openpyxl_cells(path, skip)
+        return report_from_cells(cells, path.name, spec, formulas=uncached_formulas(path, skip))
+
+
+def uncached_formulas(path: Path, skip: Iterable[str] = ()) -> dict[tuple[str, int, int], str]:
+    """The cells of a workbook file that hold a formula without a saved value (a workbook
+    written by a program, never opened in Excel): (sheet, row, column) → the formula. Both
+    cell sources read such a cell as empty; the reader names it instead."""
+    found: dict[tuple[str, int, int], str] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts, _ = workbook_parts(archive.read("xl/workbook.xml"),
+                                      archive.read("xl/_rels/workbook.xml.rels"))
+            for title, part in parts.items():
+                if title in skip:
+                    continue
+                data = archive.read(part)
+                if b"<f" in data or b":f" in data:
+                    found.update(_sheet_formulas(title, data))
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, etree.LxmlError, RuntimeError,
+            NotImplementedError, EOFError):
+        return {}  # the cell sources have read the file already; a part they could not see is theirs
+    return found
+
+
+def _sheet_formulas(title: str, data: bytes) -> Iterable[tuple[tuple[str, int, int], str]]:
+    for _, cell in etree.iterparse(io.BytesIO(data), tag=f"{_MAIN}c", resolve_entities=False,
+                                   no_network=True, load_dtd=False, huge_tree=False):
+        formula = cell.find(f"{_MAIN}f")
+        value = cell.find(f"{_MAIN}v")
+        if formula is not None and (value is None or not (value.text or "").strip()):
+            try:
+                column, row = coordinate_from_string(cell.get("r", ""))
+                yield (title, row, column_index_from_string(column)), formula.text or ""
+            except ValueError:
+                pass
+        cell.clear()
 
 
 def report_from_workbook(wb: Workbook, where: str = "", spec: Spec | None = None) -> Report:
@@ -53,9 +106,13 @@ def report_from_values(sheets: Mapping[str, Rows], names: Mapping[str, str], whe
     return report_from_cells(value_cells(sheets, names), where, spec)
 
 
-def report_from_cells(cells: Cells, where: str = "", spec: Spec | None = None) -> Report:
-    """Read a Report out of a workbook's cells; UnreadableInput when it is not a standard workbook."""
+def report_from_cells(cells: Cells, where: str = "", spec: Spec | None = None,
+                      formulas: Formulas | None = None) -> Report:
+    """Read a Report out of a workbook's cells; UnreadableInput when it is not a standard
+    workbook, or when some of its value cells cannot be found. ``formulas``: the cells holding
+    a formula without a saved value (``uncached_formulas``), named in the report."""
     spec = spec or load_spec()
+    formulas = formulas or {}
     edition_key = cells.named("meta.edition")
     if edition_key not in spec.editions:
         raise UnreadableInput(where, NOT_STANDARD)
@@ -65,7 +122,9 @@ def report_from_cells(cells: Cells, where: str = "", spec: Spec | None = None) -
         if f.key == "year" and value is not None:
             try:
                 value = int(value)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
+                value = None
+            if value is not None and not 1000 <= value <= 9999:
                 value = None
         elif value is not None:
             value = str(value)
@@ -83,23 +142,24 @@ def report_from_cells(cells: Cells, where: str = "", spec: Spec | None = None) -
         for row in edition.table(table_key).off_form:
             if any(cells.named(defined_name(table_key, row.key, c)) is not None for c in row.columns):
                 report.add_off_form_row(table_key, row.key, spec)
+    legacy_sheet = _legacy_sheet(cells, spec) if "legacy" in edition.tables else None
+    _check_value_cells(cells, report, legacy_sheet, where, spec)
     for table_key, rows in report.tables.items():
         table = edition.table(table_key)
         for row_key, columns in rows.items():
             for col_key in columns:
                 name = defined_name(table_key, row_key, col_key)
-                ref = cells.names.get(name)
-                if ref is None:
-                    unmapped.append(Unmapped(where, f"缺少单元格名称 {name}"))
-                    continue
+                ref = cells.names[name]
                 money = table.column(col_key).is_money
                 raw_value = cells.value(*ref)
+                if raw_value is None and ref in formulas:
+                    raw_value = _uncached(ref, formulas[ref], unmapped)
                 # Text in a value cell stays the cell's text (the validator names it).
                 value, _ = _number(raw_value, money)
                 columns[col_key] = _with_provenance(value, provenance.get(name),
                                                     f"{ref.sheet}!{ref.address}", raw_value, money)
-    if "legacy" in edition.tables:
-        report.legacy = _read_legacy(cells, spec, provenance)
+    if legacy_sheet is not None:
+        report.legacy = _read_legacy(cells, spec, provenance, legacy_sheet, formulas, unmapped)
     if not report.has_tables():
         raise UnreadableInput(where, f"{NOTHING_READ}；工作簿的“缺少的表格”列出了全部表格")
     report.narrative = _read_narrative(cells, spec)
@@ -114,6 +174,8 @@ def _number(value: Any, money: bool) -> tuple[int | float | None, bool]:
     if isinstance(value, bool):
         return None, False
     if isinstance(value, (int, float)):
+        if not math.isfinite(value) or abs(value) >= LARGEST:
+            return None, False  # no count Excel holds (a number typed past 15 digits, or forged)
         if money:
             return float(value), True
         return (int(value) if float(value).is_integer() else float(value)), True
@@ -127,19 +189,90 @@ def _with_provenance(value: Any, stored: Stored | None, address: str, raw_value:
     """Keep the source's raw text and place while the clerk has not changed the number."""
     if stored is not None:
         raw, where, label = stored
-        try:
-            if parse_number(raw, money=money) == value:
-                return Cell(value, raw, where, label)
-        except NotANumber:
-            if value is None and raw_value is not None and str(raw_value).strip() == raw.strip():
+        if value is None and raw_value is not None:  # text in the cell: the source's only if the same
+            if _text(raw_value).strip() == raw.strip():
                 return Cell(None, raw, where, label)  # text the source printed, left as it was
+        else:
+            try:
+                if parse_number(raw, money=money) == value:
+                    return Cell(value, raw, where, label)
+            except NotANumber:
+                pass
     if value is None and raw_value is None:
         return Cell()
-    return Cell(value, "" if raw_value is None else str(raw_value), address)
+    return Cell(value, _text(raw_value), address)
 
 
 def _text(value: Any) -> str:
+    """A cell's value as text; a date as the clerk sees it (2021-01-01), not Python's repr."""
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        value = value.date()
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
     return "" if value is None else str(value)
+
+
+def _uncached(ref: CellRef, formula: str, unmapped: list[Unmapped]) -> str:
+    """A value cell holding a formula without a saved value: its text, and an unmapped entry
+    naming the cell (never a silent blank)."""
+    text = f"={formula}" if formula else "=（公式）"
+    unmapped.append(Unmapped(f"{ref.sheet}!{ref.address}", f"{UNCACHED}：{text}"))
+    return text
+
+
+def _some(items: list[str]) -> str:
+    """The first few of a list, and how many there are in all."""
+    shown = "、".join(items[:_SHOWN])
+    return shown if len(items) <= _SHOWN else f"{shown} 等 {len(items)} 个"
+
+
+def _legacy_sheet(cells: Cells, spec: Spec) -> str:
+    """The 统计表's sheet: where its names point (they follow a sheet Excel renames)."""
+    sheets = Counter(ref.sheet for name, ref in cells.names.items() if name.startswith("legacy."))
+    return sheets.most_common(1)[0][0] if sheets else spec.sheets["legacy"]
+
+
+def _check_value_cells(cells: Cells, report: Report, legacy_sheet: str | None, where: str,
+                       spec: Spec) -> None:
+    """Refuse a workbook in which not every value cell of its tables can be found by its
+    defined name: a sheet deleted, or renamed without its names (openpyxl, LibreOffice …), a
+    name deleted, pointing at a range, at #REF!, at another sheet, or at another name's cell."""
+    problems: list[str] = []
+    owner: dict[CellRef, str] = {}
+    for table_key, rows in report.tables.items():
+        expected = [defined_name(table_key, r, c) for r, columns in rows.items() for c in columns]
+        refs = {n: cells.names[n] for n in expected if n in cells.names}
+        lost = [n for n in expected if n not in refs]
+        sheet = spec.sheets[table_key]
+        if not refs:
+            problems.append(_missing_sheet(cells, sheet, len(lost)))
+            continue
+        home = Counter(ref.sheet for ref in refs.values()).most_common(1)[0][0]
+        if lost:
+            problems.append(f"“{home}”表有 {len(lost)} 个单元格的名称已删除或不指向单个单元格"
+                            f"（{_some(lost)}）")
+        away = [f"{n} → {ref.sheet}!{ref.address}" for n, ref in refs.items() if ref.sheet != home]
+        if away:
+            problems.append(f"有名称指向“{home}”以外的表（{_some(away)}）")
+        shared = []
+        for name, ref in refs.items():
+            if ref in owner:
+                shared.append(f"{owner[ref]} 与 {name} → {ref.sheet}!{ref.address}")
+            owner[ref] = name
+        if shared:
+            problems.append(f"有名称指向同一个单元格（{_some(shared)}）")
+    if legacy_sheet is not None and legacy_sheet not in cells.sheetnames:
+        problems.append(_missing_sheet(cells, legacy_sheet, 0))
+    if problems:
+        raise UnreadableInput(where, f"{EDITED}：{'；'.join(problems)}。{EDITED_ADVICE}")
+
+
+def _missing_sheet(cells: Cells, sheet: str, lost: int) -> str:
+    count = f"，其中 {lost} 个单元格无法读取" if lost else ""
+    if sheet in cells.sheetnames:
+        return f"“{sheet}”表的单元格名称都已删除{count}"
+    present = "、".join(cells.sheetnames)
+    return f"缺少“{sheet}”表（已删除或改名；工作簿中现有：{present}）{count}"
 
 
 def _read_provenance(cells: Cells, spec: Spec) -> dict[str, Stored]:
@@ -163,9 +296,9 @@ def _read_unmapped(cells: Cells) -> list[Unmapped]:
     return result
 
 
-def _read_legacy(cells: Cells, spec: Spec, provenance: dict[str, Stored]) -> list[LegacyRow]:
+def _read_legacy(cells: Cells, spec: Spec, provenance: dict[str, Stored], sheet: str,
+                 formulas: Formulas, unmapped: list[Unmapped]) -> list[LegacyRow]:
     table = spec.edition("legacy").table("legacy")
-    sheet = spec.sheets["legacy"]
     money = set(table.money_units)
     names = {ref.row: name for name, ref in cells.names.items()
              if name.startswith("legacy.") and not name.endswith(".cumulative") and ref.sheet == sheet}
@@ -173,6 +306,10 @@ def _read_legacy(cells: Cells, spec: Spec, provenance: dict[str, Stored]) -> lis
     rows = []
     for r, (code, label, unit, value, *second) in enumerate(cells.rows(sheet, 2, 5 if two_values else 4),
                                                              start=2):
+        if value is None and (sheet, r, 4) in formulas:
+            value = _uncached(CellRef(sheet, r, 4), formulas[sheet, r, 4], unmapped)
+        if two_values and second[0] is None and (sheet, r, 5) in formulas:
+            second[0] = _uncached(CellRef(sheet, r, 5), formulas[sheet, r, 5], unmapped)
         if code is None and label is None and value is None and not any(v is not None for v in second):
             continue
         unit = None if unit is None else str(unit)
@@ -194,6 +331,8 @@ def _legacy_source(stored: tuple[str, str], number: Any, value: Any, money: bool
     """A 统计表 value's source text and place: the report's, while the clerk has not changed
     the number; else the workbook's cell."""
     raw, where = stored
+    if number is None and value is not None:  # text in the cell: the source's only if the same
+        return (raw, where) if raw and _text(value).strip() == raw.strip() else (_text(value), address)
     try:
         if parse_number(raw, money=money) == number:
             return raw, where
