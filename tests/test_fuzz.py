@@ -13,10 +13,8 @@ import warnings
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from xml.etree.ElementTree import ParseError
 
 import lxml.html
-import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -314,15 +312,6 @@ def test_the_workbook_reader_survives_edited_names_and_parts(tmp_path_factory, s
     _read_every_way(edit_names(standard_workbook_bytes(source), edits), tmp_path_factory.mktemp("fuzz"))
 
 
-@pytest.mark.xfail(strict=True, raises=(ParseError, ValueError, TypeError), reason=(
-    "workbook/cells.py (limits helper): openpyxl_cells reads the rows outside its try, so a sheet "
-    "part that is not well-formed escapes: xml.etree.ElementTree.ParseError: not well-formed "
-    "(invalid token), e.g. flip_bytes(seed 004, [(93, 0.21672980046384815, 39)]); and ValueError: "
-    "invalid literal for int() with base 10: \"'\", e.g. flip_bytes(seed 004, "
-    "[(8, 0.37026221412087423, 39), (69, 0.2716700276428674, 57)]); and TypeError: "
-    "SheetFormatProperties.__init__() got an unexpected keyword argument 'bas0ColWidth', e.g. "
-    "flip_bytes(seed 004, [(83, 0.029935453083809186, 255), (10, 0.029935453083809186, 48)]) "
-    "read by convert (with the 来源 sheet)"))
 @bounded(40)
 @given(st.sampled_from(_SOURCES), _FLIPS)
 def test_the_workbook_reader_survives_flipped_bytes(tmp_path_factory, source: str,

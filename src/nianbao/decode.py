@@ -50,8 +50,10 @@ def decode_text(data: bytes) -> str:
         return utf16
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+            # A download cut inside its last character: the text before the cut is still UTF-8.
+            return data[:exc.start].decode("utf-8")
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError:
