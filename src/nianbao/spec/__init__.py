@@ -203,6 +203,10 @@ class WorkbookWords:
     unmapped_columns: tuple[str, ...]
     provenance_columns: tuple[str, ...]
     footer: str
+    print_header: str = "{agency} {year}"  # every printed page's header in a filled workbook
+    years: tuple[int, int] = (2000, 2100)  # what a 年度 cell accepts
+    # by kind (count, money, signed, year): prompt_title, prompt, error_title, error
+    validation: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)
@@ -442,7 +446,10 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
         workbook=WorkbookWords(
             font=words["font"], continued=words["continued"], info_rows=tuple(words["info_rows"]),
             unmapped_title=words["unmapped_title"], unmapped_columns=tuple(words["unmapped_columns"]),
-            provenance_columns=tuple(words["provenance_columns"]), footer=words["footer"]),
+            provenance_columns=tuple(words["provenance_columns"]), footer=words["footer"],
+            print_header=words["print_header"], years=(words["years"][0], words["years"][1]),
+            validation=MappingProxyType({kind: MappingProxyType(dict(texts))
+                                         for kind, texts in words["validation"].items()})),
         findings=FindingsView(MappingProxyType(dict(findings["severity"])), findings["blank"],
                               findings["example_agency"], findings["sheet"], tuple(findings["columns"]),
                               findings["marked_column"], findings["marked"]),

@@ -113,7 +113,7 @@ def report_from_cells(cells: Cells, where: str = "", spec: Spec | None = None,
     a formula without a saved value (``uncached_formulas``), named in the report."""
     spec = spec or load_spec()
     formulas = formulas or {}
-    edition_key = cells.named("meta.edition")
+    edition_key = _edition_key(cells.named("meta.edition"), spec)
     if edition_key not in spec.editions:
         raise UnreadableInput(where, NOT_STANDARD)
     meta = Meta()
@@ -165,6 +165,18 @@ def report_from_cells(cells: Cells, where: str = "", spec: Spec | None = None,
     report.narrative = _read_narrative(cells, spec)
     report.unmapped = unmapped
     return report
+
+
+def _edition_key(value: Any, spec: Spec) -> Any:
+    """The edition a 表格版本 cell names: its label as the workbook shows it (2021年版), or the
+    key itself (2021, as workbooks written before the label was shown hold it)."""
+    if isinstance(value, str):
+        text = value.strip()
+        for key, edition in spec.editions.items():
+            if text in (edition.short_label, edition.label):
+                return key
+        return text
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 def _number(value: Any, money: bool) -> tuple[int | float | None, bool]:

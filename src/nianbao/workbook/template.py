@@ -23,8 +23,12 @@ from .styles import (
     HEADER_FILL,
     LABEL,
     NUMBER,
+    NUMBER_FORMATS,
     TEXT,
+    UNLOCKED,
+    add_validations,
     print_setup,
+    protect,
     set_text,
     text_row_height,
 )
@@ -85,12 +89,16 @@ def _table_sheet(wb: Workbook, layout: TableLayout) -> Worksheet:
         if label.row == label.last_row and label.text:
             width = sum(layout.widths.get(c, 9.0) for c in range(label.col, label.last_col + 1))
             heights[label.row] = max(heights.get(label.row, 0), text_row_height(label.text, width))
+    by_kind: dict[str, list[str]] = {}
     for (row_key, col_key), (r, c) in layout.cells.items():
         cell = ws.cell(r, c)
         cell.border = BORDER
         cell.alignment = NUMBER
         cell.font = normal
-        cell.number_format = "General"
+        kind = table.column(col_key).kind
+        cell.number_format = NUMBER_FORMATS[kind]
+        cell.protection = UNLOCKED
+        by_kind.setdefault(kind, []).append(cell.coordinate)
         last = layout.value_spans.get((row_key, col_key))
         if last:
             for cc in range(c + 1, last + 1):
@@ -103,6 +111,8 @@ def _table_sheet(wb: Workbook, layout: TableLayout) -> Worksheet:
         ws.freeze_panes = f"{get_column_letter(layout.label_cols + 1)}{layout.header_rows + 1}"
     if layout.header_rows:
         ws.print_title_rows = f"1:{layout.header_rows}"
+    add_validations(ws, by_kind)
+    protect(ws)
     print_setup(ws, table.title)
     return ws
 
@@ -142,7 +152,11 @@ def build_template(edition_key: str, spec: Spec | None = None) -> Workbook:
         cell.fill = HEADER_FILL
         cell.border = BORDER
     define_name(wb, "meta.unmapped", meta_ws.title, _absolute(unmapped_at + 1, 1))
-    set_text(meta_ws.cell([name for _, name in rows].index("meta.edition") + 1, 2), edition.key)
+    names = [name for _, name in rows]
+    set_text(meta_ws.cell(names.index("meta.edition") + 1, 2), edition.short_label)
+    year = meta_ws.cell(names.index("meta.year") + 1, 2)
+    year.number_format = NUMBER_FORMATS["year"]
+    add_validations(meta_ws, {"year": [year.coordinate]})
     print_setup(meta_ws, spec.sheets["meta"])
     meta_ws.page_setup.orientation = "portrait"
 
@@ -198,6 +212,12 @@ def fingerprint(wb: Workbook) -> dict[str, Any]:
             "heights": sorted((k, v.height) for k, v in ws.row_dimensions.items() if v.height),
             "freeze": ws.freeze_panes,
             "orientation": ws.page_setup.orientation,
+            "formats": sorted((c.coordinate, c.number_format, c.protection.locked)
+                              for row in ws.iter_rows() for c in row
+                              if c.number_format != "General" or not c.protection.locked),
+            "validations": sorted((dv.type, dv.operator, dv.formula1, dv.formula2, dv.prompt, dv.error,
+                                   str(dv.sqref)) for dv in ws.data_validations.dataValidation),
+            "protected": ws.protection.sheet,
         }
     names = sorted((n, d.attr_text) for n, d in wb.defined_names.items())
     return {"sheets": sheets, "names": names}

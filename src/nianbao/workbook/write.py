@@ -18,7 +18,21 @@ from ..model import LegacyRow, Report, Unmapped
 from ..numbers import is_value_text
 from ..spec import Spec, load_spec
 from .layout import defined_name
-from .styles import BORDER, FONT, LABEL, NUMBER, TEXT, set_text, text_row_height
+from .styles import (
+    BORDER,
+    FONT,
+    LABEL,
+    NUMBER,
+    NUMBER_FORMATS,
+    TEXT,
+    UNLOCKED,
+    add_validations,
+    print_header,
+    protect,
+    set_text,
+    text_chunks,
+    text_row_height,
+)
 from .template import MISSING, define_name, load_template
 
 __all__ = ["write_workbook"]
@@ -47,6 +61,8 @@ def write_workbook(report: Report, path: str | Path | None = None, spec: Spec | 
         ws, address = _destination(wb, f"meta.{f.key}")
         if value is None:
             ws[address].value = None
+        elif f.key == "edition" and value in spec.editions:
+            set_text(ws[address], spec.edition(value).short_label)  # the key is read back from it
         elif isinstance(value, int):
             ws[address].value = value
         else:
@@ -76,8 +92,11 @@ def write_workbook(report: Report, path: str | Path | None = None, spec: Spec | 
     if report.legacy is not None:
         legacy = spec.edition("legacy").table("legacy")
         cumulative = legacy.cumulative_label if report.has_cumulative else None
-        provenance += _write_legacy(wb, spec.sheets["legacy"], report.legacy, cumulative)
-    _write_narrative(wb, report.narrative, spec.workbook.continued)
+        provenance += _write_legacy(wb, spec.sheets["legacy"], report.legacy, cumulative, legacy.money_units)
+    _write_narrative(wb, report.narrative, spec)
+    for ws in wb.worksheets:
+        if ws.sheet_state == "visible":
+            print_header(ws, report.meta.agency, report.meta.year)
     source_ws = wb[spec.sheets["provenance"]]
     for r, entry in enumerate(provenance, start=2):
         for c, text in enumerate(entry, start=1):
@@ -112,14 +131,15 @@ def _write_unmapped(wb: Workbook, unmapped: list[Unmapped]) -> None:
             cell.alignment = LABEL
 
 
-def _write_legacy(wb: Workbook, sheet: str, rows: list[LegacyRow],
-                  cumulative: str | None = None) -> list[tuple[str, str, str]]:
+def _write_legacy(wb: Workbook, sheet: str, rows: list[LegacyRow], cumulative: str | None = None,
+                  money_units: tuple[str, ...] = ()) -> list[tuple[str, str, str]]:
     """The 统计表's rows under its header; with ``cumulative`` (the header of a second value
     column, 历年累计) each row's cumulative value in column E too."""
     ws = wb[sheet]
     normal = Font(name=FONT, size=10)
     provenance = []
     used: set[str] = set()
+    by_kind: dict[str, list[str]] = {}
     if cumulative:
         head, model = ws.cell(1, 5), ws.cell(1, 4)
         set_text(head, cumulative)
@@ -141,6 +161,11 @@ def _write_legacy(wb: Workbook, sheet: str, rows: list[LegacyRow],
             cell.alignment = NUMBER if c >= 4 else Alignment(
                 horizontal="left", vertical="center", wrap_text=True, indent=depth if c == 2 else 0)
         ws.row_dimensions[i].height = text_row_height(row.label, 60 - 2 * depth)
+        kind = "money" if row.unit in money_units else "count"
+        for c in range(4, 6 if cumulative else 5):
+            ws.cell(i, c).number_format = NUMBER_FORMATS[kind]
+            ws.cell(i, c).protection = UNLOCKED
+            by_kind.setdefault(kind, []).append(ws.cell(i, c).coordinate)
         name = f"legacy.{row.code}"
         while name in used:
             name += "_"
@@ -150,19 +175,40 @@ def _write_legacy(wb: Workbook, sheet: str, rows: list[LegacyRow],
         if cumulative:
             define_name(wb, f"{name}.cumulative", sheet, f"$E${i}")
             provenance.append((f"{name}.cumulative", row.cumulative_raw, row.cumulative_where))
+    add_validations(ws, by_kind)
+    protect(ws)
     return provenance
 
 
-def _write_narrative(wb: Workbook, narrative: dict[str, str], continued: str) -> None:
-    for key, text in narrative.items():
-        ws, address = _destination(wb, f"narrative.{key}")
-        r = ws[address].row
-        chunks = [text[i:i + _MAX_CELL] for i in range(0, len(text), _MAX_CELL)] or [""]
-        for i, chunk in enumerate(chunks):
-            if i:
-                ws.insert_rows(r + i)
-                set_text(ws.cell(r + i, 1), continued)  # the label of a continuation row
-            cell = ws.cell(r + i, 2)
-            set_text(cell, chunk)
+def _write_narrative(wb: Workbook, narrative: dict[str, str], spec: Spec) -> None:
+    """Each section's text from its row down, cut over as many rows as it takes for every
+    character to show on screen and on paper (a row is at most 409 points tall, a cell at most
+    32,767 characters); a row that continues the one above is labelled （续）, and the defined
+    names of the sections below move down with them."""
+    sections = [s for s in spec.sections if s.kind == "text"]
+    ws, address = _destination(wb, f"narrative.{sections[0].key}")
+    first = ws[address].row
+    width = ws.column_dimensions["B"].width or 100
+    labels = {r: ws.cell(r, 1).value for r in range(first, first + len(sections))}
+    label_style = ws.cell(first, 1)
+    bold, fill, top = copy(label_style.font), copy(label_style.fill), copy(label_style.alignment)
+    normal = Font(name=FONT, size=11)
+    r = first
+    for i, section in enumerate(sections):
+        chunks = text_chunks(narrative.get(section.key, ""), width, _MAX_CELL)
+        define_name(wb, f"narrative.{section.key}", ws.title, f"$B${r}")
+        for j, chunk in enumerate(chunks):
+            set_text(ws.cell(r, 1), str(labels[first + i]) if j == 0 else spec.workbook.continued)
+            label = ws.cell(r, 1)
+            label.font, label.fill, label.alignment = copy(bold), copy(fill), copy(top)
+            cell = ws.cell(r, 2)
+            if chunk:
+                set_text(cell, chunk)
+            else:
+                cell.value = None
             cell.alignment = TEXT
-            ws.row_dimensions[r + i].height = min(409, text_row_height(chunk, 100))
+            cell.font = normal
+            for c in (1, 2):
+                ws.cell(r, c).border = BORDER
+            ws.row_dimensions[r].height = max(18, min(409, text_row_height(chunk, width)))
+            r += 1
