@@ -383,13 +383,16 @@ def _terminated(signum: int, frame: object) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``nianbao`` console script."""
     args = build_parser().parse_args(argv)
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _terminated)
+    handling = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminated) if handling else None
     try:
         return int(args.func(args))
     except KeyboardInterrupt:
         print("nianbao：已中断；已完成的文件保留，正在写的文件未改动", file=sys.stderr)
         return EXIT_INTERRUPTED
+    finally:
+        if handling:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":
