@@ -103,3 +103,13 @@ def test_text_in_a_count_cell_of_a_text_dump_is_named_at_its_cell(tmp_path: Path
     assert [(c.value, c.raw) for c in regulations.values()] == [(None, "待核实"), (0, "0"), (3, "3")]
     findings = [(f.rule, f.cell, f.actual) for f in validate(report).findings if f.severity == "error"]
     assert findings == [("report.not_a_number", "二、主动公开!B3", "待核实")]
+
+
+def test_a_dump_that_ran_the_cells_together_says_so() -> None:
+    """The Pingtan crawler wrote each page as one line: "行政规范性文件6233440" (62 | 33 | 440)."""
+    from nianbao import UnreadableInput
+    from nianbao.assemble import RUN_TOGETHER
+
+    with pytest.raises(UnreadableInput) as caught:
+        read_report(Path(__file__).parent / "data" / "cases" / "txt_pingtan_2024.txt")
+    assert caught.value.reason == RUN_TOGETHER

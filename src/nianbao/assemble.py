@@ -93,6 +93,18 @@ def _texts(units: list[Block]) -> list[str]:
     return texts
 
 
+RUN_TOGETHER = ("表格的标题和数字在文本中连成了一长行，单元格之间没有分隔，无法确定每个数字属于哪一格"
+                "（请改用发布的网页、Word 或 PDF 原文）")
+
+
+def _run_together(units: list[Block], spec: Spec) -> bool:
+    """True when the form's header words stand inside long lines: a dump that ran every table
+    cell together ("行政规范性文件6233440"), which no reader can split back into cells."""
+    long = [fold(t) for t in _texts(units) if len(t) > 80]
+    return any(sum(fold(m) in text for m in edition.markers) >= 2
+               for edition in spec.editions.values() for text in long)
+
+
 def detect_edition(units: list[Block], spec: Spec | None = None) -> str | None:
     """The edition whose table-header markers the document shows most, or None."""
     spec = spec or load_spec()
@@ -360,6 +372,8 @@ def assemble(doc: Document, spec: Spec | None = None) -> Report:
     units, unmapped = _clean(doc, spec)
     units = _free_headings(units, spec)
     edition_key = detect_edition(units, spec)
+    if edition_key is None and _run_together(units, spec):
+        raise UnreadableInput(doc.source, RUN_TOGETHER)
     if edition_key is None:
         raise UnreadableInput(doc.source, "没有找到年报表格（主动公开、依申请公开、行政复议诉讼表或统计表）")
     paragraphs = [u for u in units if isinstance(u, Paragraph)]
