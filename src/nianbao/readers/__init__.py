@@ -67,11 +67,11 @@ def _read(path: Path) -> Document:
     if kind == "pdf":
         from .pdf import read_pdf
 
-        return read_pdf(path, path.name)
+        return read_pdf(data, path.name)
     if kind == "docx":
         from .docx import read_docx
 
-        return read_docx(path, path.name)
+        return read_docx(data, path.name)
     if kind == "ole" and is_encrypted_ole(data):
         raise UnreadableInput(str(path), ENCRYPTED)
     if kind in ("ole", "rtf"):

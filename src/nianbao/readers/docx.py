@@ -10,15 +10,13 @@ cell above. Text boxes are not part of the flow: their text is kept as skipped c
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from docx.oxml.ns import qn
 from lxml import etree
 
 from .. import limits
 from ..document import Block, Document, Grid, GridCell, Paragraph
 from ..errors import UnreadableInput
-from ..files import open_package, read_input
+from ..files import open_package
 
 __all__ = ["read_docx"]
 
@@ -136,11 +134,11 @@ def _grid(tbl: etree._Element, number: int, source: str) -> Grid:
     return Grid(grid_rows, f"表格{number}")
 
 
-def read_docx(path: Path, source: str) -> Document:
-    """Paragraphs and table grids of a Word document, in reading order."""
+def read_docx(data: bytes, source: str) -> Document:
+    """Paragraphs and table grids of a Word document (its bytes, read once), in reading order."""
     # The main part only, parsed as plain XML: opening the whole package with python-docx
     # (styles, numbering, settings, its own element classes) costs more than the reading.
-    with open_package(read_input(path), source) as package:
+    with open_package(data, source) as package:
         try:
             # Word's markup takes about 20 bytes a character: a main part beyond that is a
             # book, and lxml would need ten times its size in memory

@@ -15,6 +15,7 @@ from pathlib import Path
 from .. import limits
 from ..document import Document
 from ..errors import UnreadableInput, os_reason
+from ..files import read_input
 from .docx import read_docx
 
 __all__ = ["find_soffice", "read_via_libreoffice"]
@@ -63,4 +64,4 @@ def read_via_libreoffice(path: Path, source: str) -> Document:
             raise UnreadableInput(
                 source, "LibreOffice 未能转换此文件（文件可能已损坏），请在 Word/WPS 中另存为 .docx 后再转换"
             )
-        return read_docx(converted, source)
+        return read_docx(read_input(converted), source)

@@ -20,7 +20,6 @@ from __future__ import annotations
 import ctypes
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from .. import limits
 from ..document import Block, Document, Grid, GridCell, Paragraph
@@ -483,13 +482,14 @@ def _stitch(pages: list[tuple[list[_Part], list[_Line]]], furniture: set[int]) -
                 open_ = (parts, parts.index(last))
 
 
-def read_pdf(path: Path, source: str) -> Document:
-    """Paragraphs and table grids of a PDF with a text layer, in reading order."""
+def read_pdf(data: bytes, source: str) -> Document:
+    """Paragraphs and table grids of a PDF with a text layer (its bytes, read once), in
+    reading order."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
     try:
-        pdf = pdfium.PdfDocument(str(path))
+        pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if "password" in str(exc).lower():
             reason = "PDF 文件已加密（设置了打开密码），请去掉密码后另存再转换"
