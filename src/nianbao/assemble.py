@@ -118,17 +118,23 @@ def detect_edition(units: list[Block], spec: Spec | None = None) -> str | None:
 
 
 @functools.cache
-def _heading_index(spec: Spec) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
-    """Section headings by their core text; and the suffixes that open a section (统计表)."""
+def _heading_index(spec: Spec) -> tuple[dict[str, str], tuple[tuple[str, str], ...],
+                                        dict[str, tuple[str, tuple[str, ...]]]]:
+    """Section headings by their core text; the suffixes that open a section (统计表); and
+    each section's own numeral (五) with its key and keywords."""
     exact = {}
     suffixes = []
+    numerals = {}
     for section in spec.sections:
         for alias in section.aliases:
             if section.key == "legacy":
                 suffixes.append((core(alias, spec), section.key))
             else:
                 exact[core(alias, spec)] = section.key
-    return exact, tuple(suffixes)
+        own = numbering(fold(section.label, spec))
+        if own is not None and section.keywords:
+            numerals[own[1]] = (section.key, section.keywords)
+    return exact, tuple(suffixes), numerals
 
 
 def _heading(unit: Paragraph, spec: Spec) -> str | None:
@@ -139,14 +145,13 @@ def _heading(unit: Paragraph, spec: Spec) -> str | None:
     if numbered is not None and numbered[0] != "section":
         return None  # (一)主动公开政府信息情况: a part of 一、总体情况, not section 二
     text = core(unit.text, spec).rstrip("。:")
-    exact, suffixes = _heading_index(spec)
+    exact, suffixes, numerals = _heading_index(spec)
     if text in exact:
         return exact[text]
-    if numbered is not None and len(text) <= 30:
-        for section in spec.sections:
-            own = numbering(fold(section.label, spec))
-            if own is not None and own[1] == numbered[1] and any(w in text for w in section.keywords):
-                return section.key
+    if numbered is not None and len(text) <= 30 and numbered[1] in numerals:
+        key, keywords = numerals[numbered[1]]
+        if any(w in text for w in keywords):
+            return key
     if len(text) <= 40:
         for suffix, key in suffixes:
             if text.endswith(suffix):
