@@ -117,6 +117,7 @@ def rows_from_lines(
         assert isinstance(merged, _ValueLine)
         items[at] = Paragraph("", merged.values[0].where)  # merged into its row's line
     by_order = _lines_in_order(table, items, firm, index)
+    anchors = sorted(firm.items())  # (item number, row) of the firmly labelled lines
     for at, item in enumerate(items):
         if isinstance(item, Paragraph):
             target = index.lookup(item.text, rows_first=False)
@@ -135,7 +136,7 @@ def rows_from_lines(
             found = key, item.labels
         else:
             last = next((c.row for c in reversed(candidates) if c.row in order), None)
-            upper = next((order[k] for a, k in sorted(firm.items()) if a > at), len(table.rows))
+            upper = next((order[k] for a, k in anchors if a > at), len(table.rows))
             lower = order[last] if last else -1
             above = _fragments(items, range(at - 1, -1, -1), consumed)[::-1]
             below = _fragments(items, range(at + 1, len(items)), consumed)
