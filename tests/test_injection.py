@@ -23,6 +23,7 @@ from openpyxl import load_workbook
 from nianbao.cli import main
 from nianbao.files import save_atomically
 from nianbao.model import Cell, LegacyRow, Meta, Report, Unmapped, finite_json
+from nianbao.spec import load_spec
 from nianbao.validate.annotate import READ_ONLY
 from nianbao.workbook import write_workbook
 
@@ -37,6 +38,13 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 _NOT_TEMPLATE = {"mode", "ahead"}
+# What the workbook's own formulas (its live rules: nianbao.workbook.live) are made of.
+_LIVE_FUNCTIONS = {"SUM", "ABS", "IF", "ISNUMBER", "ISTEXT", "ISBLANK", "ROUND", "COUNT", "COUNTA",
+                   "SUMIFS", "AND", "OR", "NOT", "FALSE", "TRUE"}
+_SPEC = load_spec()
+_LIVE_WORDS = {*_SPEC.findings.severity.values(), *(
+    w for key in ("ok", "prefix", "separator", "blank") for w in [_SPEC.workbook.live[key]]), *(
+    part for key in ("errors", "warnings") for part in _SPEC.workbook.live[key].split("{n}")), ""}
 
 
 def _file_name(payload: str) -> str:
@@ -67,10 +75,22 @@ def _parts(path: Path) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
+def assert_live_formula(formula: str) -> None:
+    """A formula of the workbook's live rules: the spec's words as its only strings, the
+    workbook's sheets, cell references, numbers and a few functions; nothing a report wrote."""
+    strings = re.findall(r'"([^"]*)"', formula)
+    assert set(strings) <= _LIVE_WORDS, formula
+    rest = re.sub(r'"[^"]*"', '""', formula)
+    assert set(re.findall(r"'([^']*)'!", rest)) <= set(_SPEC.sheets.values()), formula
+    rest = re.sub(r"'[^']*'!", "", rest)
+    assert set(re.findall(r"[A-Z]+(?=\()", rest)) <= _LIVE_FUNCTIONS, formula
+    assert re.fullmatch(r'[A-Z0-9$:,()+\-<>=.&"]*', rest), formula
+
+
 def assert_nothing_gets_in(path: Path, inputs: set[Path]) -> None:
-    """The xlsx's XML, every part: no formula element (in sheets or charts), no external link
-    part, no DDE; every hyperlink to a cell of the workbook or to one of ``inputs`` by a
-    relative path; every cell holding text typed as a string."""
+    """The xlsx's XML, every part: no formula element (in sheets or charts) but the live
+    rules', no external link part, no DDE; every hyperlink to a cell of the workbook or to one
+    of ``inputs`` by a relative path; every cell holding text typed as a string."""
     parts = _parts(path)
     assert not [name for name in parts if name.startswith("xl/externalLinks")]
     assert b"ddeLink" not in parts["xl/workbook.xml"] and b"externalReference" not in parts["xl/workbook.xml"]
@@ -78,12 +98,13 @@ def assert_nothing_gets_in(path: Path, inputs: set[Path]) -> None:
         if not name.endswith((".xml", ".rels")):
             continue
         root = etree.fromstring(data)
-        formulas = [e for e in root.iter() if isinstance(e.tag, str) and etree.QName(e).localname == "f"]
-        assert formulas == [], name
+        for formula in (e for e in root.iter() if isinstance(e.tag, str) and etree.QName(e).localname == "f"):
+            assert_live_formula(formula.text or "")
         if name.startswith("xl/worksheets/sheet"):
             for cell in root.iter(f"{_MAIN}c"):
                 value = cell.find(f"{_MAIN}v")
-                if cell.get("t") not in ("s", "inlineStr") and value is not None:
+                computed = cell.find(f"{_MAIN}f") is not None  # a live rule's: checked above
+                if cell.get("t") not in ("s", "inlineStr") and value is not None and not computed:
                     float(value.text or "")  # a number, whatever else: text is typed as text
         if name.endswith(".rels"):
             for rel in root.iter(f"{_RELS}Relationship"):

@@ -95,7 +95,7 @@ def test_committed_template_has_every_spec_cell_named_under_its_labels(edition: 
     assert folder is not None
     wb = load_workbook(folder / f"{edition}.xlsx")
     tables = spec.edition(edition).tables
-    assert {spec.sheets[k] for k in ("meta", "narrative", "provenance")} | {
+    assert {spec.sheets[k] for k in ("meta", "narrative", "provenance", "rules")} | {
         t.sheet for t in tables.values()} == set(wb.sheetnames)
     meta = wb[spec.sheets["meta"]]
     for field in spec.meta_fields:

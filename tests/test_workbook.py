@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import zipfile
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -16,6 +15,7 @@ from nianbao.workbook import NOT_STANDARD, build_template, write_workbook
 from nianbao.workbook.layout import table_layout
 
 from .conftest import CASES
+from .test_injection import assert_nothing_gets_in
 
 
 def test_cell_addresses_follow_the_official_form() -> None:
@@ -36,7 +36,8 @@ def test_cell_addresses_follow_the_official_form() -> None:
 
 def test_template_sheets_and_merges() -> None:
     wb = build_template("2021")
-    assert wb.sheetnames == ["基本信息", "二、主动公开", "三、依申请公开", "四、复议诉讼", "文字内容", "来源"]
+    assert wb.sheetnames == ["基本信息", "二、主动公开", "三、依申请公开", "四、复议诉讼", "文字内容", "来源",
+                             "勾稽公式"]
     ws = wb["三、依申请公开"]
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert {"A1:C3", "D1:J1", "D2:D3", "E2:I2", "J2:J3", "A4:C4", "A6:A27", "A28:C28", "B8:B15"} <= merged
@@ -44,7 +45,7 @@ def test_template_sheets_and_merges() -> None:
     assert ws["C8"].value == "1．属于国家秘密"
     assert ws.freeze_panes == "D4"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
-    assert wb["来源"].sheet_state == "hidden"
+    assert wb["来源"].sheet_state == "hidden" and wb["勾稽公式"].sheet_state == "hidden"
     # 25 rows of the form, and the off-form row under it (（六）其他处理 printed as one row)
     assert len([n for n in wb.defined_names if n.startswith("requests.")]) == 26 * 7
     assert {"A30:C30", "A31:J31"} <= merged
@@ -57,10 +58,7 @@ def test_text_never_becomes_a_formula(tmp_path) -> None:
     report.narrative = {"overview": "=HYPERLINK(\"http://x\",\"y\")", "other": "-3 项"}
     path = tmp_path / "safe.xlsx"
     write_workbook(report, path)
-    with zipfile.ZipFile(path) as z:
-        for name in z.namelist():
-            if name.startswith("xl/worksheets/"):
-                assert not re.search(r"<f[ >]", z.read(name).decode("utf-8")), name
+    assert_nothing_gets_in(path, set())  # the live rules' formulas, and no other
     back = read_report(path)
     assert back.meta.agency == "=1+1" and back.narrative["overview"].startswith("=HYPERLINK")
     assert load_workbook(path)["基本信息"]["B1"].quotePrefix

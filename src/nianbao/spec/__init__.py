@@ -207,6 +207,8 @@ class WorkbookWords:
     years: tuple[int, int] = (2000, 2100)  # what a 年度 cell accepts
     # by kind (count, money, signed, year): prompt_title, prompt, error_title, error
     validation: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: MappingProxyType({}))
+    # the live rules' words: the 勾稽公式 sheet's columns, the status line (workbook.live)
+    live: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)
@@ -449,7 +451,8 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
             provenance_columns=tuple(words["provenance_columns"]), footer=words["footer"],
             print_header=words["print_header"], years=(words["years"][0], words["years"][1]),
             validation=MappingProxyType({kind: MappingProxyType(dict(texts))
-                                         for kind, texts in words["validation"].items()})),
+                                         for kind, texts in words["validation"].items()}),
+            live=MappingProxyType(dict(words["live"]))),
         findings=FindingsView(MappingProxyType(dict(findings["severity"])), findings["blank"],
                               findings["example_agency"], findings["sheet"], tuple(findings["columns"]),
                               findings["marked_column"], findings["marked"]),

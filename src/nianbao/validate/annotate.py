@@ -17,7 +17,7 @@ from ..errors import NianbaoError, UnreadableInput, os_reason
 from ..files import open_package, read_input, save_atomically
 from ..spec import load_spec
 from ..workbook import print_setup, text_row_height
-from ..workbook.styles import set_text
+from ..workbook.styles import FILLS, set_text
 from .findings import Finding, ValidationReport
 
 __all__ = [
@@ -29,8 +29,8 @@ _VIEW = load_spec().findings
 RESULT_SHEET = _VIEW.sheet
 # The author of this tool's comments: how clear_marks knows them (in files annotated before, too).
 AUTHOR = "nianbao 校验"
-# Shared with the Excel add-in, which marks an open workbook the same way.
-FILLS = {"error": "FFFFC7CE", "warning": "FFFFEB9C"}  # ARGB
+# FILLS: shared with the Excel add-in, which marks an open workbook the same way, and with the
+# workbook's live rules, whose conditional formats fill a cell the same colour.
 SEVERITY = _VIEW.severity
 HEADER = _VIEW.columns
 WIDTHS = (6, 6, 20, 80, 24, 8, 8)

@@ -50,7 +50,8 @@ def read_workbook(path: str | Path, spec: Spec | None = None, provenance: bool =
     do not need it): every value's source is then its cell."""
     spec = spec or load_spec()
     path = Path(path)
-    skip = () if provenance else (spec.sheets["provenance"],)
+    # the live rules' formulas are the workbook's own, never the report's
+    skip = (spec.sheets["rules"],) if provenance else (spec.sheets["rules"], spec.sheets["provenance"])
     try:
         cells = file_cells(path, skip)
         return report_from_cells(cells, path.name, spec, formulas=uncached_formulas(path, skip))

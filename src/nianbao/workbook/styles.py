@@ -13,15 +13,18 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..spec import load_spec
 
-__all__ = ["BORDER", "CENTER", "FONT", "FORMULA_STARTS", "HEADER_FILL", "LABEL", "MAX_ROW_HEIGHT", "NUMBER",
-           "NUMBER_FORMATS", "TEXT", "UNLOCKED", "add_validations", "print_header", "print_setup", "protect",
-           "set_text", "text_chunks", "text_row_height"]
+__all__ = ["BORDER", "CENTER", "FILLS", "FONT", "FORMULA_STARTS", "HEADER_FILL", "LABEL", "MAX_ROW_HEIGHT",
+           "NUMBER", "NUMBER_FORMATS", "TEXT", "UNLOCKED", "add_validations", "print_header", "print_setup",
+           "protect", "set_text", "text_chunks", "text_row_height"]
 
 _WORDS = load_spec().workbook
 FONT = _WORDS.font
 _THIN = Side(style="thin", color="000000")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
+# A cell's fill where a rule is broken, by severity (ARGB): the live rules' conditional formats
+# and the validator's marks (校验, --annotate) look the same.
+FILLS = {"error": "FFFFC7CE", "warning": "FFFFEB9C"}
 LABEL = Alignment(horizontal="left", vertical="center", wrap_text=True)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 NUMBER = Alignment(horizontal="right", vertical="center")

@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..spec import Spec, load_spec
 from .layout import TableLayout, defined_name, table_layout
+from .live import add_instances, rules_sheet, table_instances
 from .styles import (
     BORDER,
     CENTER,
@@ -183,6 +184,11 @@ def build_template(edition_key: str, spec: Spec | None = None) -> Workbook:
     for c, text in enumerate(words.provenance_columns, start=1):
         set_text(source_ws.cell(1, c), text)
     source_ws.sheet_state = "hidden"
+    rules_sheet(wb, spec)
+    for key, table in edition.tables.items():
+        instances = table_instances(spec, edition_key, key)
+        if instances:  # the 统计表's rules are the written report's rows' (write_workbook)
+            add_instances(wb, table_layout(table), instances, spec)
     wb.active = 0
     return wb
 
@@ -218,6 +224,9 @@ def fingerprint(wb: Workbook) -> dict[str, Any]:
             "validations": sorted((dv.type, dv.operator, dv.formula1, dv.formula2, dv.prompt, dv.error,
                                    str(dv.sqref)) for dv in ws.data_validations.dataValidation),
             "protected": ws.protection.sheet,
+            "conditional": sorted((str(cf.sqref), rule.type, tuple(rule.formula),
+                                   rule.dxf.fill.fgColor.rgb if rule.dxf and rule.dxf.fill else None)
+                                  for cf in ws.conditional_formatting for rule in cf.rules),
         }
     names = sorted((n, d.attr_text) for n, d in wb.defined_names.items())
     return {"sheets": sheets, "names": names}

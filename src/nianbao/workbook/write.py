@@ -17,7 +17,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..model import LegacyRow, Report, Unmapped
 from ..numbers import is_value_text
 from ..spec import Spec, load_spec
-from .layout import defined_name
+from .layout import defined_name, table_layout
+from .live import add_instances, legacy_instances
 from .styles import (
     BORDER,
     FONT,
@@ -83,16 +84,14 @@ def write_workbook(report: Report, path: str | Path | None = None, spec: Spec | 
             for col_key, cell in columns.items():
                 name = defined_name(table_key, row_key, col_key)
                 ws, address = _destination(wb, name)
-                if cell.value is None and cell.raw.strip() and not is_value_text(cell.raw):
-                    set_text(ws[address], cell.raw.strip())  # 待核实: the clerk sees what was printed
-                else:
-                    _set_value(ws[address], cell.value, cell.raw)
+                _set_number(ws[address], cell.value, cell.raw)
                 if cell.raw or cell.where:
                     provenance.append((name, cell.raw, cell.where, *((cell.label,) if cell.label else ())))
     if report.legacy is not None:
         legacy = spec.edition("legacy").table("legacy")
         cumulative = legacy.cumulative_label if report.has_cumulative else None
         provenance += _write_legacy(wb, spec.sheets["legacy"], report.legacy, cumulative, legacy.money_units)
+        add_instances(wb, table_layout(legacy), legacy_instances(report.legacy, spec), spec)
     _write_narrative(wb, report.narrative, spec)
     for ws in wb.worksheets:
         if ws.sheet_state == "visible":
@@ -104,6 +103,15 @@ def write_workbook(report: Report, path: str | Path | None = None, spec: Spec | 
     if path is not None:
         wb.save(path)
     return wb
+
+
+def _set_number(cell: Any, value: Any, raw: str) -> None:
+    """A value cell of a table: its number, or the text printed where no number was read
+    (待核实: the clerk sees what was printed, and the workbook's rules and the validator name it)."""
+    if value is None and raw.strip() and not is_value_text(raw):
+        set_text(cell, raw.strip())
+    else:
+        _set_value(cell, value, raw)
 
 
 def _set_value(cell: Any, value: Any, raw: str = "") -> None:
@@ -149,11 +157,14 @@ def _write_legacy(wb: Workbook, sheet: str, rows: list[LegacyRow], cumulative: s
     for i, row in enumerate(rows, start=2):
         depth = row.code.count(".")
         values = (row.code, row.label, row.unit or "", row.value) + ((row.cumulative,) if cumulative else ())
+        raws = {4: row.raw, 5: row.cumulative_raw}
         for c, value in enumerate(values, start=1):
             cell = ws.cell(i, c)
             if isinstance(value, str):
                 if value:
                     set_text(cell, value)
+            elif c in raws:
+                _set_number(cell, value, raws[c])
             else:
                 _set_value(cell, value)
             cell.border = BORDER
