@@ -29,7 +29,8 @@ SPEC = load_spec()
 RULES_SHEET = SPEC.sheets["rules"]
 SEVERITY = {word: key for key, word in SPEC.findings.severity.items()}
 FILL_SEVERITY = {"FFFFC7CE": "error", "FFFFEB9C": "warning"}
-_REFERENCE = re.compile(r"(?<![A-Za-z0-9_.])(?:'((?:[^']|'')+)'!|([A-Za-z0-9_]+)!)?\$?([A-Z]{1,3})\$?([0-9]+)(?![0-9(])")
+_REFERENCE = re.compile(
+    r"(?<![A-Za-z0-9_.])(?:'((?:[^']|'')+)'!|([A-Za-z0-9_]+)!)?\$?([A-Z]{1,3})\$?([0-9]+)(?![0-9(])")
 _STRING = re.compile(r'"[^"]*"')
 
 Flag = tuple[str, str]  # (rule id or severity, "sheet!A1")
@@ -100,7 +101,8 @@ def conditional_flags(wb: Workbook, evaluate: Evaluator) -> set[Flag]:
                 fill = rule.dxf.fill if rule.dxf is not None else None
                 if fill is None or fill.fill_type is None:
                     continue  # the status line's font colour
-                color = fill.fgColor.rgb if fill.fgColor is not None and fill.fgColor.rgb else fill.bgColor.rgb
+                color = fill.fgColor.rgb if fill.fgColor is not None and fill.fgColor.rgb else (
+                    fill.bgColor.rgb)
                 ranges = list(cf.sqref.ranges)
                 assert len(ranges) == 1 and ranges[0].size == {"columns": 1, "rows": 1}, cf.sqref
                 cell = ranges[0].coord

@@ -42,7 +42,7 @@ from .live import (
 )
 
 SPEC = load_spec()
-PER_EDITION = int(__import__("os").environ.get("LIVE_N", "200"))
+PER_EDITION = 200
 # The rules that read one report's table cells (and 不是数字, which the workbook shows too).
 LIVE_RULES = {r.id for r in SPEC.rules if r.stage == "validate" and (
     r.id.split(".")[0] in ("requests", "appeals", "active", "legacy") or r.kind == "integer"
@@ -123,8 +123,8 @@ def _random_legacy(bases: list[Report], seed: int) -> Report:
     """A real 统计表's rows (codes, labels, units) with random values, some blank, some text."""
     rng = random.Random(seed)
     base = rng.choice(bases)
-    report = Report.blank(Meta(agency=f"随机单位{seed}", year=2017, edition="legacy", source=f"random-{seed}"),
-                          SPEC)
+    meta = Meta(agency=f"随机单位{seed}", year=2017, edition="legacy", source=f"random-{seed}")
+    report = Report.blank(meta, SPEC)
     rows = []
     for row in base.legacy or []:
         draw = rng.random()
@@ -180,7 +180,8 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Writte
     evaluate = Evaluator()
     bases = _legacy_bases()
     groups = {
-        edition: [_random_report(edition, seed) for seed in range(PER_EDITION)] for edition in ("2021", "2019")
+        edition: [_random_report(edition, seed) for seed in range(PER_EDITION)]
+        for edition in ("2021", "2019")
     }
     groups["legacy"] = [_random_legacy(bases, seed) for seed in range(PER_EDITION)]
     groups["real"] = _read(case_sources("real"))
@@ -201,10 +202,12 @@ def test_the_workbook_formulas_flag_the_cells_validate_names(workbooks: dict[str
     if group != "real":  # a third of the real reports break some rule as printed
         assert sum(1 for w in written if w.validator) > len(written) // 3
     expected = {
-        "2021": {"requests.balance", "requests.outcome_sum", "requests.row_total", "requests.other_single_row",
-                 "appeals.review_total", "active.non_negative", "requests.integer", "report.not_a_number"},
-        "2019": {"requests.balance", "requests.outcome_sum", "requests.row_total", "appeals.suit_direct_total",
-                 "active.published_le_total", "active.integer", "report.not_a_number"},
+        "2021": {"requests.balance", "requests.outcome_sum", "requests.row_total",
+                 "requests.other_single_row", "appeals.review_total", "active.non_negative",
+                 "requests.integer", "report.not_a_number"},
+        "2019": {"requests.balance", "requests.outcome_sum", "requests.row_total",
+                 "appeals.suit_direct_total", "active.published_le_total", "active.integer",
+                 "report.not_a_number"},
         "legacy": {"legacy.children_sum", "legacy.parent_blank", "legacy.heading_value", "legacy.integer",
                    "report.not_a_number"},
         "real": {"legacy.children_sum", "requests.balance", "requests.outcome_sum", "requests.row_total"},
@@ -213,7 +216,8 @@ def test_the_workbook_formulas_flag_the_cells_validate_names(workbooks: dict[str
 
 
 def _formats(wb: Workbook) -> list[tuple]:
-    return sorted((ws.title, str(cf.sqref), tuple(rule.formula), rule.dxf.fill.fgColor.rgb if rule.dxf.fill else None)
+    return sorted((ws.title, str(cf.sqref), tuple(rule.formula),
+                   rule.dxf.fill.fgColor.rgb if rule.dxf.fill else None)
                   for ws in wb.worksheets for cf in ws.conditional_formatting for rule in cf.rules)
 
 
