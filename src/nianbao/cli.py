@@ -354,7 +354,8 @@ def build_parser() -> argparse.ArgumentParser:
     addin = sub.add_parser("addin", help="Excel 加载项 nianbao.xlam：生成、安装",
                            description=_ADDIN_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     addin_sub = addin.add_subparsers(dest="action", metavar="操作", required=True)
-    addin_build = addin_sub.add_parser("build", help="由加载项的宏源文件和已安装的 xlwings 生成 nianbao.xlam（需要 pip install \"nianbao[addin]\"）")
+    addin_build = addin_sub.add_parser(
+        "build", help='由宏源文件和已安装的 xlwings 生成 nianbao.xlam（先 pip install "nianbao[addin]"）')
     addin_build.add_argument("-o", "--output", default="build/nianbao.xlam",
                              help="输出文件（默认 build/nianbao.xlam）")
     addin_build.set_defaults(func=cmd_addin)

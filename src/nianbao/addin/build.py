@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -51,6 +52,7 @@ __all__ = [
     "require_addin_packages",
     "ribbon_source",
     "trust_advice",
+    "vba_text_constants",
     "xlwings_dir",
     "xlwings_module_source",
 ]
@@ -64,6 +66,9 @@ VBA_PROJECT = "xl/vbaProject.bin"
 MACRO_SOURCES = (f"{RIBBON_MODULE}.bas", "customUI.xml")  # in macros/
 _TEMPLATE_PROJECT = "myaddin"
 _EDITIONS_MARKER = re.compile(r"^( *)<!-- editions:[^>]*-->\n", re.MULTILINE)
+_TEXTS_MARKER = re.compile(r"^' @texts:.*$", re.MULTILINE)
+_HEX_PER_LINE = 200  # well inside VBA's 1,023 characters a line
+_VBA_CONTINUATIONS = 24  # VBA's limit of line continuations in one statement
 _PROJECT_NAME_LINE = re.compile(rb'^Name="[^"]*"', re.MULTILINE)
 _PROJECT_LINE = re.compile(r'^(Public Const PROJECT_NAME As String = )"[^"]*"', re.MULTILINE)
 
@@ -122,8 +127,28 @@ def xlwings_module_source() -> str:
 
 
 def ribbon_source() -> str:
-    """Our ribbon callbacks (macros/RibbonMyAddin.bas)."""
-    return _crlf((macros_dir() / f"{RIBBON_MODULE}.bas").read_text(encoding="ascii"))
+    """Our ribbon callbacks (macros/RibbonMyAddin.bas), with the spec's [addin] texts written
+    in at its ``' @texts`` line as ``TEXT_<KEY>`` constants."""
+    text = (macros_dir() / f"{RIBBON_MODULE}.bas").read_text(encoding="ascii")
+    text, count = _TEXTS_MARKER.subn(lambda _: vba_text_constants(load_spec().addin), text)
+    if count != 1:
+        raise NianbaoError(f"macros/{RIBBON_MODULE}.bas 缺少提示文字的位置（' @texts …）")
+    return _crlf(text)
+
+
+def vba_text_constants(texts: Mapping[str, str]) -> str:
+    """``Private Const TEXT_<KEY> As String = "<hex>"`` per text: each UTF-16 code unit as four
+    hexadecimal digits (the VBA's FromHex reads them back), so that the VBA source stays ASCII
+    whatever the system's code page; long texts continue over lines, as VBA allows."""
+    lines = []
+    for key, value in texts.items():
+        digits = value.encode("utf-16-be").hex().upper()
+        chunks = [f'"{digits[i:i + _HEX_PER_LINE]}"' for i in range(0, len(digits), _HEX_PER_LINE)] or ['""']
+        if len(chunks) > _VBA_CONTINUATIONS + 1:
+            raise NianbaoError(f"[addin] 中的 {key} 太长，VBA 写不下（至多 "
+                               f"{(_VBA_CONTINUATIONS + 1) * _HEX_PER_LINE // 4} 个字符）")
+        lines.append(f"Private Const TEXT_{key.upper()} As String = " + " & _\n    ".join(chunks))
+    return "\n".join(lines)
 
 
 def _pyopenvba():
@@ -164,7 +189,8 @@ def build_addin(output: str | Path) -> Path:
                 for name, source in modules.items():
                     book.set_module(name, source)
                 book.save()  # also empties the project's compiled cache: Excel compiles the sources
-                project = _named_project(book.vba_project_bytes(), PROJECT_NAME)
+            with zipfile.ZipFile(staged) as package:
+                project = _named_project(package.read(VBA_PROJECT), PROJECT_NAME)
             _replace_parts(staged, tmp, {CUSTOM_UI: custom_ui, VBA_PROJECT: project})
 
     save_atomically(output, write, backup=False)  # a build product, made again at will
