@@ -73,12 +73,16 @@ def test_pip_install_of_the_wheel_then_addin_build(wheel: Path, tmp_path: Path) 
     pip = [sys.executable, "-m", "pip", "--python", python, "install", "--quiet", "--no-compile"]
     xlam = tmp_path / "out" / "nianbao.xlam"
 
-    # the core alone: the add-in's command says, in Chinese, what to install, and fails
+    # the core alone: it converts; the add-in's command says, in Chinese, what to install, and fails
     run(*pip, wheel, cwd=tmp_path)
     where = "import nianbao, sys; print(nianbao.__file__); print(sys.prefix)"
     located = run(python, "-c", where, cwd=tmp_path)
     module_file, prefix = located.stdout.splitlines()
     assert Path(module_file).is_relative_to(venv) and Path(prefix) == venv  # not the source tree
+    # the converter needs no xlwings
+    report = ROOT / "tests" / "data" / "cases" / "004_zibo_2021.txt"
+    run(nianbao, "convert", report, "-o", tmp_path / "年报.xlsx", cwd=tmp_path)
+    assert (tmp_path / "年报.xlsx").is_file()
     refused = run(nianbao, "addin", "build", "-o", xlam, cwd=tmp_path, check=False)
     assert refused.returncode != 0 and not xlam.exists()
     assert 'pip install "nianbao[addin]"' in refused.stderr and "xlwings" in refused.stderr, refused.stderr
