@@ -174,8 +174,7 @@ def custom_ui_source() -> str:
 
 def build_addin(output: str | Path) -> Path:
     """Assemble nianbao.xlam at ``output`` (replacing an earlier build); returns its path."""
-    require_addin_packages()
-    pyopenvba = _pyopenvba()
+    pyopenvba = _pyopenvba()  # refuses first when the extra nianbao[addin] is not installed
     output = Path(output)
     template = xlwings_dir() / TEMPLATE
     modules = {XLWINGS_MODULE: xlwings_module_source(), RIBBON_MODULE: ribbon_source()}
@@ -198,8 +197,8 @@ def build_addin(output: str | Path) -> Path:
 
 
 def _named_project(vba_project: bytes, name: str) -> bytes:
-    """The VBA project (``vbaProject.bin``) renamed: Excel shows it as ``name`` (VBAProject
-    (nianbao.xlam) → nianbao) in the VBA editor and in error messages. The name stands in the
+    """The VBA project (``vbaProject.bin``) renamed: the VBA editor and Excel's error messages
+    show ``name`` (nianbao (nianbao.xlam)), not the template's MyAddin. The name stands in the
     PROJECT stream's ``Name=`` line and in the dir stream's PROJECTNAME record ([MS-OVBA]
     2.3.1, 2.3.4.2.1.6), which follows records that all have a size field."""
     from pyopenvba.cfb import CFB

@@ -345,7 +345,7 @@ def _mark(book: xw.Book, result: Any, names: dict[str, str]) -> xw.Range | None:
     header.color = "#F2F2F2"
     for column, width in enumerate(WIDTHS, start=1):
         results.range((1, column)).column_width = width
-    results.range((3, 4), (max(3, len(rows)), 4)).wrap_text = True
+    results.range((3, 4), (max(3, len(rows)), 5)).wrap_text = True  # 说明 and 规则 (the rule's title)
     for number, finding in enumerate(result.findings, start=3):
         results.range((number, 2)).color = _hex_fill(FILLS[finding.severity])
     results.range((1, len(HEADER) + 1)).columns.hidden = True

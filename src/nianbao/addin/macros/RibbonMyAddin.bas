@@ -149,7 +149,7 @@ Private Function ProblemStarting(ByVal interpreter As String, detail As String) 
         End If
         Set wsh = CreateObject("WScript.Shell")
         ' from Python's own folder, as xlwings runs it (DLLs found beside python.exe)
-        If IsFullName(interpreter) Then wsh.CurrentDirectory = ParentFolder(interpreter)
+        If InStr(interpreter, "\") > 0 Then wsh.CurrentDirectory = ParentFolder(interpreter)
         On Error GoTo CannotStart
         exitCode = wsh.Run("""" & interpreter & """ -c ""import nianbao.addin, xlwings""", 0, True)
         On Error GoTo 0
