@@ -18,12 +18,15 @@ import pytest
 
 from nianbao.addin import build
 from nianbao.cli import main
+from nianbao.errors import NianbaoError
+from nianbao.spec import load_spec
 
 with warnings.catch_warnings():  # oletools 0.60 calls pyparsing's deprecated camelCase names
     warnings.simplefilter("ignore", DeprecationWarning)
     from oletools.olevba import VBA_Parser
 
 NS = {"ui": "http://schemas.microsoft.com/office/2006/01/customui"}
+SPEC = load_spec()
 RIBBON_SUB = re.compile(r"^Sub (\w+)\(control As IRibbonControl\)\s*$", re.MULTILINE)
 RUN_PYTHON = re.compile(r'^\s*RunPython "import ([\w.]+) as (\w+); \2\.(\w+)\((.*)\)"\s*$', re.MULTILINE)
 
@@ -142,3 +145,136 @@ def test_install_into_a_folder_writes_the_config(xlam: Path, tmp_path: Path, mon
     err = capsys.readouterr().err
     assert "宏已被阻止" in err and "解除锁定" in err and "受信任位置" in err
     assert str(tmp_path / "XLSTART") in err
+
+
+# --- the add-in from a wheel: package data, the extra, the project's name --------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_sources_have_one_home_that_macros_points_to() -> None:
+    package = ROOT / "src" / "nianbao" / "addin" / "macros"
+    assert build.macros_dir() == package.resolve()
+    assert {p.name for p in package.iterdir()} == set(build.MACRO_SOURCES)
+    # the top-level macros/ (the design's place for the VBA) is the same folder, not a copy
+    assert (ROOT / "macros").resolve() == package.resolve()
+
+
+def test_without_the_extra_build_and_install_say_what_to_install(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    real_find_spec = build.importlib.util.find_spec
+    monkeypatch.setattr(build.importlib.util, "find_spec",
+                        lambda name, *a: None if name in build.ADDIN_PACKAGES else real_find_spec(name, *a))
+    for command in (["addin", "build", "-o", str(tmp_path / "nianbao.xlam")],
+                    ["addin", "install", "--dir", str(tmp_path)]):
+        assert main(command) != 0
+        err = capsys.readouterr().err
+        assert 'pip install "nianbao[addin]"' in err and "xlwings 和 pyOpenVBA" in err, err
+    assert not list(tmp_path.iterdir())
+
+
+def test_vba_project_is_named_nianbao(xlam: Path) -> None:
+    with build._pyopenvba().ExcelFile(xlam) as book:
+        assert book.vba_project().name == "nianbao"
+    parser = VBA_Parser(str(xlam))  # read independently, from the dir stream
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            from oletools.olevba import VBA_Project
+        [(ole, (root, project, directory))] = [(sub.ole_file, p) for sub in parser.ole_subfiles
+                                               for p in sub.find_vba_projects() or ()]
+        assert VBA_Project(ole, root, project, directory).projectname == "nianbao"
+        assert b'Name="nianbao"' in ole.openstream(project).read()
+    finally:
+        parser.close()
+
+
+def test_every_ribbon_icon_is_one_of_offices(custom_ui: ElementTree.Element) -> None:
+    listed = (ROOT / "tests" / "data" / "imagemso.txt").read_text(encoding="utf-8").splitlines()
+    builtin = {line.strip() for line in listed if line.strip() and not line.startswith("#")}
+    icons = {e.get("imageMso") for e in custom_ui.iter() if e.get("imageMso")}
+    assert len(icons) == 6  # the tab's six controls each show one
+    assert icons <= builtin, icons - builtin
+
+
+# --- when Python cannot be started ------------------------------------------------------------
+
+TEXT_CONSTANT = re.compile(r'^Private Const TEXT_(\w+) As String = ((?:"[0-9A-F]*"(?: & _\n\s*)?)+)$',
+                           re.MULTILINE)
+
+
+def from_hex(digits: str) -> str:
+    """What the VBA's FromHex makes of a constant."""
+    return "".join(chr(int(digits[i:i + 4], 16)) for i in range(0, len(digits), 4))
+
+
+def vba_sub(module: str, name: str) -> str:
+    start = re.search(rf"^(Private )?(Sub|Function) {name}\b.*$", module, re.MULTILINE)
+    assert start, name
+    end = re.compile(r"^End (Sub|Function)\s*$", re.MULTILINE).search(module, start.end())
+    return module[start.start():end.end()]
+
+
+def test_the_ribbon_module_carries_the_specs_messages(xlam: Path) -> None:
+    module = "\n".join(lines(build.addin_modules(xlam)[build.RIBBON_MODULE]))
+    constants = {key.lower(): from_hex("".join(re.findall(r'"([0-9A-F]*)"', value)))
+                 for key, value in TEXT_CONSTANT.findall(module)}
+    assert constants == dict(SPEC.addin)  # every text, exactly, and nothing else
+    used = set(re.findall(r"\bTEXT_(\w+)\b", re.sub(TEXT_CONSTANT, "", module)))
+    assert {u.lower() for u in used} == set(constants)  # each is shown somewhere
+    assert module.isascii()
+
+
+def test_a_python_that_cannot_start_gets_a_chinese_message_before_run_python(xlam: Path) -> None:
+    module = "\n".join(lines(build.addin_modules(xlam)[build.RIBBON_MODULE]))
+    for sub in RIBBON_SUB.findall(module):
+        body = vba_sub(module, sub)
+        check = body.index("If Not PythonReady() Then Exit Sub")
+        assert check < body.index("RunPython "), sub  # checked before xlwings runs anything
+    ready = vba_sub(module, "PythonReady")
+    # the interpreter as xlwings reads it (the same config keys, the same config file)
+    assert 'GetConfig(key, "")' in ready and '"INTERPRETER_WIN"' in ready and '"INTERPRETER_MAC"' in ready
+    assert "MsgBox Filled(problem, interpreter, key, detail), vbCritical, FromHex(TEXT_TITLE)" in ready
+    starting = vba_sub(module, "ProblemStarting")
+    assert "FileExists(interpreter)" in starting and "TEXT_PYTHON_NOT_FOUND" in starting
+    assert 'import nianbao.addin, xlwings' in starting and "TEXT_NIANBAO_MISSING" in starting
+    assert "On Error GoTo CannotStart" in starting and "TEXT_PYTHON_CANNOT_START" in starting
+    assert "GetConfigFilePath()" in vba_sub(module, "Filled")
+    # the xlwings module's functions the handler calls are there (public) in the same project
+    xlwings_module = "\n".join(lines(build.addin_modules(xlam)[build.XLWINGS_MODULE]))
+    for function in ("GetConfig", "GetConfigFilePath", "FileExists", "IsFullName", "ParentFolder"):
+        assert re.search(rf"^(Public )?Function {function}\(", xlwings_module, re.MULTILINE), function
+
+
+def test_the_messages_say_what_to_do() -> None:
+    texts = SPEC.addin
+    assert texts["title"] == excel_title()
+    for key in ("python_not_configured", "python_not_found", "python_cannot_start", "nianbao_missing"):
+        text = texts[key]
+        assert not text.isascii() and "nianbao addin install" in text, key
+        assert "{config}" in text or "{interpreter}" in text, key
+    for key in ("python_not_configured", "python_not_found"):
+        assert "请安装 Python" in texts[key] and 'pip install "nianbao[addin]"' in texts[key]
+    assert "{key}" in texts["python_not_found"] and "{interpreter}" in texts["python_not_found"]
+    assert "{detail}" in texts["python_cannot_start"]
+    assert '"{interpreter}" -m pip install "nianbao[addin]"' in texts["nianbao_missing"]
+
+
+def excel_title() -> str:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from nianbao.addin.excel import TITLE
+    return TITLE
+
+
+def test_hexadecimal_constants_continue_over_lines_within_vbas_limits() -> None:
+    long_text = "年" * 600
+    source = build.vba_text_constants({"long": long_text, "empty": ""})
+    assert "\r" not in source
+    [(_, value), (_, empty)] = TEXT_CONSTANT.findall(source)
+    assert from_hex("".join(re.findall(r'"([0-9A-F]*)"', value))) == long_text
+    assert empty == '""'
+    assert max(len(line) for line in source.splitlines()) < 1023
+    assert source.count("& _") <= 24
+    with pytest.raises(NianbaoError):
+        build.vba_text_constants({"too_long": "年" * 2000})

@@ -11,6 +11,8 @@ from openpyxl import load_workbook
 
 from nianbao import read_report
 from nianbao.api import save_workbook
+from nianbao.cli import main
+from nianbao.spec import load_spec
 
 from .test_addin_excel import CASES, alerts, blank_book, excel, log_file, opened, run, vba_hex
 
@@ -53,3 +55,52 @@ def test_an_empty_folder_is_a_message(tmp_path: Path, opened: list[Path]) -> Non
     actions, _ = run(excel.consolidate_folder, blank_book(), vba_hex(tmp_path / "空"))
     assert opened == []
     assert alerts(actions) == [f"文件夹“{tmp_path / '空'}”里没有年报工作簿"]
+
+
+def test_roster_and_last_years_folder_are_passed_as_the_cli_passes_them(
+        departments: Path, tmp_path: Path, opened: list[Path]) -> None:
+    zibo = read_report(departments / "淄博.xlsx")
+    roster = tmp_path / "名册.csv"
+    roster.write_text(f"填报单位\n{zibo.meta.agency}\n另一单位\n缺报局\n", encoding="utf-8")
+    last_year = tmp_path / "各单位 2020"
+    last_year.mkdir()
+    zibo.meta.year = 2020
+    save_workbook(zibo, last_year / "淄博2020.xlsx")
+
+    actions, _ = run(excel.consolidate_folder, blank_book(), vba_hex(departments), vba_hex(roster),
+                     vba_hex(last_year))
+    output = departments.parent / "各单位 2021汇总.xlsx"
+    assert opened == [output]
+    [text] = alerts(actions)
+    assert "缺报 1 个：缺报局" in text and f"上年：{last_year}" in text
+
+    # the same workbook as `nianbao consolidate --roster --previous` writes (the 同比 and
+    # 缺报与重复 sheets come only from those two)
+    by_cli = tmp_path / "cli" / "汇总.xlsx"
+    by_cli.parent.mkdir()
+    main(["consolidate", str(departments), "-o", str(by_cli), "--roster", str(roster),
+          "--previous", str(last_year)])
+    sheets = load_spec().consolidated.sheets
+    for name in (sheets["years"], sheets["roster"]):
+        ours = [row for row in load_workbook(output)[name].iter_rows(values_only=True)]
+        theirs = [row for row in load_workbook(by_cli)[name].iter_rows(values_only=True)]
+        assert ours == theirs, name
+    years = load_workbook(output)[sheets["years"]]
+    assert any("淄博2020.xlsx" in row for row in years.iter_rows(values_only=True))
+
+
+def test_roster_and_last_year_cancelled_consolidate_without_them(departments: Path,
+                                                                 opened: list[Path]) -> None:
+    actions, _ = run(excel.consolidate_folder, blank_book(), vba_hex(departments), "", "")
+    [text] = alerts(actions)
+    assert "缺报" not in text and "上年" not in text
+    assert opened == [departments.parent / "各单位 2021汇总.xlsx"]
+
+
+def test_a_roster_that_cannot_be_read_is_a_message(departments: Path, tmp_path: Path,
+                                                   opened: list[Path]) -> None:
+    missing = vba_hex(tmp_path / "无.csv")
+    actions, _ = run(excel.consolidate_folder, blank_book(), vba_hex(departments), missing, "")
+    assert opened == []
+    [text] = alerts(actions)
+    assert "无.csv" in text and "名单文件不存在" in text

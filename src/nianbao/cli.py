@@ -261,6 +261,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 _ADDIN_HELP = """\
 Excel 加载项 nianbao.xlam：功能区“年报”选项卡（导入报告、新建空白年报、校验、清除标记、汇总、关于）。
+需要先安装加载项所用的软件包：pip install "nianbao[addin]"
 
 示例：
   nianbao addin build                       （生成 build/nianbao.xlam，不需要 Excel）
@@ -353,7 +354,8 @@ def build_parser() -> argparse.ArgumentParser:
     addin = sub.add_parser("addin", help="Excel 加载项 nianbao.xlam：生成、安装",
                            description=_ADDIN_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     addin_sub = addin.add_subparsers(dest="action", metavar="操作", required=True)
-    addin_build = addin_sub.add_parser("build", help="由 macros/ 和已安装的 xlwings 生成 nianbao.xlam")
+    addin_build = addin_sub.add_parser(
+        "build", help='由宏源文件和已安装的 xlwings 生成 nianbao.xlam（先 pip install "nianbao[addin]"）')
     addin_build.add_argument("-o", "--output", default="build/nianbao.xlam",
                              help="输出文件（默认 build/nianbao.xlam）")
     addin_build.set_defaults(func=cmd_addin)

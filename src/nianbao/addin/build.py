@@ -10,8 +10,10 @@ xlwings package (what ``xlwings quickstart --addin --ribbon`` copies). Three par
 - the ribbon module ``RibbonMyAddin`` gets ``macros/RibbonMyAddin.bas``;
 - ``customUI/customUI.xml`` becomes ``macros/customUI.xml``.
 
-pyOpenVBA rewrites the module sources in place (module names and the project's structure stay
-as Excel wrote them). This module does not import xlwings: it reads the package's files.
+``macros/`` is package data (``nianbao/addin/macros``, which the repository's top-level
+``macros`` points to), so a wheel builds the add-in as a source checkout does. pyOpenVBA
+rewrites the module sources in place (module names and the project's structure stay as Excel
+wrote them). This module does not import xlwings: it reads the package's files.
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ import importlib.util
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -33,17 +37,22 @@ from ..spec import load_spec
 from . import PROJECT_NAME, config_path
 
 __all__ = [
+    "ADDIN_PACKAGES",
     "CUSTOM_UI",
+    "MACRO_SOURCES",
     "RIBBON_MODULE",
     "TEMPLATE",
+    "VBA_PROJECT",
     "XLWINGS_MODULE",
     "addin_modules",
     "build_addin",
     "custom_ui_source",
     "install_addin",
     "macros_dir",
+    "require_addin_packages",
     "ribbon_source",
     "trust_advice",
+    "vba_text_constants",
     "xlwings_dir",
     "xlwings_module_source",
 ]
@@ -53,16 +62,35 @@ XLWINGS_MODULE = "xlwings"
 XLWINGS_SOURCE = "xlwings_custom_addin.bas"
 RIBBON_MODULE = "RibbonMyAddin"
 CUSTOM_UI = "customUI/customUI.xml"
+VBA_PROJECT = "xl/vbaProject.bin"
+MACRO_SOURCES = (f"{RIBBON_MODULE}.bas", "customUI.xml")  # in macros/
 _TEMPLATE_PROJECT = "myaddin"
 _EDITIONS_MARKER = re.compile(r"^( *)<!-- editions:[^>]*-->\n", re.MULTILINE)
+_TEXTS_MARKER = re.compile(r"^' @texts:.*$", re.MULTILINE)
+_HEX_PER_LINE = 200  # well inside VBA's 1,023 characters a line
+_VBA_CONTINUATIONS = 24  # VBA's limit of line continuations in one statement
+_PROJECT_NAME_LINE = re.compile(rb'^Name="[^"]*"', re.MULTILINE)
 _PROJECT_LINE = re.compile(r'^(Public Const PROJECT_NAME As String = )"[^"]*"', re.MULTILINE)
+
+
+# what the add-in needs besides the core: the distributions of the extra nianbao[addin]
+ADDIN_PACKAGES = {"xlwings": "xlwings", "pyopenvba": "pyOpenVBA"}  # module → distribution
+
+
+def require_addin_packages() -> None:
+    """Refuse, saying what to install, when the extra nianbao[addin] is not installed."""
+    missing = [name for module, name in ADDIN_PACKAGES.items() if importlib.util.find_spec(module) is None]
+    if missing:
+        raise NianbaoError(f"Excel 加载项需要 {' 和 '.join(missing)}，当前的 Python（{sys.executable}）"
+                           '没有安装。请运行：pip install "nianbao[addin]"')
 
 
 def xlwings_dir() -> Path:
     """The installed xlwings package's folder (found without importing it)."""
+    require_addin_packages()
     spec = importlib.util.find_spec("xlwings")
     if spec is None or not spec.submodule_search_locations:
-        raise NianbaoError("没有安装 xlwings：请运行 pip install 'nianbao[addin]'")
+        raise NianbaoError('xlwings 没有正确安装：请运行 pip install --force-reinstall "nianbao[addin]"')
     return Path(next(iter(spec.submodule_search_locations)))
 
 
@@ -74,12 +102,13 @@ def xlwings_version() -> str:
 
 
 def macros_dir() -> Path:
-    """The VBA and ribbon XML sources: $NIANBAO_MACROS, else the source tree's ``macros/``."""
+    """The VBA and ribbon XML sources: $NIANBAO_MACROS, else the package's own ``macros``
+    (the same folder in a source checkout and in an installed wheel)."""
     env = os.environ.get("NIANBAO_MACROS")
-    folder = Path(env) if env else Path(__file__).resolve().parents[3] / "macros"
-    if not (folder / f"{RIBBON_MODULE}.bas").is_file():
-        raise NianbaoError(f"找不到加载项的宏源文件（{folder}）：请在 nianbao 的源代码目录中运行，"
-                           "或用环境变量 NIANBAO_MACROS 指出 macros 文件夹")
+    folder = Path(env) if env else Path(__file__).resolve().parent / "macros"
+    if not all((folder / name).is_file() for name in MACRO_SOURCES):
+        raise NianbaoError(f"找不到加载项的宏源文件（{folder}）：nianbao 的安装不完整，"
+                           '请重新安装：pip install --force-reinstall "nianbao[addin]"')
     return folder
 
 
@@ -98,15 +127,34 @@ def xlwings_module_source() -> str:
 
 
 def ribbon_source() -> str:
-    """Our ribbon callbacks (macros/RibbonMyAddin.bas)."""
-    return _crlf((macros_dir() / f"{RIBBON_MODULE}.bas").read_text(encoding="ascii"))
+    """Our ribbon callbacks (macros/RibbonMyAddin.bas), with the spec's [addin] texts written
+    in at its ``' @texts`` line as ``TEXT_<KEY>`` constants."""
+    text = (macros_dir() / f"{RIBBON_MODULE}.bas").read_text(encoding="ascii")
+    text, count = _TEXTS_MARKER.subn(lambda _: vba_text_constants(load_spec().addin), text)
+    if count != 1:
+        raise NianbaoError(f"macros/{RIBBON_MODULE}.bas 缺少提示文字的位置（' @texts …）")
+    return _crlf(text)
+
+
+def vba_text_constants(texts: Mapping[str, str]) -> str:
+    """``Private Const TEXT_<KEY> As String = "<hex>"`` per text: each UTF-16 code unit as four
+    hexadecimal digits (the VBA's FromHex reads them back), so that the VBA source stays ASCII
+    whatever the system's code page; long texts continue over lines, as VBA allows."""
+    lines = []
+    for key, value in texts.items():
+        digits = value.encode("utf-16-be").hex().upper()
+        chunks = [f'"{digits[i:i + _HEX_PER_LINE]}"' for i in range(0, len(digits), _HEX_PER_LINE)] or ['""']
+        if len(chunks) > _VBA_CONTINUATIONS + 1:
+            raise NianbaoError(f"[addin] 中的 {key} 太长，VBA 写不下（至多 "
+                               f"{(_VBA_CONTINUATIONS + 1) * _HEX_PER_LINE // 4} 个字符）")
+        lines.append(f"Private Const TEXT_{key.upper()} As String = " + " & _\n    ".join(chunks))
+    return "\n".join(lines)
 
 
 def _pyopenvba():
-    try:
-        import pyopenvba
-    except ImportError:
-        raise NianbaoError("生成加载项需要 pyOpenVBA：请运行 pip install 'nianbao[addin]'") from None
+    require_addin_packages()
+    import pyopenvba
+
     return pyopenvba
 
 
@@ -126,7 +174,7 @@ def custom_ui_source() -> str:
 
 def build_addin(output: str | Path) -> Path:
     """Assemble nianbao.xlam at ``output`` (replacing an earlier build); returns its path."""
-    pyopenvba = _pyopenvba()
+    pyopenvba = _pyopenvba()  # refuses first when the extra nianbao[addin] is not installed
     output = Path(output)
     template = xlwings_dir() / TEMPLATE
     modules = {XLWINGS_MODULE: xlwings_module_source(), RIBBON_MODULE: ribbon_source()}
@@ -139,11 +187,42 @@ def build_addin(output: str | Path) -> Path:
             with pyopenvba.ExcelFile(staged) as book:
                 for name, source in modules.items():
                     book.set_module(name, source)
-                book.save()
-            _replace_parts(staged, tmp, {CUSTOM_UI: custom_ui})
+                book.save()  # also empties the project's compiled cache: Excel compiles the sources
+            with zipfile.ZipFile(staged) as package:
+                project = _named_project(package.read(VBA_PROJECT), PROJECT_NAME)
+            _replace_parts(staged, tmp, {CUSTOM_UI: custom_ui, VBA_PROJECT: project})
 
     save_atomically(output, write, backup=False)  # a build product, made again at will
     return output
+
+
+def _named_project(vba_project: bytes, name: str) -> bytes:
+    """The VBA project (``vbaProject.bin``) renamed: the VBA editor and Excel's error messages
+    show ``name`` (nianbao (nianbao.xlam)), not the template's MyAddin. The name stands in the
+    PROJECT stream's ``Name=`` line and in the dir stream's PROJECTNAME record ([MS-OVBA]
+    2.3.1, 2.3.4.2.1.6), which follows records that all have a size field."""
+    from pyopenvba.cfb import CFB
+    from pyopenvba.vba import compress, decompress
+
+    cfb = CFB.from_bytes(vba_project)
+    text, count = _PROJECT_NAME_LINE.subn(f'Name="{name}"'.encode("ascii"), cfb.get_stream("PROJECT"), 1)
+    directory = decompress(cfb.get_stream_in_storage("VBA", "dir"), stream_name="dir")
+    pos, renamed = 0, False
+    while not renamed and pos + 6 <= len(directory):
+        record, size = struct.unpack_from("<HI", directory, pos)
+        if record in (0x0009, 0x000F, 0x0010):  # PROJECTVERSION, the modules: past the name
+            break
+        if record == 0x0004:  # PROJECTNAME
+            encoded = name.encode("ascii")
+            directory = (directory[:pos] + struct.pack("<HI", record, len(encoded)) + encoded
+                         + directory[pos + 6 + size:])
+            renamed = True
+        pos += 6 + size
+    if count != 1 or not renamed:
+        raise NianbaoError("xlwings 的加载项模板中找不到 VBA 工程的名称，无法生成加载项")
+    cfb.write_stream("PROJECT", text)
+    cfb.write_stream_in_storage("VBA", "dir", compress(directory))
+    return cfb.to_bytes()
 
 
 def _replace_parts(source: Path, target: Path, parts: dict[str, bytes]) -> None:
@@ -202,6 +281,7 @@ def install_addin(xlam: str | Path, folder: str | Path | None = None) -> tuple[P
     """Install nianbao.xlam: into ``folder`` when given, else into Excel's startup folder
     through ``xlwings addin install --file``; and write the add-in's config (this Python).
     Returns where it went (None when that failed) and what to tell the user."""
+    require_addin_packages()  # the add-in runs this Python, which needs xlwings
     xlam = Path(xlam)
     config = _write_config(sys.executable)
     messages = [f"✓ 配置：{config}（加载项用 {sys.executable} 运行）"]

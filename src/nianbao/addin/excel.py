@@ -32,7 +32,7 @@ from . import config_path, log_path
 __all__ = ["MARKED", "TITLE", "about", "clear_marks", "consolidate_folder", "import_reports",
            "new_blank", "validate"]
 
-TITLE = "年报"
+TITLE = load_spec().addin["title"]  # of every message box
 MARKED = load_spec().findings.marked  # the 校验结果 sheet's hidden column: this cell's comment is ours
 _MARK_HEADER = load_spec().findings.marked_column
 
@@ -100,6 +100,15 @@ def _decode_path(text: str) -> Path:
     """A path as the ribbon's VBA hands it over: UTF-16 code units in hexadecimal (so that
     Chinese names and quotes survive the RunPython command line)."""
     return Path(bytes.fromhex(text).decode("utf-16-be"))
+
+
+def _picked_folder(text: str) -> Path | None:
+    """A folder the clerk picked (on a Mac, a file picked stands for its folder); None when
+    the dialog was cancelled (the VBA hands over an empty text)."""
+    if not text:
+        return None
+    path = _decode_path(text)
+    return path if path.is_dir() else path.parent
 
 
 def _free_name(path: Path) -> Path:
@@ -221,17 +230,23 @@ def new_blank(book: xw.Book, edition: str) -> None:
 
 
 @entry_point
-def consolidate_folder(book: xw.Book, encoded_folder: str) -> None:
+def consolidate_folder(book: xw.Book, encoded_folder: str, encoded_roster: str = "",
+                       encoded_previous: str = "") -> None:
     """汇总: the workbooks in the picked folder consolidated into 文件夹名汇总.xlsx beside the
-    folder, which is opened. (On a Mac a picked file stands for its folder.)"""
+    folder, which is opened; with the roster (名册: who is expected to report) and last year's
+    folder when the clerk picked them, as ``nianbao consolidate --roster --previous`` does.
+    (On a Mac a picked file stands for its folder.)"""
     from ..consolidate import consolidate
     from ..consolidate.consolidation import CannotWrite, NoReports
 
-    folder = _decode_path(encoded_folder)
-    folder = folder if folder.is_dir() else folder.parent
+    folder = _picked_folder(encoded_folder)
+    if folder is None:
+        return
+    roster = _decode_path(encoded_roster) if encoded_roster else None
+    previous = _picked_folder(encoded_previous)
     output = folder.parent / f"{folder.name}汇总.xlsx"
     try:
-        result = consolidate([folder], output,
+        result = consolidate([folder], output, roster=roster, previous=previous,
                              progress=lambda done, total: _status(book, f"年报汇总：已读 {done}/{total}"))
     except NoReports:
         raise NianbaoError(f"文件夹“{folder}”里没有年报工作簿") from None
@@ -243,9 +258,14 @@ def consolidate_folder(book: xw.Book, encoded_folder: str) -> None:
     _open_workbook(book.app, Path(result.output))
     counts = f"{result.departments} 个单位，{result.errors} 个错误，{result.warnings} 个警告"
     _status(book, f"年报汇总：{counts}")
-    unreadable = "".join(f"\n✗ {path.name}：{reason}" for path, reason in result.unreadable)
-    _alert(book, f"已汇总“{folder.name}”：{counts}\n结果：{result.output}{unreadable}",
-           critical=bool(result.unreadable))
+    lines = [f"已汇总“{folder.name}”：{counts}", f"结果：{result.output}"]
+    if result.roster is not None:
+        lines.append(f"缺报 {len(result.missing)} 个：{'、'.join(result.missing) or '无'}")
+    if previous is not None:
+        lines.append(f"上年：{previous}")
+    lines += [f"✗ {path.name}：{reason}" for path, reason in result.unreadable]
+    lines += [f"✗ 上年 {path.name}：{reason}" for path, reason in result.previous_unreadable]
+    _alert(book, "\n".join(lines), critical=not result.complete)
 
 
 @entry_point
@@ -313,8 +333,10 @@ def _mark(book: xw.Book, result: Any, names: dict[str, str]) -> xw.Range | None:
             link = f'=HYPERLINK("#{target}","{shown}")'
         mark = MARKED if place in noted else None
         noted.discard(place)  # one row per cell says so
-        number, level, _, *rest = row.cells()
-        rows.append([number, _as_text(level), link, *(_as_text(v) for v in rest), mark])
+        number, level, _, message, _rule, expected, actual = row.cells()
+        # 规则: what the rule checks, in Chinese (the clerk does not read rule ids)
+        values = (message, row.title, expected, actual)
+        rows.append([number, _as_text(level), link, *(_as_text(v) for v in values), mark])
     results = book.sheets.add(RESULT_SHEET, after=book.sheets[len(book.sheets) - 1])
     results["A1"].value = rows
     results["A1"].font.bold = True
@@ -323,7 +345,7 @@ def _mark(book: xw.Book, result: Any, names: dict[str, str]) -> xw.Range | None:
     header.color = "#F2F2F2"
     for column, width in enumerate(WIDTHS, start=1):
         results.range((1, column)).column_width = width
-    results.range((3, 4), (max(3, len(rows)), 4)).wrap_text = True
+    results.range((3, 4), (max(3, len(rows)), 5)).wrap_text = True  # 说明 and 规则 (the rule's title)
     for number, finding in enumerate(result.findings, start=3):
         results.range((number, 2)).color = _hex_fill(FILLS[finding.severity])
     results.range((1, len(HEADER) + 1)).columns.hidden = True

@@ -277,6 +277,9 @@ class Spec:
     findings: FindingsView
     consolidated: Consolidated
     default_edition: str
+    # The Excel add-in's words ([addin]): its message boxes' title and what its VBA says when
+    # Python cannot be started.
+    addin: Mapping[str, str]
     # A printed row label at least this similar (0–1) to the form's label at its place is
     # read as that row, with a warning (report.label_misprint).
     misprint_similarity: float
@@ -471,6 +474,7 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
             headers=MappingProxyType({k: tuple(v) for k, v in consolidated["headers"].items()}),
         ),
         default_edition=raw["default_edition"],
+        addin=MappingProxyType(dict(raw["addin"])),
         misprint_similarity=float(raw["matching"]["misprint_similarity"]),
     )
 
