@@ -231,9 +231,9 @@ def test_findings_are_presented_once_as_rows_and_cell_marks() -> None:
     assert ValidationReport().summary() == "未发现问题"
     rows = result.rows()
     assert [r.cells() for r in rows] == [
-        (1, "错误", None, "甲", "requests.balance", 14, 13),
-        (2, "警告", None, "乙", "narrative.matches_table", 15, 13),
-        (3, "警告", None, "丙", "report.edition_year", "2021", "2019")]
+        (1, "错误", None, "甲", "第一项加第二项之和，等于第三项加第四项之和", 14, 13),
+        (2, "警告", None, "乙", "正文数字与表格不一致", 15, 13),
+        (3, "警告", None, "丙", "表格版本与报告年度不符", "2021", "2019")]
     assert rows[0].title == SPEC.rule("requests.balance").title and rows[0].place == "三、依申请公开!J27"
     assert rows[2].text() == "警告  —  丙"
     [mark] = result.marks(lambda f: f.cell)

@@ -95,11 +95,11 @@ def test_annotate_marks_cells_and_lists_findings_without_touching_values(tmp_pat
     assert sheet["A1"].value == "校验结果：共 1 个错误，4 个警告"
     rows = list(sheet.iter_rows(min_row=3, values_only=True))
     assert [(r[1], r[2], r[4]) for r in rows] == [
-        ("错误", "统计表!D31", "legacy.children_sum"),
-        ("警告", "统计表!D14", "legacy.parent_blank"),
-        ("警告", "统计表!D35", "legacy.parent_blank"),
-        ("警告", "统计表!D2", "legacy.heading_value"),
-        ("警告", "统计表!D12", "legacy.heading_value"),
+        ("错误", "统计表!D31", "各子栏目数要等于总栏目数量"),
+        ("警告", "统计表!D14", "父项空白而子项有数"),
+        ("警告", "统计表!D35", "父项空白而子项有数"),
+        ("警告", "统计表!D2", "数字填在了标题行"),
+        ("警告", "统计表!D12", "数字填在了标题行"),
     ]
     assert sheet["C3"].hyperlink.location == "'统计表'!D31"
     legacy = wb["统计表"]

@@ -333,9 +333,8 @@ def _mark(book: xw.Book, result: Any, names: dict[str, str]) -> xw.Range | None:
             link = f'=HYPERLINK("#{target}","{shown}")'
         mark = MARKED if place in noted else None
         noted.discard(place)  # one row per cell says so
-        number, level, _, message, _rule, expected, actual = row.cells()
-        # 规则: what the rule checks, in Chinese (the clerk does not read rule ids)
-        values = (message, row.title, expected, actual)
+        number, level, _, message, title, expected, actual = row.cells()  # 规则: the rule's title
+        values = (message, title, expected, actual)
         rows.append([number, _as_text(level), link, *(_as_text(v) for v in values), mark])
     results = book.sheets.add(RESULT_SHEET, after=book.sheets[len(book.sheets) - 1])
     results["A1"].value = rows

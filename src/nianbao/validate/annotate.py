@@ -33,7 +33,7 @@ AUTHOR = "nianbao 校验"
 # workbook's live rules, whose conditional formats fill a cell the same colour.
 SEVERITY = _VIEW.severity
 HEADER = _VIEW.columns
-WIDTHS = (6, 6, 20, 80, 24, 8, 8)
+WIDTHS = (6, 6, 20, 80, 30, 8, 8)
 READ_ONLY = "文件是只读的，未作改动；要写入校验结果，请先取消文件的只读属性"
 _THIN = Side(style="thin", color="FF999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -83,7 +83,7 @@ def _results_sheet(wb: Workbook, result: ValidationReport,
                 set_text(cell, value)  # a message quoting "=…" from a report stays text
             else:
                 cell.value = value
-            cell.alignment = Alignment(vertical="top", wrap_text=c == 4)
+            cell.alignment = Alignment(vertical="top", wrap_text=c in (4, 5))  # 说明, 规则
         ws.cell(i, 2).fill = PatternFill("solid", fgColor=FILLS[row.severity])
         if place is not None:
             sheet, address = place

@@ -153,9 +153,10 @@ class FindingRow:
 
     def cells(self, place: Any = None) -> tuple[Any, ...]:
         """序号, 级别, 位置, 说明, 规则, 应为, 实际 (the spec's [findings] columns); ``place``
-        stands for the cell when the presenter links it."""
+        stands for the cell when the presenter links it. 规则 is the rule's Chinese title (its
+        id where the rule has none)."""
         f = self.finding
-        return (self.number, self.level, place, f.message, f.rule, f.expected, f.actual)
+        return (self.number, self.level, place, f.message, self.title or f.rule, f.expected, f.actual)
 
     def text(self) -> str:
         """The line the command line prints: 错误  三、依申请公开!D27  message."""
