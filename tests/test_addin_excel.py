@@ -165,10 +165,10 @@ def test_validate_marks_exactly_the_cells_that_break_requests_balance(tmp_path: 
     assert [row[0] for row in rows[2:]] == [1, 2]
     assert [row[1] for row in rows[2:]] == [SEVERITY["error"]] * 2
     # 规则 shows what the rule checks, in Chinese, not its id
-    assert [row[3:7] for row in rows[2:]] == [[f.message, SPEC.rule(f.rule).title, f.expected, f.actual]
-                                              for f in expected]
+    assert [row[3:9] for row in rows[2:]] == [
+        [f.message, SPEC.rule(f.rule).title, f.expected, f.actual, f.id, ""] for f in expected]
     assert rows[2][2] == "=HYPERLINK(\"#'三、依申请公开'!D27\",\"三、依申请公开!D27\")"
-    assert [row[7] for row in rows[2:]] == [excel.MARKED] * 2
+    assert [row[len(HEADER)] for row in rows[2:]] == [excel.MARKED] * 2
     # the first problem is selected, on its sheet; nothing else is written; no message box
     assert [where(a, sheets) for a in of(actions, "rangeSelect")] == [failing[0]]
     assert of(actions, "activateSheet")[-1]["args"] == [sheets.index("三、依申请公开")]
@@ -209,7 +209,7 @@ def test_validate_warning_is_amber_and_a_clerks_note_stays(tmp_path: Path) -> No
     assert fills == [(f.cell, RED if f.is_error else AMBER) for f in expected]
     assert warning.cell not in {where(a, sheets) for a in of(actions, "addNote")}
     rows = next(a["values"] for a in of(actions, "setValues"))
-    assert [row[7] for row in rows[2:] if row[4] == SPEC.rule(warning.rule).title] == [""]  # None on the wire
+    assert [row[len(HEADER)] for row in rows[2:] if row[4] == SPEC.rule(warning.rule).title] == [""]  # None
 
 
 def test_validate_a_workbook_that_is_not_standard(tmp_path: Path) -> None:

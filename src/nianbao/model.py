@@ -69,6 +69,9 @@ class Report:
     legacy: list[LegacyRow] | None = None
     narrative: dict[str, str] = field(default_factory=dict)
     unmapped: list[Unmapped] = field(default_factory=list)
+    # warnings a clerk has checked (a workbook's 已核实 sheet, or a reason typed in 校验结果):
+    # finding id → the reason; not part of the canonical JSON
+    accepted: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def blank(cls, meta: Meta, spec: Spec | None = None) -> Report:

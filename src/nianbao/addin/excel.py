@@ -167,6 +167,7 @@ def validate(book: xw.Book) -> None:
         _alert(book, f"当前工作簿{exc.reason}")
         return
     result = check(report)
+    _accepted(book, result)
     _clear(book)
     first = _mark(book, result, names)
     if first is not None:
@@ -333,8 +334,8 @@ def _mark(book: xw.Book, result: Any, names: dict[str, str]) -> xw.Range | None:
             link = f'=HYPERLINK("#{target}","{shown}")'
         mark = MARKED if place in noted else None
         noted.discard(place)  # one row per cell says so
-        number, level, _, message, title, expected, actual = row.cells()  # 规则: the rule's title
-        values = (message, title, expected, actual)
+        number, level, _, message, title, expected, actual, ident, _reason = row.cells()  # 规则: the title
+        values = (message, title, expected, actual, ident, None)
         rows.append([number, _as_text(level), link, *(_as_text(v) for v in values), mark])
     results = book.sheets.add(RESULT_SHEET, after=book.sheets[len(book.sheets) - 1])
     results["A1"].value = rows
@@ -353,6 +354,29 @@ def _mark(book: xw.Book, result: Any, names: dict[str, str]) -> xw.Range | None:
             return book.sheets[place[0]][place[1]]
     results.activate()
     return None
+
+
+def _accepted(book: xw.Book, result: Any) -> None:
+    """The 已核实 sheet rewritten with the warnings the clerk has accepted (their reasons typed in
+    校验结果's 核实说明 move here, each keeping when it was first recorded); gone when none."""
+    from ..validate.accepted import accepted_rows
+    from ..validate.annotate import ACCEPTED_SHEET
+
+    recorded: dict[str, object] = {}
+    if ACCEPTED_SHEET in {s.name for s in book.sheets}:
+        old = book.sheets[ACCEPTED_SHEET]
+        for row in old.used_range.options(ndim=2).value[1:]:
+            if row and row[0]:
+                recorded[str(row[0])] = row[-1]
+        old.delete()
+    if not result.accepted:
+        return
+    columns = load_spec().findings.accepted_columns
+    sheet = book.sheets.add(ACCEPTED_SHEET, after=book.sheets[len(book.sheets) - 1])
+    rows = ([_as_text(v) for v in row] for row in accepted_rows(result, recorded))
+    sheet["A1"].value = [list(columns), *rows]
+    sheet.range((1, 1), (1, len(columns))).font.bold = True
+    sheet.range((1, 1), (1, len(columns))).color = "#F2F2F2"
 
 
 def _clear(book: xw.Book) -> bool:
