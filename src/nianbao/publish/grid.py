@@ -32,6 +32,7 @@ class GridCell:
     colspan: int
     text: str
     kind: str
+    align: str = "center"  # left | center: as the official form has it
 
     @property
     def is_label(self) -> bool:
@@ -77,6 +78,14 @@ def format_number(value: int | float | None) -> str:
     return str(value)
 
 
+def _align(table: Table, kind: str) -> str:
+    """The official form's alignment: table 二's group lines left and its row labels centred;
+    table 三's row labels and 勾稽关系 note left; headers and numbers centred."""
+    if table.layout == "groups":
+        return "left" if kind == "group" else "center"
+    return "left" if kind in ("row", "corner", "off_form", "note") else "center"
+
+
 def _matrix_grid(layout: TableLayout, report: Report) -> TableGrid:
     table = layout.table
     values = report.tables.get(table.key, {})
@@ -100,7 +109,8 @@ def _matrix_grid(layout: TableLayout, report: Report) -> TableGrid:
         else:
             row = label.row - 1
         cells.append(GridCell(row, label.col - 1, label.last_row - label.row + 1,
-                              label.last_col - label.col + 1, label.text, label.kind))
+                              label.last_col - label.col + 1, label.text, label.kind,
+                              _align(table, label.kind)))
         height = max(height, row + 1)
     for (row_key, col_key), (r, c) in layout.cells.items():
         if table.is_off_form(row_key):
@@ -158,8 +168,10 @@ def _legacy_grid(table: Table, report: Report, spec: Spec) -> TableGrid:
         if cumulative:
             printed.append(format_number(row.cumulative))
         for c, text in enumerate(printed):
-            cells.append(GridCell(r, c, 1, 1, text, "row" if c == 0 else "unit" if c == 1 else "value"))
-    return TableGrid(table.key, table.title, len(texts), 1 + len(report.legacy or ()), 1, tuple(cells), widths)
+            cells.append(GridCell(r, c, 1, 1, text, "row" if c == 0 else "unit" if c == 1 else "value",
+                                  "left" if c == 0 else "center"))
+    height = 1 + len(report.legacy or ())
+    return TableGrid(table.key, table.title, len(texts), height, 1, tuple(cells), widths)
 
 
 def table_grid(table: Table, report: Report, spec: Spec) -> TableGrid:

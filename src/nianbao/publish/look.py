@@ -1,8 +1,8 @@
 """How the published report looks: the official template's page, fonts and sizes.
 
-Read from the XML of the 2021 official template (国办公开办函〔2021〕30号's 政府信息公开工作年度报告格式模板,
+Read from the XML of the 2021 official template (政府信息公开工作年度报告格式模板,
 tests/data/cases/docx_real_official_template.docx; tests/test_publish_docx.py reads that XML and
-checks these values against it): A4 (w:pgSz 11906 × 16838 twips) with margins of 1440 (top,
+checks these values against it): A4 (w:pgSz 11906 by 16838 twips) with margins of 1440 (top,
 bottom) and 1800 (left, right); the title 宋体 bold w:sz 36 (18 pt), centred; headings and text
 宋体 w:sz 24 (12 pt, its style "Normal (Web)"), first line indented 420 twips; table cells 宋体
 w:sz 20 (10 pt), the bracketed notes (the 勾稽关系 corner, 部分公开's note) 楷体 10 pt; tables

@@ -51,7 +51,8 @@ def read_consolidated(cells: Cells, where: str, spec: Spec | None = None) -> Rep
         raise UnreadableInput(where, NOT_A_WORKBOOK)
     title = cells.value(spec.consolidated.sheets["summary"], 1, 1)
     year = re.search(spec.document_patterns["title_year_pattern"], str(title or ""))
-    report = Report.blank(Meta(year=int(year.group(1)) if year else None, edition=edition, source=where), spec)
+    meta = Meta(year=int(year.group(1)) if year else None, edition=edition, source=where)
+    report = Report.blank(meta, spec)
     for table, rows in report.tables.items():
         for row, columns in rows.items():
             for column, cell in columns.items():

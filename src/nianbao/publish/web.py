@@ -24,7 +24,7 @@ def _cell(cell: GridCell, look: Look) -> str:
     tag = "th" if cell.kind in ("corner", "header", "group") else "td"
     spans = (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "") + (
         f' colspan="{cell.colspan}"' if cell.colspan > 1 else "")
-    align = "left" if cell.kind in ("row", "corner", "off_form", "note") else "center"
+    align = cell.align
     label, note = cell.parts()
     text = _text(label) + (f'<span style="font-family:{_text(look.note.font)}">{_text(note)}</span>'
                            if note else "")

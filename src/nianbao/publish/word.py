@@ -63,11 +63,7 @@ def _page(doc: DocumentObject, look: Look) -> None:
 
 def _fonts(element: object, font: str) -> None:
     """Set every script's font of a style or run: Word takes Chinese text's font from eastAsia."""
-    rpr = element.get_or_add_rPr()  # type: ignore[attr-defined]
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
+    fonts = element.get_or_add_rPr().get_or_add_rFonts()  # type: ignore[attr-defined]
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attr), font)
 
@@ -81,15 +77,29 @@ def _style(doc: DocumentObject, text: TextStyle, kind: WD_STYLE_TYPE = WD_STYLE_
     style.font.size = Pt(text.size)
     style.font.bold = text.bold
     _fonts(style.element, text.font)
+    # in the schema's order: rFonts, b, bCs, sz, szCs, lang (Word refuses other orders)
+    rpr = style.element.get_or_add_rPr()
+    if text.bold:
+        rpr.get_or_add_bCs()
+    rpr.get_or_add_sz().addnext(_element("w:szCs", val=str(round(text.size * 2))))
+    rpr.append(_element("w:lang", val="en-US", eastAsia="zh-CN"))
     if kind == WD_STYLE_TYPE.PARAGRAPH:
         style.base_style = doc.styles["Normal"]
         fmt = style.paragraph_format
         fmt.space_before = fmt.space_after = Pt(0)
+        fmt.line_spacing = 1.0
         if align is not None:
             fmt.alignment = align
         if indent:
             fmt.first_line_indent = Twips(indent)
     return text.name
+
+
+def _element(tag: str, **attrs: str) -> object:
+    element = OxmlElement(tag)
+    for name, value in attrs.items():
+        element.set(qn(f"w:{name}"), value)
+    return element
 
 
 def _borders(table: DocxTable, size: int) -> None:
@@ -123,8 +133,7 @@ def _table(doc: DocumentObject, grid: TableGrid, look: Look, styles: dict[str, s
         top.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         paragraph = top.paragraphs[0]
         paragraph.style = styles["table"]
-        paragraph.alignment = (WD_ALIGN_PARAGRAPH.LEFT if cell.kind in ("row", "corner", "off_form", "note")
-                               else WD_ALIGN_PARAGRAPH.CENTER)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT if cell.align == "left" else WD_ALIGN_PARAGRAPH.CENTER
         label, note = cell.parts()
         if label:
             paragraph.add_run(label)
