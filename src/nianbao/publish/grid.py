@@ -15,6 +15,7 @@ from decimal import Decimal
 from ..model import LegacyRow, Report
 from ..spec import Numbering, Spec, Table
 from ..workbook import TableLayout, table_layout
+from ..workbook.layout import Label
 
 __all__ = ["GridCell", "TableGrid", "format_number", "legacy_label", "report_grids", "table_grid"]
 
@@ -78,6 +79,15 @@ def format_number(value: int | float | None) -> str:
     return str(value)
 
 
+def _text(table: Table, label: Label) -> str:
+    """A label as printed; an off-form row is labelled as the report printed it (（六）其他处理),
+    which is how ``nianbao convert`` knows the row again, and its note says why it is there."""
+    if label.kind == "off_form":
+        row = next(r for r in table.off_form if r.off_form_label == label.text)
+        return row.label
+    return label.text
+
+
 def _align(table: Table, kind: str) -> str:
     """The official form's alignment: table 二's group lines left and its row labels centred;
     table 三's row labels and 勾稽关系 note left; headers and numbers centred."""
@@ -109,7 +119,7 @@ def _matrix_grid(layout: TableLayout, report: Report) -> TableGrid:
         else:
             row = label.row - 1
         cells.append(GridCell(row, label.col - 1, label.last_row - label.row + 1,
-                              label.last_col - label.col + 1, label.text, label.kind,
+                              label.last_col - label.col + 1, _text(table, label), label.kind,
                               _align(table, label.kind)))
         height = max(height, row + 1)
     for (row_key, col_key), (r, c) in layout.cells.items():

@@ -21,13 +21,14 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, Twips
 from docx.table import Table as DocxTable
+from docx.text.paragraph import Paragraph
 
 from ..errors import UnreadableInput
 from ..files import open_package, read_input
 from ..model import Report
 from ..spec import Spec
 from .content import report_parts, report_title
-from .grid import TableGrid
+from .grid import GridCell, TableGrid
 from .look import OFFICIAL, Look, TextStyle
 
 __all__ = ["NOT_A_TEMPLATE", "build_docx", "write_docx"]
@@ -70,9 +71,10 @@ def _fonts(element: object, font: str) -> None:
 
 def _style(doc: DocumentObject, text: TextStyle, kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH,
            align: WD_ALIGN_PARAGRAPH | None = None, indent: int = 0) -> str:
-    """The style's name; added with the official look unless the document defines it already."""
-    if any(s.name == text.name for s in doc.styles):
-        return text.name
+    """The style's id; added with the official look unless the document defines it already."""
+    found = next((s for s in doc.styles if s.name == text.name and s.type == kind), None)
+    if found is not None:
+        return str(found.style_id)
     style = doc.styles.add_style(text.name, kind)
     style.font.size = Pt(text.size)
     style.font.bold = text.bold
@@ -92,7 +94,7 @@ def _style(doc: DocumentObject, text: TextStyle, kind: WD_STYLE_TYPE = WD_STYLE_
             fmt.alignment = align
         if indent:
             fmt.first_line_indent = Twips(indent)
-    return text.name
+    return str(style.style_id)
 
 
 def _element(tag: str, **attrs: str) -> object:
@@ -116,6 +118,8 @@ def _borders(table: DocxTable, size: int) -> None:
 
 
 def _table(doc: DocumentObject, grid: TableGrid, look: Look, styles: dict[str, str]) -> None:
+    """The grid as a Word table: a merged range is one cell with ``gridSpan`` across and
+    ``vMerge`` restart/continue down, as Word itself writes it (and the official template has)."""
     table = doc.add_table(rows=grid.height, cols=grid.width)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -124,24 +128,38 @@ def _table(doc: DocumentObject, grid: TableGrid, look: Look, styles: dict[str, s
     widths = [round(look.table_width * w / total) for w in grid.widths]
     for column, width in zip(table.columns, widths, strict=True):
         column.width = Twips(width)
-    rows = table.rows
+    placed: dict[int, list[tuple[int, GridCell, bool]]] = {r: [] for r in range(grid.height)}
     for cell in grid.cells:
-        top = rows[cell.row].cells[cell.col]
-        if cell.rowspan > 1 or cell.colspan > 1:
-            top = top.merge(rows[cell.row + cell.rowspan - 1].cells[cell.col + cell.colspan - 1])
-        top.width = Twips(sum(widths[cell.col:cell.col + cell.colspan]))
-        top.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        paragraph = top.paragraphs[0]
-        paragraph.style = styles["table"]
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT if cell.align == "left" else WD_ALIGN_PARAGRAPH.CENTER
-        label, note = cell.parts()
-        if label:
-            paragraph.add_run(label)
-        if note:
-            paragraph.add_run(note, style=styles["note"])
-    for r in range(grid.header_rows):  # the header repeats on every page the table runs over
-        header = rows[r]._tr.get_or_add_trPr()
-        header.append(OxmlElement("w:tblHeader"))
+        for r in range(cell.row, cell.row + cell.rowspan):
+            placed[r].append((cell.col, cell, r == cell.row))
+    for r, tr in enumerate(table._tbl.tr_lst):
+        for tc in tr.tc_lst:
+            tr.remove(tc)
+        for _, cell, first in sorted(placed[r], key=lambda p: p[0]):
+            tc = tr.add_tc()
+            tc.width = Twips(sum(widths[cell.col:cell.col + cell.colspan]))
+            if cell.colspan > 1:
+                tc.grid_span = cell.colspan
+            if cell.rowspan > 1:
+                tc.vMerge = "restart" if first else "continue"
+            tc.get_or_add_tcPr().vAlign_val = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            paragraph = Paragraph(tc.p_lst[0], table)
+            paragraph._p.style = styles["table"]  # by style id: python-docx's lookup by name is slow
+            paragraph.alignment = (WD_ALIGN_PARAGRAPH.LEFT if cell.align == "left"
+                                   else WD_ALIGN_PARAGRAPH.CENTER)
+            if not first:
+                continue
+            label, note = cell.parts()
+            if label:
+                paragraph.add_run(label)
+            if note:
+                paragraph.add_run(note)._r.style = styles["note"]
+    for tr in table._tbl.tr_lst[:grid.header_rows]:  # the header repeats on every page it runs over
+        tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+
+
+def _paragraph(doc: DocumentObject, text: str, style_id: str) -> None:
+    doc.add_paragraph(text)._p.style = style_id
 
 
 def build_docx(report: Report, spec: Spec, template: Path | None = None,
@@ -158,14 +176,12 @@ def build_docx(report: Report, spec: Spec, template: Path | None = None,
         "note": _style(doc, look.note, WD_STYLE_TYPE.CHARACTER),
     }
     if report.meta.year is not None:  # a title names the year; without it, no title line
-        doc.add_paragraph(report_title(report, spec), style=styles["title"])
+        _paragraph(doc, report_title(report, spec), styles["title"])
     for part in report_parts(report, spec):
         if part.kind == "table" and part.grid is not None:
             _table(doc, part.grid, look, styles)
-        elif part.kind == "heading":
-            doc.add_paragraph(part.text, style=styles["heading"])
         else:
-            doc.add_paragraph(part.text, style=styles["body"])
+            _paragraph(doc, part.text, styles[part.kind if part.kind == "heading" else "body"])
     doc.core_properties.title = report_title(report, spec)
     return doc
 
