@@ -25,7 +25,7 @@ from ..model import Report
 from ..spec import Spec, load_spec
 from ..validate import ValidationReport, validate
 from .grid import TableGrid, format_number, legacy_label, report_grids, table_grid
-from .source import read_for_publishing
+from .source import read_for_publishing, report_for_publishing
 from .web import build_html, write_html
 from .word import build_docx, write_docx
 
@@ -40,8 +40,10 @@ __all__ = [
     "format_number",
     "legacy_label",
     "publish",
+    "publish_report",
     "publish_workbook",
     "read_for_publishing",
+    "report_for_publishing",
     "report_grids",
     "table_grid",
     "write_docx",
@@ -50,6 +52,7 @@ __all__ = [
 
 FORMATS = (".docx", ".html", ".htm")
 _SHOWN = 3  # findings named in the refusal; the rest are counted
+FORCE_ADVICE = "请先改正错误；确需照原样生成，加 --force"
 
 
 class NotPublishable(NianbaoError):
@@ -71,17 +74,18 @@ class Published:
     validation: ValidationReport
 
 
-def check_publishable(report: Report, name: str, force: bool = False,
-                      spec: Spec | None = None) -> ValidationReport:
-    """Validate the report; NotPublishable when some finding is an error, unless ``force``."""
+def check_publishable(report: Report, name: str, force: bool = False, spec: Spec | None = None,
+                      advice: str = FORCE_ADVICE) -> ValidationReport:
+    """Validate the report; NotPublishable when some finding is an error, unless ``force``
+    (``advice``: what the message tells the user to do)."""
     result = validate(report, spec=spec)
     if result.valid or force:
         return result
     errors = [row for row in result.rows(spec) if row.finding.severity == "error"]
     named = "；".join(f"{row.place or '—'} {row.finding.message}" for row in errors[:_SHOWN])
     more = f"等 {len(errors)} 处" if len(errors) > _SHOWN else ""
-    raise NotPublishable(f"{name}：校验发现 {result.count_text(spec)}，未生成报告（{named}{more}）。"
-                         "请先改正错误；确需照原样生成，加 --force", result)
+    raise NotPublishable(f"{name}：校验发现 {result.count_text(spec)}，未生成报告（{named}{more}）。{advice}",
+                         result)
 
 
 def _writer(output: Path, template: Path | None, spec: Spec) -> Callable[[Report, Path], None]:
@@ -106,14 +110,22 @@ def publish(report: Report, output: str | Path, *, template: str | Path | None =
     return save_atomically(output, lambda tmp: write(report, tmp))
 
 
-def publish_workbook(source: str | Path, output: str | Path, *, template: str | Path | None = None,
-                     force: bool = False, spec: Spec | None = None) -> Published:
-    """Read a standard or consolidated workbook, refuse it when it has validation errors
-    (unless ``force``), and write the report; what ``nianbao report`` does."""
+def publish_report(report: Report, name: str, output: str | Path, *, template: str | Path | None = None,
+                   force: bool = False, spec: Spec | None = None, advice: str = FORCE_ADVICE) -> Published:
+    """Refuse the report (of the workbook ``name``) when it has validation errors, unless
+    ``force``; else write it. What ``nianbao report`` and the add-in's 生成Word do."""
     spec = spec or load_spec()
-    source, output = Path(source), Path(output)
-    report = read_for_publishing(source, spec)
+    output = Path(output)
     _writer(output, Path(template) if template is not None else None, spec)  # refuse before validating
-    result = check_publishable(report, source.name, force, spec)
+    result = check_publishable(report, name, force, spec, advice)
     backup = publish(report, output, template=template, spec=spec)
     return Published(output, backup, result)
+
+
+def publish_workbook(source: str | Path, output: str | Path, *, template: str | Path | None = None,
+                     force: bool = False, spec: Spec | None = None) -> Published:
+    """A standard or consolidated workbook file published (``publish_report``)."""
+    spec = spec or load_spec()
+    source = Path(source)
+    report = read_for_publishing(source, spec)
+    return publish_report(report, source.name, output, template=template, force=force, spec=spec)

@@ -12,10 +12,11 @@ from ..errors import UnreadableInput
 from ..files import is_workbook
 from ..model import Meta, Report
 from ..spec import Spec, load_spec
-from ..workbook import read_workbook
+from ..workbook import read_workbook, report_from_cells
 from ..workbook.cells import Cells, Unusual, file_cells, openpyxl_cells
 
-__all__ = ["NOT_A_WORKBOOK", "is_consolidated", "read_consolidated", "read_for_publishing"]
+__all__ = ["NOT_A_WORKBOOK", "is_consolidated", "read_consolidated", "read_for_publishing",
+           "report_for_publishing"]
 
 NOT_A_WORKBOOK = "不是标准年报工作簿或汇总工作簿，无法生成报告（请先用“nianbao convert”转换为标准工作簿）"
 _SUM = "sum."
@@ -65,6 +66,16 @@ def read_consolidated(cells: Cells, where: str, spec: Spec | None = None) -> Rep
                 elif value is not None:
                     cell.raw = str(value)
     return report
+
+
+def report_for_publishing(cells: Cells, where: str, spec: Spec | None = None) -> Report:
+    """The report in a workbook's cells (a file's, or those Excel hands the add-in): a standard
+    workbook's, or a consolidated workbook's sums; UnreadableInput for anything else."""
+    if is_consolidated(cells):
+        return read_consolidated(cells, where, spec)
+    if "meta.edition" not in cells.names:
+        raise UnreadableInput(where, NOT_A_WORKBOOK)
+    return report_from_cells(cells, where, spec)
 
 
 def read_for_publishing(path: str | Path, spec: Spec | None = None) -> Report:
