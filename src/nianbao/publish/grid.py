@@ -20,6 +20,8 @@ from ..workbook.layout import Label
 __all__ = ["GridCell", "TableGrid", "format_number", "legacy_label", "report_grids", "table_grid"]
 
 _TRAILING_NOTE = re.compile(r"（[^（）]*）$")
+# 1．属于国家秘密 (the spec's label) is printed 1.属于国家秘密, as on the official form
+_NUMBERED = re.compile(r"^(\d+)．")
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class TableGrid:
     header_rows: int
     cells: tuple[GridCell, ...]
     widths: tuple[float, ...]
+    label_cols: int = 0  # a matrix table's columns of row labels (三: 3; 四: 0)
 
     def at(self, row: int, col: int) -> GridCell | None:
         """The cell whose top-left corner is at (row, col), 0-based."""
@@ -80,12 +83,13 @@ def format_number(value: int | float | None) -> str:
 
 
 def _text(table: Table, label: Label) -> str:
-    """A label as printed; an off-form row is labelled as the report printed it (（六）其他处理),
-    which is how ``nianbao convert`` knows the row again, and its note says why it is there."""
+    """A label as printed (1. as the official form has it); an off-form row is labelled as the
+    report printed it (（六）其他处理), which is how ``nianbao convert`` knows the row again, and
+    its note says why it is there."""
     if label.kind == "off_form":
         row = next(r for r in table.off_form if r.off_form_label == label.text)
-        return row.label
-    return label.text
+        return _NUMBERED.sub(r"\1.", row.label)
+    return _NUMBERED.sub(r"\1.", label.text)
 
 
 def _align(table: Table, kind: str) -> str:
@@ -135,7 +139,8 @@ def _matrix_grid(layout: TableLayout, report: Report) -> TableGrid:
                               "value"))
     widths = tuple(layout.widths.get(c, 10.0) for c in range(1, layout.width + 1))
     return TableGrid(table.key, table.title, layout.width, height, layout.header_rows,
-                     tuple(sorted(cells, key=lambda c: (c.row, c.col))), widths)
+                     tuple(sorted(cells, key=lambda c: (c.row, c.col))), widths,
+                     layout.label_cols if table.layout == "matrix" else 0)
 
 
 def _chinese(n: int, words: Numbering) -> str:

@@ -70,7 +70,8 @@ def _fonts(element: object, font: str) -> None:
 
 
 def _style(doc: DocumentObject, text: TextStyle, kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH,
-           align: WD_ALIGN_PARAGRAPH | None = None, indent: int = 0) -> str:
+           align: WD_ALIGN_PARAGRAPH | None = None, indent: int = 0, before: float = 0,
+           after: float = 0) -> str:
     """The style's id; added with the official look unless the document defines it already."""
     found = next((s for s in doc.styles if s.name == text.name and s.type == kind), None)
     if found is not None:
@@ -88,7 +89,8 @@ def _style(doc: DocumentObject, text: TextStyle, kind: WD_STYLE_TYPE = WD_STYLE_
     if kind == WD_STYLE_TYPE.PARAGRAPH:
         style.base_style = doc.styles["Normal"]
         fmt = style.paragraph_format
-        fmt.space_before = fmt.space_after = Pt(0)
+        # a line's space before a heading and after the title, as the template's empty lines give
+        fmt.space_before, fmt.space_after = Pt(before), Pt(after)
         fmt.line_spacing = 1.0
         if align is not None:
             fmt.alignment = align
@@ -117,6 +119,17 @@ def _borders(table: DocxTable, size: int) -> None:
     tbl_pr.append(borders)
 
 
+def _widths(grid: TableGrid, look: Look) -> list[int]:
+    """Column widths in twips: a table with row labels gives each number column the official
+    width and its label columns the rest, in the layout's proportions; others share the width."""
+    if grid.label_cols:
+        labels = grid.widths[:grid.label_cols]
+        rest = look.table_width - look.value_column * (grid.width - grid.label_cols)
+        return ([round(rest * w / sum(labels)) for w in labels]
+                + [look.value_column] * (grid.width - grid.label_cols))
+    return [round(look.table_width * w / sum(grid.widths)) for w in grid.widths]
+
+
 def _table(doc: DocumentObject, grid: TableGrid, look: Look, styles: dict[str, str]) -> None:
     """The grid as a Word table: a merged range is one cell with ``gridSpan`` across and
     ``vMerge`` restart/continue down, as Word itself writes it (and the official template has)."""
@@ -124,8 +137,7 @@ def _table(doc: DocumentObject, grid: TableGrid, look: Look, styles: dict[str, s
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     _borders(table, look.border_size)
-    total = sum(grid.widths)
-    widths = [round(look.table_width * w / total) for w in grid.widths]
+    widths = _widths(grid, look)
     for column, width in zip(table.columns, widths, strict=True):
         column.width = Twips(width)
     placed: dict[int, list[tuple[int, GridCell, bool]]] = {r: [] for r in range(grid.height)}
@@ -154,8 +166,6 @@ def _table(doc: DocumentObject, grid: TableGrid, look: Look, styles: dict[str, s
                 paragraph.add_run(label)
             if note:
                 paragraph.add_run(note)._r.style = styles["note"]
-    for tr in table._tbl.tr_lst[:grid.header_rows]:  # the header repeats on every page it runs over
-        tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
 
 
 def _paragraph(doc: DocumentObject, text: str, style_id: str) -> None:
@@ -169,8 +179,9 @@ def build_docx(report: Report, spec: Spec, template: Path | None = None,
     if template is None:
         _page(doc, look)
     styles = {
-        "title": _style(doc, look.title, align=WD_ALIGN_PARAGRAPH.CENTER),
-        "heading": _style(doc, look.heading, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=look.first_line_indent),
+        "title": _style(doc, look.title, align=WD_ALIGN_PARAGRAPH.CENTER, after=look.title.size),
+        "heading": _style(doc, look.heading, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=look.first_line_indent,
+                          before=look.heading.size),
         "body": _style(doc, look.body, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=look.first_line_indent),
         "table": _style(doc, look.table),
         "note": _style(doc, look.note, WD_STYLE_TYPE.CHARACTER),
