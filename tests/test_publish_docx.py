@@ -1,15 +1,21 @@
 """The Word report against the official template (国办's 2021 政府信息公开工作年度报告格式模板,
 tests/data/cases/docx_real_official_template.docx): the same tables — columns, rows, merged
-cells (gridSpan, vMerge) and labels — and the template's page, fonts and sizes read from its XML.
+cells (gridSpan, vMerge) and labels — in the XML and as LibreOffice draws them, and the
+template's page, fonts and sizes read from its XML.
 """
 
 from __future__ import annotations
 
 import io
+import re
+import shutil
+import subprocess
 import unicodedata
+import zipfile
 from pathlib import Path
 from typing import Any
 
+import pdfplumber
 import pytest
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
@@ -215,3 +221,63 @@ def test_a_template_that_is_not_a_word_document_is_refused(content: bytes, tmp_p
     with pytest.raises(UnreadableInput, match=r"模板\.docx"):
         publish(report, tmp_path / "年报.docx", template=tmp_path / "模板.docx")
     assert not (tmp_path / "年报.docx").exists()
+
+
+# --- rendered by LibreOffice --------------------------------------------------------------------------
+
+
+def _tall(docx: bytes) -> bytes:
+    """The document with its page made tall enough that no table breaks across pages (both
+    documents the same way), so that each table renders whole."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = re.sub(rb'(<w:pgSz\b[^>]*?w:h=")\d+', rb"\g<1>50000", data)
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def _rendered_grid(table: Any) -> tuple[int, int, list[tuple[int, int, int, int]]]:
+    """A table as drawn on the page (pdfplumber, from its ruling lines): columns, rows, and each
+    cell's first and last row and column between the lines (a merged cell spans several)."""
+    def edges(values: list[float]) -> list[float]:
+        found: list[float] = []
+        for value in sorted(values):
+            if not found or value - found[-1] > 2:
+                found.append(value)
+        return found
+
+    xs = edges([c[0] for c in table.cells] + [c[2] for c in table.cells])
+    ys = edges([c[1] for c in table.cells] + [c[3] for c in table.cells])
+
+    def at(value: float, lines: list[float]) -> int:
+        return min(range(len(lines)), key=lambda i: abs(lines[i] - value))
+
+    cells = sorted((at(c[1], ys), at(c[3], ys), at(c[0], xs), at(c[2], xs)) for c in table.cells)
+    return len(xs) - 1, len(ys) - 1, cells
+
+
+def test_rendered_by_libreoffice_the_tables_have_the_official_rows_columns_and_merges(tmp_path: Path) -> None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui"
+    buffer = io.BytesIO()
+    build_docx(Report.blank(Meta(agency="某区人民政府", year=2022, edition="2021"), SPEC), SPEC).save(buffer)
+    (tmp_path / "official.docx").write_bytes(_tall(OFFICIAL_TEMPLATE.read_bytes()))
+    (tmp_path / "generated.docx").write_bytes(_tall(buffer.getvalue()))
+    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(tmp_path / "official.docx"), str(tmp_path / "generated.docx")],
+                   check=True, capture_output=True, timeout=300)
+    rendered = {}
+    for name in ("official", "generated"):
+        with pdfplumber.open(tmp_path / f"{name}.pdf") as pdf:
+            rendered[name] = [_rendered_grid(t) for page in pdf.pages for t in page.find_tables()]
+    official = rendered["official"]
+    # counted by hand: 二 4 group lines, 10 header cells, 16 in its six rows; 三 10 header cells,
+    # 30 labels, 25 rows of 7 numbers; 四 19 header cells and 15 numbers
+    assert [(cols, rows, len(cells)) for cols, rows, cells in official] == [
+        (4, 14, 30), (10, 28, 215), (15, 4, 34)]
+    assert rendered["generated"] == official
