@@ -259,6 +259,49 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
     return 1 if result.errors else 0
 
 
+_REPORT_HELP = """\
+由标准工作簿（或汇总工作簿）生成对外公开的年度报告：Word（.docx）或网页（.html）。
+六个部分按官方格式模板排列，表格（二、三、四，或统计表）的合并表头与官方模板一致，正文取自“文字内容”表。
+
+示例：
+  nianbao report 年报.xlsx -o 年报.docx
+  nianbao report 年报.xlsx -o 年报.html                 （网页：表格用 rowspan/colspan，无脚本）
+  nianbao report 年报.xlsx -o 年报.docx --template 本单位模板.docx
+  nianbao report 汇总.xlsx -o 汇总报告.docx              （汇总工作簿：各表为合计数）
+
+工作簿校验有错误时不生成（退出码 1），加 --force 仍然生成。已存在的输出文件先改名为 *.bak.docx 保留。
+退出码：0 已生成，1 校验有错误未生成，2 工作簿读不了或报告写不出。
+"""
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .publish import NotPublishable, publish_workbook
+
+    source = Path(args.workbook)
+    output = Path(args.output) if args.output else source.with_suffix(".docx")
+    try:
+        done = publish_workbook(source, output, template=args.template, force=args.force)
+    except NotPublishable as exc:
+        print(f"✗ {exc}", file=sys.stderr)
+        if exc.validation is None:
+            return EXIT_UNREADABLE
+        for row in exc.validation.rows():
+            print(f"  {row.text()}", file=sys.stderr)
+        return 1
+    except NianbaoError as exc:
+        print(f"✗ {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except OSError as exc:
+        print(f"✗ {output}：无法写出报告（{os_reason(exc)}）", file=sys.stderr)
+        return EXIT_UNREADABLE
+    note = f"（原文件已备份为 {done.backup.name}）" if done.backup else ""
+    checked = done.validation.summary()
+    if not done.validation.valid:
+        checked += "，按 --force 照原样生成"
+    print(f"✓ {done.output}{note}：校验{checked}", file=sys.stderr)
+    return 0
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
     from .validate.rulesdoc import check_rules_page, rules_markdown, rules_page_path
 
@@ -363,6 +406,18 @@ def build_parser() -> argparse.ArgumentParser:
     consolidate.add_argument("--to", choices=("csv", "parquet"),
                              help="另存长表（单位、年度、版本、表、行、列、数值、是否空白），与汇总工作簿同名")
     consolidate.set_defaults(func=cmd_consolidate)
+
+    report = sub.add_parser(
+        "report", help="由工作簿生成对外公开的年度报告（Word 或网页）",
+        description=_REPORT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    report.add_argument("workbook", metavar="WORKBOOK", help="标准工作簿，或 consolidate 生成的汇总工作簿")
+    report.add_argument("-o", "--output", metavar="年报.docx",
+                        help="输出文件：.docx（Word）或 .html（网页）；默认为工作簿旁的同名 .docx")
+    report.add_argument("--template", metavar="our.docx",
+                        help="本单位的 Word 模板：沿用其页面设置、页眉页脚和同名样式（仅用于 .docx）")
+    report.add_argument("--force", action="store_true", help="校验有错误时仍然生成")
+    report.set_defaults(func=cmd_report)
 
     rules = sub.add_parser("rules", help="校验规则说明（docs/rules.md，由规范生成）")
     rules_sub = rules.add_subparsers(dest="action", metavar="操作", required=True)

@@ -30,7 +30,7 @@ from ..workbook.styles import FORMULA_STARTS
 from . import config_path, log_path
 
 __all__ = ["MARKED", "TITLE", "about", "clear_marks", "consolidate_folder", "import_reports",
-           "new_blank", "validate"]
+           "new_blank", "publish_word", "validate"]
 
 TITLE = load_spec().addin["title"]  # of every message box
 MARKED = load_spec().findings.marked  # the 校验结果 sheet's hidden column: this cell's comment is ours
@@ -267,6 +267,38 @@ def consolidate_folder(book: xw.Book, encoded_folder: str, encoded_roster: str =
     lines += [f"✗ {path.name}：{reason}" for path, reason in result.unreadable]
     lines += [f"✗ 上年 {path.name}：{reason}" for path, reason in result.previous_unreadable]
     _alert(book, "\n".join(lines), critical=not result.complete)
+
+
+def _documents() -> Path:
+    documents = Path.home() / "Documents"
+    return documents if documents.is_dir() else Path.home()
+
+
+@entry_point
+def publish_word(book: xw.Book) -> None:
+    """生成Word: the open workbook's values (unsaved edits included, read as 校验 reads them) as
+    the published report, 名称.docx beside the workbook (in Documents when it was never saved;
+    an existing one kept as 名称.bak.docx); refused while the workbook has errors."""
+    from ..publish import publish_report, report_for_publishing
+    from ..workbook.cells import value_cells
+
+    sheets, names = _book_values(book)
+    try:
+        report = report_for_publishing(value_cells(sheets, names), book.name)
+    except UnreadableInput as exc:
+        _alert(book, f"当前工作簿{exc.reason}")
+        return
+    saved = Path(book.fullname)
+    output = (saved if saved.is_absolute() and saved.parent.is_dir() else _documents() / saved.name)
+    output = output.with_suffix(".docx")
+    try:
+        done = publish_report(report, book.name, output, advice="请先点“校验”查看并改正错误，再生成Word")
+    except OSError as exc:
+        raise NianbaoError(f"无法写出 {output.name}（{exc.strerror or exc}）。"
+                           "如果它正在 Word 中打开，请先关闭再生成") from None
+    note = f"，原文件已备份为 {done.backup.name}" if done.backup else ""
+    _status(book, f"年报：已生成 {done.output.name}")
+    _alert(book, f"已生成 Word 报告：{done.output}{note}\n校验：{done.validation.summary()}")
 
 
 @entry_point
