@@ -59,19 +59,21 @@ def run_local(tasks: Iterable[Task], jobs: int) -> Generator[Outcome]:
         return
     pending = iter(tasks)
     running: set[Future[Outcome]] = set()
+    ready: list[Future[Outcome]] = []  # finished, not yet handed on
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_start)
     try:
         running.update(pool.submit(run_task, t) for t in islice(pending, WINDOW * jobs))
-        while running:
-            done, running = wait(running, return_when=FIRST_COMPLETED)
-            running.update(pool.submit(run_task, t) for t in islice(pending, len(done)))
-            for future in done:
-                yield future.result()
+        while running or ready:
+            if not ready:
+                done, running = wait(running, return_when=FIRST_COMPLETED)
+                running.update(pool.submit(run_task, t) for t in islice(pending, len(done)))
+                ready = list(done)
+            yield ready.pop().result()
     finally:
         for future in running:
             future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
-        for future in running:  # finished while stopping: not recorded, so not kept
+        for future in (*running, *ready):  # finished while stopping: not recorded, so not kept
             if future.done() and not future.cancelled() and future.exception() is None:
                 _discard(future.result())
 
@@ -105,8 +107,10 @@ def run_dask(tasks: Iterable[Task], scheduler: str | None, jobs: int) -> Generat
     finally:
         if futures is not None:  # stopped early: let the few in flight finish, keep none of them
             left = list(futures.futures)
-            with suppress(Exception):
-                for future in left:
+            while not futures.queue.empty():
+                left.append(futures.queue.get_nowait())
+            for future in left:
+                with suppress(Exception):
                     _discard(future.result())
         client.close()
         if cluster is not None:
