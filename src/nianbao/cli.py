@@ -51,8 +51,12 @@ _CONVERT_HELP = """\
   nianbao convert 报告/*.txt -o 输出文件夹
   nianbao convert 报告文件夹/ -o 输出文件夹 -j 2   （文件夹里所有年报，2 个进程并行）
   nianbao convert 年报.txt --to json -o -        （JSON 输出到屏幕）
+  nianbao convert 报告文件夹/ -o 输出文件夹 --manifest
+        （批量：记录清单 manifest.csv/jsonl，按“单位_年度”命名；再次运行只转换新增或改动的文件）
+  nianbao convert 报告文件夹/ -o 输出文件夹 --manifest --engine dask --scheduler tcp://主机:8786
 
 读不了的文件会说明是哪个文件、什么原因，其余文件照常转换；只要有文件失败，退出码为 2。
+按 Ctrl-C 中断时，已完成的文件保留（退出码 130）。
 已存在的输出文件不会被直接覆盖：旧文件先改名为 *.bak.xlsx 保留。
 """
 
