@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -27,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from tests.corpus.generate import render  # noqa: E402
 from tests.corpus.report import Case  # noqa: E402
 
-FORMATS = ("txttab", "html", "md", "txtpara")
+FORMATS = ("txttab", "html", "txtpara")  # (a folder's .md files are not reports: not converted)
 # Runs ``nianbao convert`` in this process and reports its own and its workers' peak memory.
 _MEASURED = """
 import json, resource, sys, time
@@ -35,7 +36,9 @@ from nianbao.cli import main
 start = time.perf_counter()
 status = main(sys.argv[1:])
 seconds = time.perf_counter() - start
-print(json.dumps({"status": status, "seconds": seconds,
+self, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = self.ru_utime + self.ru_stime + kids.ru_utime + kids.ru_stime
+print(json.dumps({"status": status, "seconds": seconds, "cpu": cpu,
                   "parent_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """
@@ -68,7 +71,7 @@ def convert(folder: Path, out: Path, *options: str) -> dict:
 
 def show(label: str, files: int, m: dict) -> None:
     print(f"{label:34} {files:6} {m['ok']:6} {m['seconds']:8.1f} {files / m['seconds']:8.1f} "
-          f"{m['parent_mb']:9.0f} {m['worker_mb']:9.0f}")
+          f"{m['cpu']:8.1f} {m['parent_mb']:9.0f} {m['worker_mb']:9.0f}   load {os.getloadavg()[0]:.1f}")
 
 
 def main() -> int:
@@ -84,8 +87,8 @@ def main() -> int:
         generate(reports, args.files)
         generate(many, args.many, ("txttab",))
         print(f"generated {args.files} + {args.many} reports in {time.perf_counter() - start:.1f} s")
-        print(f"{'run':34} {'files':>6} {'ok':>6} {'seconds':>8} {'files/s':>8} "
-              f"{'parent MB':>9} {'worker MB':>9}")
+        print(f"{'run':34} {'files':>6} {'ok':>6} {'seconds':>8} {'files/s':>8} {'CPU s':>8} "
+              f"{'parent MB':>9} {'worker MB':>9}   (load: the machine's, 1 min)")
         one = convert(reports, base / "j1", "--jobs", "1")
         show("--jobs 1 (xlsx)", args.files, one)
         two = convert(reports, base / "j2", "--jobs", "2")

@@ -195,6 +195,8 @@ def test_the_registry_gives_earlier_runs_names_to_no_one_else(tmp_path: Path) ->
     registry = NameRegistry()
     registry.reserve(tmp_path / "局_2020.xlsx", "earlier")
     assert registry.claim(tmp_path, "局_2020", ".xlsx", 0, "new") == (tmp_path / "局_2020_2.xlsx", None)
+    assert registry.claim(tmp_path, "局_2020", ".xlsx", 3, "later") == (tmp_path / "局_2020_3.xlsx", None)
+    assert registry.claim(tmp_path, "局_2020", ".xlsx", 2, "new2") == (tmp_path / "局_2020_3.xlsx", 3)
     assert registry.claim(tmp_path, "局_2020", ".xlsx", 5, "earlier") == (tmp_path / "局_2020.xlsx", None)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+from array import array
 from collections import Counter
 from collections.abc import Generator, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -19,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..files import backup_path, expand_inputs
+from ..files import backup_path, is_input
 from ..spec import load_spec
 from .engines import run_dask, run_local
 from .manifest import Manifest, source_key
-from .names import NameRegistry, Owner, report_stem, safe_stem
+from .names import NameRegistry, report_stem, safe_stem
 from .task import Outcome, Task
 
 __all__ = ["UNCHANGED", "BulkOptions", "BulkRun", "Done", "Tally"]
@@ -135,15 +136,25 @@ class BulkRun:
 
     def __init__(self, inputs: Sequence[str | Path], options: BulkOptions, workbooks: bool = False) -> None:
         self.options = options
-        self.sources: list[tuple[Path, Path | None]] = []  # (file, the input folder it was found in)
-        seen: set[str] = set()
+        # The sources as text, in input order, and (with --mirror) the input folder each was
+        # found in: a few dozen bytes each, however many there are.
+        self.sources: list[str] = []
+        self._roots: list[str] = []
+        self._root_of = array("i")
+        seen: set[str] | None = set() if len(inputs) > 1 else None
         for item in inputs:
-            root = Path(item) if Path(item).is_dir() else None
-            for path in expand_inputs([item], workbooks=workbooks):
-                key = source_key(path)
-                if key not in seen:
+            folder = os.path.isdir(item)
+            if folder:
+                self._roots.append(str(item))
+            for path in _report_files(str(item), workbooks) if folder else [str(item)]:
+                if seen is not None:
+                    key = source_key(path)
+                    if key in seen:
+                        continue
                     seen.add(key)
-                    self.sources.append((path, root))
+                self.sources.append(path)
+                self._root_of.append(len(self._roots) - 1 if folder else -1)
+        del seen
         self.tally = Tally(total=len(self.sources))
         self.suffix = ".json" if options.to == "json" else ".xlsx"
         self.registry = NameRegistry()
@@ -151,8 +162,10 @@ class BulkRun:
         self._previous: dict[str, dict[str, Any]] = {}  # earlier rows of this run's sources
         self._corrected = False
         self._dataset: Any = None
-        stems = Counter(safe_stem(p.stem) for p, _ in self.sources)
-        self._repeated = {s for s, n in stems.items() if n > 1}
+        self._repeated: set[str] = set()  # stems of more than one source (named by source)
+        if options.names == "source":
+            stems = Counter(safe_stem(Path(p).stem) for p in self.sources)
+            self._repeated = {s for s, n in stems.items() if n > 1}
 
     def __len__(self) -> int:
         return len(self.sources)
@@ -167,7 +180,7 @@ class BulkRun:
             if options.manifest:
                 self._open_manifest()
                 stack.callback(self._close_manifest)
-            tasks = (self._task(i, path, root) for i, (path, root) in enumerate(self.sources))
+            tasks = (self._task(i, path) for i, path in enumerate(self.sources))
             if options.engine == "dask":
                 outcomes: Generator[Outcome] = run_dask(tasks, options.scheduler, options.jobs)
             else:
@@ -184,7 +197,7 @@ class BulkRun:
         self.options.output.mkdir(parents=True, exist_ok=True)
         self.manifest = Manifest(self.options.output)
         earlier = self.manifest.load()
-        ours = {source_key(p) for p, _ in self.sources}
+        ours = {source_key(p) for p in self.sources} if earlier else set()
         self._previous = {k: row for k, row in earlier.items() if k in ours}
         for key, row in earlier.items():
             if row.get("output"):
@@ -215,16 +228,17 @@ class BulkRun:
 
     # --- tasks and outcomes --------------------------------------------------------------
 
-    def _folder(self, path: Path, root: Path | None) -> Path:
-        if not self.options.mirror or root is None:
+    def _folder(self, index: int) -> Path:
+        root = self._root_of[index]
+        if not self.options.mirror or root < 0:
             return self.options.output
-        relative = path.parent.relative_to(root)
+        relative = Path(self.sources[index]).parent.relative_to(self._roots[root])
         parts = [safe_stem(part, "_") for part in relative.parts if part not in ("", ".", "..")]
         return self.options.output.joinpath(*parts)
 
-    def _task(self, index: int, path: Path, root: Path | None) -> Task:
+    def _task(self, index: int, path: str) -> Task:
         options = self.options
-        return Task(index, str(path), str(self._folder(path, root)), options.to,
+        return Task(index, path, str(self._folder(index)), options.to,
                     unchanged=self._unchanged(source_key(path)) if self.manifest else None,
                     validate=options.manifest or options.dataset is not None,
                     keep_report=options.dataset is not None)
@@ -267,15 +281,16 @@ class BulkRun:
             return Done(outcome, None, outcome.message)
         assert outcome.temp is not None
         temp = Path(outcome.temp)
-        path, evicted = self.registry.claim(temp.parent, self._stem(outcome), self.suffix, outcome.index, key)
-        chain: list[tuple[Owner, Path, Path]] = []  # later sources pushed one name further along
+        stem = self._stem(outcome)
+        path, evicted = self.registry.claim(temp.parent, stem, self.suffix, outcome.index, key)
+        chain: list[tuple[int, Path, Path]] = []  # later sources pushed one name further along
         held = path
         while evicted is not None:
-            moved_to, next_evicted = self.registry.claim(held.parent, evicted.stem, self.suffix,
-                                                         evicted.index, evicted.source_key)
+            moved_to, next_evicted = self.registry.claim(held.parent, stem, self.suffix, evicted,
+                                                         source_key(self.sources[evicted]))
             chain.append((evicted, held, moved_to))
             held, evicted = moved_to, next_evicted
-        notes = tuple(self._move(owner, old, new) for owner, old, new in reversed(chain))
+        notes = tuple(self._move(index, old, new) for index, old, new in reversed(chain))
         backup = _place(temp, path)
         if self.manifest:
             self.manifest.append(self._row(outcome, path))
@@ -284,17 +299,28 @@ class BulkRun:
         note = f"（原有文件已备份为 {backup.name}）" if backup else ""
         return Done(outcome, path, f"✓ {name} → {path}：{outcome.summary}{note}", notes)
 
-    def _move(self, evicted: Owner, old: Path, new: Path) -> str:
+    def _move(self, evicted: int, old: Path, new: Path) -> str:
         """A later source's result moves from ``old`` to ``new`` (an earlier source of the same
         agency and year takes the plain name); its manifest row follows."""
         if old.exists():
             _place(old, new)
         if self.manifest:
-            row = self.manifest.last_row(evicted.source_key)
+            row = self.manifest.last_row(source_key(self.sources[evicted]))
             if row is not None:
                 self.manifest.append({**row, "output": str(new)})
                 self._corrected = True
         return f"  {old.name} 改名为 {new.name}（同一单位同一年度的报告按输入顺序编号）"
+
+
+def _report_files(folder: str, workbooks: bool) -> list[str]:
+    """The report files in a folder and below, sorted as ``expand_inputs`` sorts them, as
+    text (no Path object kept per file)."""
+    found: list[str] = []
+    for top, dirs, names in os.walk(folder):
+        dirs.sort()
+        found.extend(os.path.join(top, name) for name in names if is_input(Path(name), workbooks))
+    found.sort(key=(lambda p: p.replace(os.sep, "/")) if os.sep != "/" else None)
+    return found
 
 
 def _failed_at(outcome: Outcome) -> str:

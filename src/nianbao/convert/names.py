@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["MAX_NAME_BYTES", "NameRegistry", "Owner", "report_stem", "safe_stem"]
+__all__ = ["MAX_NAME_BYTES", "NameRegistry", "report_stem", "safe_stem"]
 
 # Most file systems allow 255 bytes per name (UTF-8: 85 Chinese characters); room is left for
 # a collision suffix (_12), the extension and a backup's .bak2.
@@ -47,41 +46,37 @@ def report_stem(agency: str | None, year: int | None, source: str) -> str:
     return fallback
 
 
-@dataclass(frozen=True)
-class Owner:
-    """Who holds an output path: the source's input index (-1: an earlier run), its key, and
-    the stem its name was made from."""
-
-    index: int
-    source_key: str
-    stem: str
-
-
 class NameRegistry:
     """Which source owns which output path, so that two reports of one agency and year get two
     names (``…_2018.xlsx``, ``…_2018_2.xlsx``) and the source earlier in the input order always
     keeps the plain name, however the results arrive. Paths owned by earlier runs (``reserve``)
-    are never given to another source."""
+    are never given to another source. One small entry per output (memory stays flat)."""
 
     def __init__(self) -> None:
-        self._owners: dict[str, Owner] = {}
+        self._owner: dict[str, int] = {}  # output path → the input index of its source
+        self._reserved: dict[str, str] = {}  # output path → the source key of an earlier run
 
     def reserve(self, path: Path, source_key: str) -> None:
         """An output written by an earlier run for ``source_key``: kept for it."""
-        self._owners[str(path)] = Owner(-1, source_key, "")
+        self._reserved[str(path)] = source_key
 
     def claim(self, folder: Path, stem: str, suffix: str, index: int,
-              source_key: str) -> tuple[Path, Owner | None]:
-        """The path for source ``index``; and the later source that held it until now (it must
-        move: ``claim`` again for it), or None."""
+              source_key: str) -> tuple[Path, int | None]:
+        """The path for source ``index``; and the index of the later source that held it until
+        now (it moves along: ``claim`` the same stem again for it), or None."""
         n = 1
         while True:
             path = folder / f"{stem}{'' if n == 1 else f'_{n}'}{suffix}"
-            owner = self._owners.get(str(path))
-            if owner is None or owner.source_key == source_key:
-                self._owners[str(path)] = Owner(index, source_key, stem)
+            key = str(path)
+            earlier = self._reserved.get(key)
+            if earlier is not None and earlier != source_key:
+                n += 1
+                continue
+            owner = self._owner.get(key)
+            if owner is None or owner == index:
+                self._owner[key] = index
                 return path, None
-            if owner.index > index:  # a later source took it first: the earlier one gets it
-                self._owners[str(path)] = Owner(index, source_key, stem)
+            if owner > index:  # a later source took it first: the earlier one gets it
+                self._owner[key] = index
                 return path, owner
             n += 1
