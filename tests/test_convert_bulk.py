@@ -281,3 +281,34 @@ def test_the_dataset_writer_gets_every_converted_report(tmp_path: Path, monkeypa
     broken = added["001_xihaian_2018.txt"][2]
     assert broken and all(f.rule and f.severity for f in broken)
     assert added["002_zichuan_2020.txt"][2] == ()
+
+
+def test_a_process_pool_killed_half_way_resumes_with_the_rest(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import time
+
+    folder, out = tmp_path / "报告", tmp_path / "输出"
+    folder.mkdir()
+    for i in range(10):  # one agency and year: the names collide, and are numbered
+        (folder / f"r{i:02d}.txt").write_bytes((CASES / "004_zibo_2021.txt").read_bytes())
+    args = [sys.executable, "-m", "nianbao.cli", "convert", str(folder), "-o", str(out), "--manifest"]
+    proc = subprocess.Popen(args, stderr=subprocess.PIPE, text=True)
+    manifest = out / "manifest.jsonl"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (manifest.exists() and manifest.read_bytes().count(b"\n") >= 3):
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "Traceback" not in err
+    first = [json.loads(line) for line in manifest.read_text("utf-8").splitlines()]
+    assert 3 <= len(first) < 10 and {r["status"] for r in first} == {"ok"}
+    assert all(Path(r["output"]).is_file() for r in first) and not list(out.glob(".*"))
+    done = subprocess.run(args, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    rows = _by_name(_manifest(out))
+    assert len(rows) == 10
+    assert {n for n, r in rows.items() if r["status"] == "skipped"} == {Path(r["source"]).name for r in first}
+    assert sum(r["status"] == "ok" for r in rows.values()) == 10 - len(first)
+    outputs = {r["output"] for r in rows.values()}
+    assert len(outputs) == 10 and outputs == {str(p) for p in out.glob("*.xlsx")}
