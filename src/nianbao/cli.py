@@ -70,6 +70,10 @@ def cmd_convert(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     many = len(args.files) > 1 or any(Path(f).is_dir() for f in args.files)
     bulk = (many or args.engine == "dask" or any(getattr(args, o) for o in _BULK_OPTIONS))
+    if args.output == "-" and (args.engine == "dask" or any(getattr(args, o) for o in _BULK_OPTIONS)):
+        print("nianbao: --manifest、--mirror、--dataset、--engine dask 等批量选项需要输出文件夹（-o 文件夹）",
+              file=sys.stderr)
+        return EXIT_UNREADABLE
     if bulk and args.output != "-":
         return _convert_bulk(args)
     files = expand_inputs(args.files, workbooks=args.to == "json")
