@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,20 +51,34 @@ _CONVERT_HELP = """\
   nianbao convert 报告/*.txt -o 输出文件夹
   nianbao convert 报告文件夹/ -o 输出文件夹 -j 2   （文件夹里所有年报，2 个进程并行）
   nianbao convert 年报.txt --to json -o -        （JSON 输出到屏幕）
+  nianbao convert 报告文件夹/ -o 输出文件夹 --manifest
+        （批量：记录清单 manifest.csv/jsonl，按“单位_年度”命名；再次运行只转换新增或改动的文件）
+  nianbao convert 报告文件夹/ -o 输出文件夹 --manifest --engine dask --scheduler tcp://主机:8786
 
 读不了的文件会说明是哪个文件、什么原因，其余文件照常转换；只要有文件失败，退出码为 2。
+按 Ctrl-C 中断时，已完成的文件保留（退出码 130）。
 已存在的输出文件不会被直接覆盖：旧文件先改名为 *.bak.xlsx 保留。
 """
 
 
+_BULK_OPTIONS = ("manifest", "mirror", "force", "dataset", "scheduler", "names")
+
+
 def cmd_convert(args: argparse.Namespace) -> int:
+    if args.output == "-" and args.to != "json":
+        print("nianbao: 只有 --to json 能输出到屏幕（-o -）", file=sys.stderr)
+        return EXIT_UNREADABLE
+    many = len(args.files) > 1 or any(Path(f).is_dir() for f in args.files)
+    bulk = (many or args.engine == "dask" or any(getattr(args, o) for o in _BULK_OPTIONS))
+    if args.output == "-" and (args.engine == "dask" or any(getattr(args, o) for o in _BULK_OPTIONS)):
+        print("nianbao: --manifest、--mirror、--dataset、--engine dask 等批量选项需要输出文件夹（-o 文件夹）",
+              file=sys.stderr)
+        return EXIT_UNREADABLE
+    if bulk and args.output != "-":
+        return _convert_bulk(args)
     files = expand_inputs(args.files, workbooks=args.to == "json")
     if not files:
         print("nianbao: 没有找到可转换的文件", file=sys.stderr)
-        return EXIT_UNREADABLE
-    many = len(files) > 1 or any(Path(f).is_dir() for f in args.files)
-    if args.output == "-" and args.to != "json":
-        print("nianbao: 只有 --to json 能输出到屏幕（-o -）", file=sys.stderr)
         return EXIT_UNREADABLE
     failed = 0
     for result in convert_many(files, args.output, args.to, args.jobs, many):
@@ -74,6 +89,59 @@ def cmd_convert(args: argparse.Namespace) -> int:
     if many:
         print(f"共 {len(files)} 个文件：成功 {len(files) - failed}，失败 {failed}", file=sys.stderr)
     return EXIT_UNREADABLE if failed else 0
+
+
+def _convert_bulk(args: argparse.Namespace) -> int:
+    """Many sources into one folder, shown as they finish (a progress bar at a terminal)."""
+    from .convert import BulkOptions, BulkRun, DaskMissing, check_engine
+
+    output = Path(args.output or ".")
+    if output.suffix.lower() in (".xlsx", ".json") and not output.is_dir():
+        print(f"nianbao: 批量转换的输出（-o {output}）应是文件夹，不是文件名", file=sys.stderr)
+        return EXIT_UNREADABLE
+    engine = "dask" if args.scheduler else args.engine
+    try:
+        check_engine(engine)
+    except DaskMissing as exc:
+        print(f"nianbao：{exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    names = args.names or ("agency" if args.manifest else "source")
+    options = BulkOptions(output, args.to, max(1, args.jobs), args.manifest, names, args.mirror, args.force,
+                          engine, args.scheduler, Path(args.dataset) if args.dataset else None)
+    run = BulkRun(args.files, options, workbooks=args.to == "json")
+    if not len(run):
+        print("nianbao: 没有找到可转换的文件", file=sys.stderr)
+        return EXIT_UNREADABLE
+    show, close = _progress_lines(len(run))
+    try:
+        for done in run:
+            show(done.line, *done.notes)
+    finally:
+        close()
+    for line in run.tally.lines():
+        print(line, file=sys.stderr)
+    if args.manifest:
+        print(f"清单：{output / 'manifest.csv'}（及 manifest.jsonl）", file=sys.stderr)
+    return EXIT_UNREADABLE if run.tally.failed or run.tally.still_failed else 0
+
+
+def _progress_lines(total: int) -> tuple[Callable[..., None], Callable[[], None]]:
+    """How each finished file is shown: at a terminal under a progress bar (rate, ETA);
+    otherwise one plain line each."""
+    if not sys.stderr.isatty():
+        return (lambda *lines: print(*lines, sep="\n", file=sys.stderr, flush=True)), (lambda: None)
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit="份", file=sys.stderr, dynamic_ncols=True, smoothing=0.1,
+               desc="转换", bar_format="{desc} {percentage:3.0f}%|{bar}| {n}/{total} "
+                                      "[{elapsed}<{remaining}，{rate_fmt}]")
+
+    def show(*lines: str) -> None:
+        for line in lines:
+            bar.write(line, file=sys.stderr)
+        bar.update(1)
+
+    return show, bar.close
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -369,8 +437,24 @@ def build_parser() -> argparse.ArgumentParser:
                               "默认为当前文件夹")
     convert.add_argument("--to", choices=("xlsx", "json"), default="xlsx",
                          help="输出格式：xlsx 标准工作簿（默认），json 规范 JSON")
-    convert.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
-                         help=f"同时转换的进程数（默认 1；本机有 {os.cpu_count()} 个处理器核）")
+    convert.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                         help=f"同时转换的进程数（默认为处理器核数，本机 {os.cpu_count()} 个）")
+    convert.add_argument("--manifest", action="store_true",
+                         help="在输出文件夹里记录清单 manifest.csv / manifest.jsonl（来源、哈希、状态、原因、"
+                              "单位、年度、输出、校验错误和警告数……），输出文件按“单位_年度”命名；"
+                              "再次运行时跳过内容和版本都未变的文件，中断后接着转换")
+    convert.add_argument("--force", action="store_true", help="与 --manifest 一起：未改动的文件也重新转换")
+    convert.add_argument("--names", choices=("source", "agency"),
+                         help="输出文件名：source 源文件名，agency “单位_年度”（有 --manifest 时默认）")
+    convert.add_argument("--mirror", action="store_true", help="输出文件夹保留输入文件夹的子文件夹结构")
+    convert.add_argument("--dataset", metavar="DIR",
+                         help="同时把每份年报写入分析用的 Parquet 数据集（按年度分区，长表及校验结果）")
+    convert.add_argument("--engine", choices=("local", "dask"), default="local",
+                         help="local 本机进程池（默认）；dask 在 dask.distributed 集群上转换"
+                              '（先 pip install "nianbao[dask]"）')
+    convert.add_argument("--scheduler", metavar="ADDRESS",
+                         help="dask 调度器的地址（如 tcp://10.0.0.5:8786，即 --engine dask）；"
+                              "不给则在本机启动 LocalCluster")
     convert.set_defaults(func=cmd_convert)
 
     validate = sub.add_parser(

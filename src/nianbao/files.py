@@ -34,6 +34,7 @@ __all__ = [
     "check_parts",
     "expand_inputs",
     "is_encrypted_ole",
+    "is_input",
     "is_workbook",
     "open_package",
     "read_input",
@@ -106,6 +107,11 @@ def save_atomically(path: Path, write: Callable[[Path], None], backup: bool = Tr
 def _is_input(path: Path, suffixes: tuple[str, ...]) -> bool:
     return (path.suffix.lower() in suffixes and not path.name.startswith(("~$", "."))
             and not _BACKUP.search(path.stem))
+
+
+def is_input(path: Path, workbooks: bool = False) -> bool:
+    """Whether a file found in an input folder is one to read (see ``expand_inputs``)."""
+    return _is_input(path, SOURCE_SUFFIXES + (WORKBOOK_SUFFIXES if workbooks else ()))
 
 
 def expand_inputs(inputs: Iterable[str | Path], workbooks: bool = False,

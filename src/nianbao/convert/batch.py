@@ -12,11 +12,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .api import read_report, report_json, save_workbook
-from .errors import NianbaoError, os_reason
-from .files import save_atomically
-from .model import Report
-from .spec import load_spec
+from ..api import read_report, report_json, save_workbook
+from ..errors import NianbaoError, os_reason
+from ..files import save_atomically
+from ..model import Report
+from ..spec import load_spec
 
 __all__ = ["ConvertResult", "convert_many", "summary"]
 
