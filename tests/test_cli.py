@@ -50,7 +50,12 @@ def test_batch_goes_on_past_bad_files(tmp_path, capsys) -> None:
     args = ["convert", str(SEED), str(missing), str(binary), str(empty), str(no_tables), str(pdf),
             str(CASES / "004_zibo_2021.txt"), "-o", str(out)]
     assert main(args) == 2
-    assert sorted(p.name for p in out.iterdir()) == ["002_zichuan_2020.xlsx", "004_zibo_2021.xlsx"]
+    # named by agency and year (read by hand in the seeds' titles), with the run's manifest
+    assert sorted(p.name for p in out.iterdir()) == [
+        "manifest.csv", "manifest.jsonl", "淄博市投资促进局_2021.xlsx", "淄川区招商局_2020.xlsx"]
+    lines = (out / "manifest.jsonl").read_text("utf-8").splitlines()
+    statuses = [json.loads(line)["status"] for line in lines]
+    assert sorted(statuses) == ["failed"] * 5 + ["ok"] * 2
     err = capsys.readouterr().err
     failures = [line for line in _lines(err) if line.startswith("✗")]
     assert len(failures) == 5
@@ -70,7 +75,7 @@ def test_json_to_stdout(capsys) -> None:
 def test_json_files_in_a_folder(tmp_path) -> None:
     assert main(["convert", str(SEED), str(CASES / "004_zibo_2021.txt"), "--to", "json",
                  "-o", str(tmp_path)]) == 0
-    assert json.loads((tmp_path / "004_zibo_2021.json").read_text("utf-8"))["meta"]["year"] == 2021
+    assert json.loads((tmp_path / "淄博市投资促进局_2021.json").read_text("utf-8"))["meta"]["year"] == 2021
 
 
 def test_workbook_converts_back_to_json(tmp_path, capsys) -> None:
@@ -120,7 +125,8 @@ def test_a_folder_converts_every_report_in_it_in_parallel(tmp_path, capsys) -> N
     out = tmp_path / "out"
     assert main(["convert", str(folder), "-o", str(out), "-j", "2"]) == 0
     assert sorted(p.name for p in out.iterdir()) == [
-        "001_xihaian_2018.xlsx", "002_zichuan_2020.xlsx", "004_zibo_2021.xlsx"]
+        "manifest.csv", "manifest.jsonl", "淄博市投资促进局_2021.xlsx", "淄川区招商局_2020.xlsx",
+        "青岛西海岸新区商务局_2018.xlsx"]
     err = capsys.readouterr().err
     assert "共 3 个文件：成功 3，失败 0" in err
 

@@ -202,7 +202,7 @@ def test_the_registry_gives_earlier_runs_names_to_no_one_else(tmp_path: Path) ->
 
 def test_mirror_keeps_the_input_folders(tmp_path: Path, capsys) -> None:
     folder, out = _folder(tmp_path), tmp_path / "输出"
-    assert main(["convert", str(folder), "-o", str(out), "--mirror", "-j", "1"]) == 2
+    assert main(["convert", str(folder), "-o", str(out), "--mirror", "--names", "source", "-j", "1"]) == 2
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.xlsx")) == [
         "002_zichuan_2020.xlsx", "004_zibo_2021.xlsx", "乙区/html_pingtan_2019.xlsx"]
 

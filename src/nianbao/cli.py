@@ -49,11 +49,11 @@ _CONVERT_HELP = """\
 示例：
   nianbao convert 年报.txt -o 年报.xlsx
   nianbao convert 报告/*.txt -o 输出文件夹
-  nianbao convert 报告文件夹/ -o 输出文件夹 -j 2   （文件夹里所有年报，2 个进程并行）
+  nianbao convert 报告文件夹/ -o 输出文件夹 -j 2   （文件夹里所有年报，2 个进程并行；记录清单
+        manifest.csv/jsonl，按“单位_年度”命名；再次运行只转换新增或改动的文件）
   nianbao convert 年报.txt --to json -o -        （JSON 输出到屏幕）
-  nianbao convert 报告文件夹/ -o 输出文件夹 --manifest
-        （批量：记录清单 manifest.csv/jsonl，按“单位_年度”命名；再次运行只转换新增或改动的文件）
-  nianbao convert 报告文件夹/ -o 输出文件夹 --manifest --engine dask --scheduler tcp://主机:8786
+  nianbao convert 报告文件夹/ -o 输出文件夹 --no-manifest --names source   （不记录清单，按源文件名命名）
+  nianbao convert 报告文件夹/ -o 输出文件夹 --engine dask --scheduler tcp://主机:8786
 
 读不了的文件会说明是哪个文件、什么原因，其余文件照常转换；只要有文件失败，退出码为 2。
 按 Ctrl-C 中断时，已完成的文件保留（退出码 130）。
@@ -69,6 +69,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
         print("nianbao: 只有 --to json 能输出到屏幕（-o -）", file=sys.stderr)
         return EXIT_UNREADABLE
     many = len(args.files) > 1 or any(Path(f).is_dir() for f in args.files)
+    if args.manifest is None:  # a folder or several files into a folder: recorded, resumable
+        args.manifest = many and args.output != "-"
     bulk = (many or args.engine == "dask" or any(getattr(args, o) for o in _BULK_OPTIONS))
     if args.output == "-" and (args.engine == "dask" or any(getattr(args, o) for o in _BULK_OPTIONS)):
         print("nianbao: --manifest、--mirror、--dataset、--engine dask 等批量选项需要输出文件夹（-o 文件夹）",
@@ -439,10 +441,11 @@ def build_parser() -> argparse.ArgumentParser:
                          help="输出格式：xlsx 标准工作簿（默认），json 规范 JSON")
     convert.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                          help=f"同时转换的进程数（默认为处理器核数，本机 {os.cpu_count()} 个）")
-    convert.add_argument("--manifest", action="store_true",
+    convert.add_argument("--manifest", action=argparse.BooleanOptionalAction, default=None,
                          help="在输出文件夹里记录清单 manifest.csv / manifest.jsonl（来源、哈希、状态、原因、"
                               "单位、年度、输出、校验错误和警告数……），输出文件按“单位_年度”命名；"
-                              "再次运行时跳过内容和版本都未变的文件，中断后接着转换")
+                              "再次运行时跳过内容和版本都未变的文件，中断后接着转换。转换文件夹或多个文件时默认记录，"
+                              "--no-manifest 不记录")
     convert.add_argument("--force", action="store_true", help="与 --manifest 一起：未改动的文件也重新转换")
     convert.add_argument("--names", choices=("source", "agency"),
                          help="输出文件名：source 源文件名，agency “单位_年度”（有 --manifest 时默认）")
