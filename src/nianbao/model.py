@@ -9,7 +9,7 @@ from typing import Any
 
 from .spec import Edition, Spec, load_spec
 
-__all__ = ["Cell", "LegacyRow", "Meta", "Report", "Unmapped", "finite_json"]
+__all__ = ["Cell", "Heading", "LegacyRow", "Meta", "Report", "Unmapped", "finite_json"]
 
 Number = int | float
 
@@ -50,6 +50,16 @@ class Unmapped:
     text: str
 
 
+@dataclass(frozen=True)
+class Heading:
+    """A section heading as the source printed it (五、存在的主要问题及改进情况): the section it
+    opens, its text, and where it stood."""
+
+    section: str
+    text: str
+    where: str = ""
+
+
 @dataclass
 class Meta:
     agency: str | None = None
@@ -69,6 +79,9 @@ class Report:
     legacy: list[LegacyRow] | None = None
     narrative: dict[str, str] = field(default_factory=dict)
     unmapped: list[Unmapped] = field(default_factory=list)
+    # The section headings found, in the order printed; None when not known (a report read back
+    # from a workbook, or made by hand). Not part of the canonical JSON (SPEC.md).
+    headings: list[Heading] | None = None
 
     @classmethod
     def blank(cls, meta: Meta, spec: Spec | None = None) -> Report:
