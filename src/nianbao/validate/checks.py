@@ -563,7 +563,7 @@ class RepeatedFromPrevious(_TextRule):
         listed = int(self.params["max_listed"])
         for item in _records(failing):
             passages = item["passages"]
-            shown = "；".join(f"“{text.quote(p)}”" for p in passages[:listed])
+            shown = "；".join(f"“{text.opening(p)}”" for p in passages[:listed])
             if len(passages) > listed:
                 shown += self.params["more"].format(count=len(passages) - listed)
             share = round(float(item["share"]), 2)

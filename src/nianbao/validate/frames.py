@@ -351,8 +351,10 @@ def _reading(i: int, cells: Sequence[str], shape: TableShape, values: _Values,
 def _statements(reports: Sequence[Report], spec: Spec, values: Mapping[str, _Values],
                 legacy: pd.DataFrame) -> pd.DataFrame:
     """One row per number the text states for a table cell, with the table's value beside it
-    (``actual``: the first reading, NaN when its cells are all blank) and the other readings
-    the statement may have (``alt1``, ``alt2``: blanks as 0, NaN when there is none)."""
+    (``actual``: the first reading) and the other readings the statement may have (``alt1``,
+    ``alt2``: blanks as 0, NaN when there is none). A number is not compared with a reading
+    left blank: a blank 总计 is requests.row_total's finding, a blank 统计表 row may have its
+    number on the heading (legacy.heading_value); a claim (所有申请均已办结) is, blank as 0."""
     rule_id = _rule_of(spec, "narrative")
     columns = ["report", "section", "phrase", "stated", "table", "row", "column", "actual",
                "alt1", "alt2", "position"]
@@ -377,15 +379,13 @@ def _statements(reports: Sequence[Report], spec: Spec, values: Mapping[str, _Val
             head = (i, found.section, found.sentence, found.stated, entry["table"])
             if entry["table"] == "legacy":
                 cell = legacy_at.get((i, _folded(spec, entry["label"])))
-                # a blank 统计表 row is not compared: its number may stand on the heading
-                # (legacy.heading_value) or be left to the children (legacy.parent_blank)
                 if cell is not None and not np.isnan(cell[1]):
                     records.append((*head, cell[0], "value", cell[1], np.nan, np.nan, cell[2]))
                 continue
             shape = table_shape(spec, entry["table"])
             readings = [_reading(i, cells, shape, values[entry["table"]], at[entry["table"]])
                         for cells in entry["cells"]]
-            if readings[0] is None:
+            if readings[0] is None or ("value" not in entry and np.isnan(readings[0])):
                 continue
             alts = [np.nan_to_num(r) for r in readings[1:] if r is not None][:2]
             alts += [np.nan] * (2 - len(alts))

@@ -17,8 +17,8 @@ from ..labels import fold, numbering
 from ..model import Report
 from ..spec import Spec
 
-__all__ = ["Statement", "chinese_number", "fee_stated", "heading_rows", "quote", "repeated",
-           "sentences", "statements", "typos"]
+__all__ = ["Statement", "chinese_number", "fee_stated", "heading_rows", "opening", "quote",
+           "repeated", "sentences", "statements", "typos"]
 
 _SPACE = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"(?<=[。；;！？!?])")
@@ -60,6 +60,11 @@ def quote(sentence: str, start: int = 0, end: int | None = None) -> str:
     margin = max(0, (_QUOTE_WIDTH - (end - start)) // 2)
     left, right = max(0, start - margin), min(len(sentence), end + margin)
     return ("…" if left else "") + sentence[left:right] + ("…" if right < len(sentence) else "")
+
+
+def opening(sentence: str, width: int = 40) -> str:
+    """The start of a sentence, as a list of passages quotes it."""
+    return sentence if len(sentence) <= width else sentence[:width] + "…"
 
 
 def _sections(report: Report, spec: Spec) -> Iterator[tuple[str, str]]:
@@ -274,12 +279,3 @@ def repeated(report: Report, previous: Report, spec: Spec,
         share = sum(len(_key(s, spec, year)) for s in same) / counted
         rows.append({"section": key, "share": share, "passages": tuple(same), "counted": counted})
     return rows
-
-
-def section_label(spec: Spec, key: str) -> str:
-    """How a message names a section: 五、存在的主要问题及改进情况."""
-    return spec.section(key).label
-
-
-def labels_of(spec: Spec, keys: Sequence[str]) -> list[str]:
-    return [section_label(spec, k) for k in keys]
