@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,10 +22,10 @@ __all__ = ["Statement", "chinese_number", "fee_stated", "heading_rows", "opening
 
 _SPACE = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"(?<=[。；;！？!?])")
-_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"\u3007": 0, "两": 2}  # ling (U+3007)
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 _QUOTE_WIDTH = 60
-_HALF_WIDTH = str.maketrans("()[]", "（）［］")  # a bracket closes its full- or half-width twin
+_HALF_WIDTH = str.maketrans("()[]", "（）\uff3b\uff3d")  # a bracket closes its full- or half-width twin
 
 
 def chinese_number(text: str) -> int:
@@ -224,7 +224,7 @@ def typos(report: Report, spec: Spec, rule_id: str = "structure.text") -> list[d
                  for line in text.split("\n")]
         marks = "".join(lines).translate(_HALF_WIDTH)
         shown = "".join(lines).replace("\u3000", "")
-        for i, mark in _brackets(marks, pairs):
+        for i, _ in _brackets(marks, pairs):
             at = i - marks.count("\u3000", 0, i)
             found.append({"section": key, "kind": "bracket", "mark": shown[at], "allowed": False,
                           "passage": quote(shown, at, at + 1)})
