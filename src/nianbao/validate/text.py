@@ -25,7 +25,9 @@ _SENTENCE_END = re.compile(r"(?<=[。；;！？!?])")
 _DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"\u3007": 0, "两": 2}  # ling (U+3007)
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 _QUOTE_WIDTH = 60
-_HALF_WIDTH = str.maketrans("()[]", "（）\uff3b\uff3d")  # a bracket closes its full- or half-width twin
+# a bracket closes its full- or half-width twin (str.replace: translate is slow on Chinese text)
+_HIDDEN = "\x00"  # stands for list numbering while brackets are matched
+_HALF_WIDTH = (("(", "（"), (")", "）"), ("[", "\uff3b"), ("]", "\uff3d"))
 
 
 def chinese_number(text: str) -> int:
@@ -104,6 +106,11 @@ def _entries(spec: Spec, rule_id: str) -> tuple[tuple[re.Pattern[str], re.Patter
     return tuple(compiled)
 
 
+@functools.cache
+def _likely(spec: Spec, rule_id: str) -> re.Pattern[str]:
+    return re.compile(spec.rule(rule_id).params["sentence_needs"])
+
+
 def _has_table(report: Report, key: str) -> bool:
     return report.legacy is not None if key == "legacy" else key in report.tables
 
@@ -113,8 +120,11 @@ def statements(report: Report, spec: Spec, rule_id: str = "narrative.matches_tab
     number read by one statement is not read again by a later one."""
     found: list[Statement] = []
     entries = _entries(spec, rule_id)
+    likely = _likely(spec, rule_id)
     for key, text in _sections(report, spec):
         for sentence in sentences(text):
+            if not likely.search(sentence):
+                continue
             taken: set[tuple[int, int]] = set()
             for pattern, context, entry in entries:
                 if not _has_table(report, entry["table"]):
@@ -138,7 +148,8 @@ def statements(report: Report, spec: Spec, rule_id: str = "narrative.matches_tab
 def heading_rows(report: Report, spec: Spec, rule_id: str = "structure.sections") -> list[dict[str, Any]]:
     """One row per section of the form: the heading as printed (first one), whether it stands
     after the headings of later sections, the numeral printed and the one the form has, and
-    whether a section that must say something is empty (or only 无)."""
+    whether a section that must say something is empty (or only 无). A fragment's sections
+    after its last heading have no row."""
     params = spec.rule(rule_id).params
     empty_words = {fold(w, spec) for w in params["empty_words"]}
     order = [s for s in spec.sections if s.key in params["sections"]]
@@ -147,15 +158,22 @@ def heading_rows(report: Report, spec: Spec, rule_id: str = "structure.sections"
     for i, heading in enumerate(report.headings or ()):
         first.setdefault(heading.section, i)
     headings = report.headings or []
+    # A source without all its tables is a fragment (a download cut short, the tables alone):
+    # convert names the tables missing; the sections after its last heading are not judged.
+    last = max((rank[k] for k in first if k in rank), default=-1)
+    fragment = bool(report.missing_tables(spec))
     rows = []
     for section in order:
+        if fragment and rank[section.key] > last:
+            break
         at = first.get(section.key)
         printed = headings[at].text if at is not None else ""
         own = numbering(fold(section.label, spec))
         numbered = numbering(fold(printed, spec)) if printed else None
         numeral = numbered[1] if numbered is not None and numbered[0] == "section" else ""
         later = [first[s.key] for s in order if rank[s.key] > rank[section.key] and s.key in first]
-        text = fold(_SPACE.sub("", report.narrative.get(section.key, "")), spec).rstrip("。.")
+        text = (fold(_SPACE.sub("", report.narrative.get(section.key, "")), spec).rstrip("。.")
+                if section.key in params["must_say"] else "")
         rows.append({
             "section": section.key,
             "heading": printed,
@@ -174,15 +192,21 @@ def fee_stated(report: Report, spec: Spec, rule_id: str = "structure.fee_stateme
     """True when a sentence of the text states the 信息处理费 collected (or that none was)."""
     params = spec.rule(rule_id).params
     subject, verdict = re.compile(params["subject"]), re.compile(params["verdict"])
+    flat = (_SPACE.sub("", text) for _, text in _sections(report, spec))
     return any(subject.search(s) and verdict.search(s)
-               for _, text in _sections(report, spec) for s in sentences(text))
+               for text in flat if subject.search(text) for s in sentences(text))
 
 
 @functools.cache
 def _typo_patterns(spec: Spec, rule_id: str) -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
     params = spec.rule(rule_id).params
-    return (re.compile(params["repeated"]), re.compile(params["enumerator"]),
+    return (re.compile(params["repeated"]), re.compile(params["enumerator"], re.MULTILINE),
             frozenset(params["allowed_repeats"]))
+
+
+@functools.cache
+def _marks(pairs: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(o + c) for o, c in pairs) + "]")
 
 
 def _brackets(text: str, pairs: Mapping[str, str]) -> Iterator[tuple[int, str]]:
@@ -190,7 +214,8 @@ def _brackets(text: str, pairs: Mapping[str, str]) -> Iterator[tuple[int, str]]:
     mark with no opening one before it, an opening one never closed."""
     closers = {c: o for o, c in pairs.items()}
     stack: list[tuple[int, str]] = []
-    for i, ch in enumerate(text):
+    for m in _marks(tuple(pairs.items())).finditer(text):
+        i, ch = m.start(), m.group(0)
         if ch in pairs:
             stack.append((i, ch))
         elif ch in closers:
@@ -220,12 +245,13 @@ def typos(report: Report, spec: Spec, rule_id: str = "structure.text") -> list[d
                           "passage": quote(flat, *m.span())})
         # "1）" "一)" opening a list item are numbering, not a bracket left open; a PDF's lines
         # are wrapped mid-sentence, so the marks are matched over the whole section
-        lines = [enumerator.sub(lambda m: "\u3000" * len(m.group(0)), _SPACE.sub("", line))
-                 for line in text.split("\n")]
-        marks = "".join(lines).translate(_HALF_WIDTH)
-        shown = "".join(lines).replace("\u3000", "")
+        numbered = _SPACE.sub("", enumerator.sub(lambda m: _HIDDEN * len(m.group(0).strip()), text))
+        marks = numbered
+        for half, full in _HALF_WIDTH:
+            marks = marks.replace(half, full)
+        shown = numbered.replace(_HIDDEN, "")
         for i, _ in _brackets(marks, pairs):
-            at = i - marks.count("\u3000", 0, i)
+            at = i - marks.count(_HIDDEN, 0, i)
             found.append({"section": key, "kind": "bracket", "mark": shown[at], "allowed": False,
                           "passage": quote(shown, at, at + 1)})
     return found
