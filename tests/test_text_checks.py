@@ -104,6 +104,35 @@ def test_outcome_counts_are_not_read_as_the_total() -> None:
     assert "转下一年度办理答复的有1件" in statements
 
 
+def test_documents_issued_stated_in_the_text() -> None:
+    # 平潭 2023: "动态更新本年度制发的规范性文件77件" = 行政规范性文件 本年制发件数 77 (B4)
+    report = _case("html_pingtan_2023")
+    assert _text_findings(report) == []
+    report.tables["active"]["normative_documents"]["issued"].value = 70
+    assert _where(_text_findings(report)) == [
+        ("narrative.matches_table", "normative_documents", "issued", "二、主动公开!B4", 77, 70)]
+
+
+def _claims(sentence: str) -> list[tuple[str, float]]:
+    report = _case("004_zibo_2021")
+    report.narrative = {"overview": sentence}
+    return [(s.phrase, s.stated) for s in text_checks.statements(report, SPEC)]
+
+
+def test_claims_of_no_appeals_and_what_is_not_one() -> None:
+    assert _claims("本年度未发生政府信息公开行政复议、行政诉讼案件。") == [
+        ("未发生政府信息公开行政复议、行政诉讼案件", 0), ("未发生政府信息公开行政复议、行政诉讼案件", 0)]
+    # 上海 2025: a claim about 纠错 and 败诉, not about the number of cases
+    assert _claims("全年未发生因依申请公开被行政复议纠错或行政诉讼败诉情形。") == []
+    assert _claims("未发生因答复不及时引发的行政复议或行政诉讼。") == []
+
+
+def test_counts_of_one_kind_of_applicant_are_not_the_total() -> None:
+    assert _claims("共收到自然人申请741件、法人申请8件。") == []
+    assert _claims("受理申请30件，回复网民留言120件。") == [("受理申请30件", 30)]
+    assert _claims("收到政府信息公开申请较上年增加5件。") == []
+
+
 # --- the structure ------------------------------------------------------------------------------
 
 def test_a_report_without_its_section_five() -> None:

@@ -117,7 +117,7 @@ def _has_table(report: Report, key: str) -> bool:
 
 def statements(report: Report, spec: Spec, rule_id: str = "narrative.matches_table") -> list[Statement]:
     """Every number the report's text states for a cell, in the spec's order of statements; a
-    number read by one statement is not read again by a later one."""
+    number read by one statement is not read again by a later one (a claim reads none)."""
     found: list[Statement] = []
     entries = _entries(spec, rule_id)
     likely = _likely(spec, rule_id)
@@ -132,13 +132,13 @@ def statements(report: Report, spec: Spec, rule_id: str = "narrative.matches_tab
                 for m in pattern.finditer(sentence):
                     if context is not None and not context.search(sentence, 0, m.end()):
                         continue
-                    if "value" in entry:
-                        stated, span = float(entry["value"]), m.span()
+                    if "value" in entry:  # a claim reads no number: it may say two things
+                        stated = float(entry["value"])
                     else:
                         stated, span = float(chinese_number(m.group(1))), m.span(1)
-                    if any(a < span[1] and span[0] < b for a, b in taken):
-                        continue
-                    taken.add(span)
+                        if any(a < span[1] and span[0] < b for a, b in taken):
+                            continue
+                        taken.add(span)
                     found.append(Statement(entry, key, quote(sentence, *m.span()), m.group(0), stated))
     return found
 
