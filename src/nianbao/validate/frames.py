@@ -351,10 +351,11 @@ def _reading(i: int, cells: Sequence[str], shape: TableShape, values: _Values,
 def _statements(reports: Sequence[Report], spec: Spec, values: Mapping[str, _Values],
                 legacy: pd.DataFrame) -> pd.DataFrame:
     """One row per number the text states for a table cell, with the table's value beside it
-    (``actual``: the first reading the report's edition has) and the other readings the statement may have (``alt1``,
-    ``alt2``: blanks as 0, NaN when there is none). A number is not compared with a reading
-    left blank: a blank 总计 is requests.row_total's finding, a blank 统计表 row may have its
-    number on the heading (legacy.heading_value); a claim (所有申请均已办结) is, blank as 0."""
+    (``actual``: the first reading the report's edition has) and the other readings the
+    statement may have (``alt1``, ``alt2``: blanks as 0, NaN when there is none). A number
+    is not compared with a reading left blank: a blank 总计 is requests.row_total's finding, a
+    blank 统计表 row may have its number on the heading (legacy.heading_value); a claim
+    (所有申请均已办结) is, blank as 0."""
     rule_id = _rule_of(spec, "narrative")
     columns = ["report", "section", "phrase", "stated", "table", "row", "column", "actual",
                "alt1", "alt2", "position"]
@@ -383,9 +384,11 @@ def _statements(reports: Sequence[Report], spec: Spec, values: Mapping[str, _Val
                     records.append((*head, cell[0], "value", cell[1], np.nan, np.nan, cell[2]))
                 continue
             shape = table_shape(spec, entry["table"])
-            readings = [(cells, _reading(i, cells, shape, values[entry["table"]], at[entry["table"]]))
-                        for cells in entry["cells"]]
-            readings = [(cells, value) for cells, value in readings if value is not None]
+            readings: list[tuple[Sequence[str], float]] = []
+            for cells in entry["cells"]:
+                value = _reading(i, cells, shape, values[entry["table"]], at[entry["table"]])
+                if value is not None:  # a reading of the report's edition
+                    readings.append((cells, value))
             if not readings or ("value" not in entry and np.isnan(readings[0][1])):
                 continue
             alts = [np.nan_to_num(value) for _, value in readings[1:]][:2]
