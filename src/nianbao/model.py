@@ -80,8 +80,9 @@ class Report:
     narrative: dict[str, str] = field(default_factory=dict)
     unmapped: list[Unmapped] = field(default_factory=list)
     # The section headings found, in the order printed; None when not known (a report read back
-    # from a workbook, or made by hand). Not part of the canonical JSON (SPEC.md).
-    headings: list[Heading] | None = None
+    # from a workbook, or made by hand). Not part of the canonical JSON (SPEC.md), nor of a
+    # report's equality: the same report read from its source and from its workbook is equal.
+    headings: list[Heading] | None = field(default=None, compare=False)
 
     @classmethod
     def blank(cls, meta: Meta, spec: Spec | None = None) -> Report:
