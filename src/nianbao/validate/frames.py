@@ -406,16 +406,22 @@ def _narrative_frames(reports: Sequence[Report], spec: Spec,
     text section that this year's and last year's report both have)."""
     frames: dict[str, pd.DataFrame] = {}
     editions = {i: r.meta.edition or "" for i, r in enumerate(reports)}
+
+    def checked(rule_id: str, i: int) -> bool:  # the report's edition is one the rule checks
+        kept = spec.rule(rule_id).editions
+        return not kept or editions[i] in kept
+
     rule_id = _rule_of(spec, "sections")
     if rule_id is not None:
         rows = [{"report": i, "edition": editions[i], **row} for i, r in enumerate(reports)
-                if r.headings is not None for row in text.heading_rows(r, spec, rule_id)]
+                if r.headings is not None and checked(rule_id, i)
+                for row in text.heading_rows(r, spec, rule_id)]
         frames["sections"] = pd.DataFrame(rows)
     rule_id = _rule_of(spec, "fee_statement")
     if rule_id is not None:
         frames["fee"] = pd.DataFrame([
             {"report": i, "edition": editions[i], "stated": text.fee_stated(r, spec, rule_id)}
-            for i, r in enumerate(reports) if r.narrative.get("other")])
+            for i, r in enumerate(reports) if r.narrative.get("other") and checked(rule_id, i)])
     rule_id = _rule_of(spec, "typos")
     if rule_id is not None:
         frames["typos"] = pd.DataFrame([{"report": i, **row} for i, r in enumerate(reports)

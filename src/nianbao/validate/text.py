@@ -237,23 +237,22 @@ def typos(report: Report, spec: Spec, rule_id: str = "structure.text") -> list[d
     pairs: dict[str, str] = dict(params["pairs"])
     found = []
     for key, text in _sections(report, spec):
-        flat = _SPACE.sub("", text)
+        # "1）" "一)" opening a list item are numbering, not a bracket left open; a PDF's lines
+        # are wrapped mid-sentence, so the marks are matched over the whole section
+        numbered = _SPACE.sub("", enumerator.sub(lambda m: _HIDDEN * len(m.group(0).strip()), text))
+        flat = numbered.replace(_HIDDEN, "")
         for m in repeated.finditer(flat):
             word = m.group(1)
             found.append({"section": key, "kind": "repeat", "mark": m.group(0),
                           "allowed": m.group(0) in allowed or word in allowed,
                           "passage": quote(flat, *m.span())})
-        # "1）" "一)" opening a list item are numbering, not a bracket left open; a PDF's lines
-        # are wrapped mid-sentence, so the marks are matched over the whole section
-        numbered = _SPACE.sub("", enumerator.sub(lambda m: _HIDDEN * len(m.group(0).strip()), text))
         marks = numbered
         for half, full in _HALF_WIDTH:
             marks = marks.replace(half, full)
-        shown = numbered.replace(_HIDDEN, "")
         for i, _ in _brackets(marks, pairs):
             at = i - marks.count(_HIDDEN, 0, i)
-            found.append({"section": key, "kind": "bracket", "mark": shown[at], "allowed": False,
-                          "passage": quote(shown, at, at + 1)})
+            found.append({"section": key, "kind": "bracket", "mark": flat[at], "allowed": False,
+                          "passage": quote(flat, at, at + 1)})
     return found
 
 
