@@ -44,6 +44,7 @@ class Evaluator:
     def __init__(self) -> None:
         self._compiled: dict[str, Any] = {}
         self._results: dict[tuple[str, tuple], Any] = {}
+        self._shapes: dict[tuple[str, str], tuple[str, list[tuple[str, str]]]] = {}
 
     def shape(self, formula: str, sheet: str) -> tuple[str, list[tuple[str, str]]]:
         """The formula with its references renamed A1, A2, … and the (sheet, cell) of each."""
@@ -64,7 +65,9 @@ class Evaluator:
     def __call__(self, formula: str, sheet: str, value: Callable[[str, str], Any]) -> Any:
         """The value of ``formula`` (without "=") written on ``sheet``; ``value(sheet, cell)``
         gives a cell's content (None for blank)."""
-        shaped, refs = self.shape(formula, sheet)
+        if (formula, sheet) not in self._shapes:
+            self._shapes[formula, sheet] = self.shape(formula, sheet)
+        shaped, refs = self._shapes[formula, sheet]
         if shaped not in self._compiled:
             self._compiled[shaped] = formulas.Parser().ast("=" + shaped)[1].compile()
         function = self._compiled[shaped]

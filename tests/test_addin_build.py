@@ -117,7 +117,7 @@ def test_ribbon_has_the_buttons(custom_ui: ElementTree.Element) -> None:
     assert tab.get("label") == "年报"
     controls = {e.get("label"): e for e in tab.iter() if e.tag.endswith(("}button", "}menu"))
                 and e.get("screentip")}
-    assert set(controls) == {"导入报告", "新建空白年报", "校验", "清除标记", "汇总", "关于"}
+    assert set(controls) == {"导入报告", "新建空白年报", "校验", "清除标记", "生成Word", "汇总", "关于"}
     for label, control in controls.items():
         assert not control.get("screentip").isascii() and not control.get("supertip").isascii(), label
     editions = [b.get("tag") for b in controls["新建空白年报"].findall("ui:button", NS)]
@@ -193,7 +193,7 @@ def test_every_ribbon_icon_is_one_of_offices(custom_ui: ElementTree.Element) -> 
     listed = (ROOT / "tests" / "data" / "imagemso.txt").read_text(encoding="utf-8").splitlines()
     builtin = {line.strip() for line in listed if line.strip() and not line.startswith("#")}
     icons = {e.get("imageMso") for e in custom_ui.iter() if e.get("imageMso")}
-    assert len(icons) == 6  # the tab's six controls each show one
+    assert len(icons) == 7  # the tab's seven controls each show one
     assert icons <= builtin, icons - builtin
 
 

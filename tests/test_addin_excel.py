@@ -165,10 +165,10 @@ def test_validate_marks_exactly_the_cells_that_break_requests_balance(tmp_path: 
     assert [row[0] for row in rows[2:]] == [1, 2]
     assert [row[1] for row in rows[2:]] == [SEVERITY["error"]] * 2
     # 规则 shows what the rule checks, in Chinese, not its id
-    assert [row[3:7] for row in rows[2:]] == [[f.message, SPEC.rule(f.rule).title, f.expected, f.actual]
-                                              for f in expected]
+    assert [row[3:9] for row in rows[2:]] == [
+        [f.message, SPEC.rule(f.rule).title, f.expected, f.actual, f.id, ""] for f in expected]
     assert rows[2][2] == "=HYPERLINK(\"#'三、依申请公开'!D27\",\"三、依申请公开!D27\")"
-    assert [row[7] for row in rows[2:]] == [excel.MARKED] * 2
+    assert [row[len(HEADER)] for row in rows[2:]] == [excel.MARKED] * 2
     # the first problem is selected, on its sheet; nothing else is written; no message box
     assert [where(a, sheets) for a in of(actions, "rangeSelect")] == [failing[0]]
     assert of(actions, "activateSheet")[-1]["args"] == [sheets.index("三、依申请公开")]
@@ -209,7 +209,29 @@ def test_validate_warning_is_amber_and_a_clerks_note_stays(tmp_path: Path) -> No
     assert fills == [(f.cell, RED if f.is_error else AMBER) for f in expected]
     assert warning.cell not in {where(a, sheets) for a in of(actions, "addNote")}
     rows = next(a["values"] for a in of(actions, "setValues"))
-    assert [row[7] for row in rows[2:] if row[4] == SPEC.rule(warning.rule).title] == [""]  # None on the wire
+    assert [row[len(HEADER)] for row in rows[2:] if row[4] == SPEC.rule(warning.rule).title] == [""]  # None
+
+
+def test_validate_moves_a_reason_typed_in_the_results_sheet_to_the_accepted_sheet(tmp_path: Path) -> None:
+    """Seed 001's 统计表 warns at D14 (2.2 blank while its children hold 1 and 1); the clerk types
+    why in 校验结果's 核实说明 and clicks 校验 again: 已核实 gets the row, 校验结果 lists it no more."""
+    path = tmp_path / "商务局.xlsx"
+    save_workbook(read_report(CASES / "001_xihaian_2018.txt"), path)
+    data = payload(path)
+    actions, _ = run(excel.validate, data)
+    data = apply(data, actions)
+    results = next(s for s in data["sheets"] if s["name"] == RESULT_SHEET)
+    at_id, at_reason = HEADER.index("编号"), HEADER.index("核实说明")
+    (row,) = (r for r in results["values"][2:] if r[2] == "统计表!D14")
+    row[at_reason] = "2.2 是渠道情况的标题，不填合计"
+    actions, _ = run(excel.validate, data)
+    assert [a["args"][1] for a in of(actions, "addSheet")] == [SPEC.sheets["accepted"], RESULT_SHEET]
+    written, listed = (a["values"] for a in of(actions, "setValues"))  # in that order
+    assert written[0] == list(SPEC.findings.accepted_columns)
+    assert [r[:6] for r in written[1:]] == [[row[at_id], "父项空白而子项有数", "统计表!D14", "", "",
+                                             "2.2 是渠道情况的标题，不填合计"]]
+    assert listed[0][0] == "校验结果：共 1 个错误，3 个警告（另有 1 个警告已核实）"
+    assert row[at_id] not in [r[at_id] for r in listed[2:]]
 
 
 def test_validate_a_workbook_that_is_not_standard(tmp_path: Path) -> None:

@@ -180,3 +180,18 @@ def test_annotate_and_consolidate_work_on_protected_workbooks(tmp_path: Path) ->
     assert SPEC.findings.sheet in marked.sheetnames
     result = consolidate([path], tmp_path / "汇总.xlsx")
     assert result.departments == 1 and not result.unreadable
+
+
+def test_a_fraction_in_a_count_cell_is_shown_as_it_is(tmp_path: Path) -> None:
+    """The count format 0 would show 2.5 件 as 3: a cell holding a fraction keeps General, so the
+    clerk sees the 2.5 that its red fill (整数) is about."""
+    report = read_report(CASES / "004_zibo_2021.txt")
+    report.tables["appeals"]["count"]["review_upheld"].value = 2.5
+    report.tables["appeals"]["count"]["review_total"].value = 3
+    path = tmp_path / "r.xlsx"
+    save_workbook(report, path)
+    ws = load_workbook(path)[SPEC.sheets["appeals"]]
+    layout = table_layout(SPEC.edition("2021").table("appeals"))
+    assert ws[layout.address("count", "review_upheld")].value == 2.5
+    assert ws[layout.address("count", "review_upheld")].number_format == "General"
+    assert ws[layout.address("count", "review_total")].number_format == "0"

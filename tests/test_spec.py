@@ -103,7 +103,10 @@ def test_the_form_shape_and_words_the_code_takes_from_the_spec() -> None:
     assert [e.blank_label for e in spec.editions.values()] == ["2021年版", "2019年版", "统计表"]
     assert {r.severity for r in spec.all_rules} <= set(spec.findings.severity)
     assert spec.severity_label("error") == "错误" and spec.severity_label("warning") == "警告"
-    assert len(spec.findings.columns) == 7
+    # FindingRow.cells' nine values; the last two (编号, 核实说明) head the 已核实 sheet's id and reason
+    assert len(spec.findings.columns) == 9
+    ident, reason = spec.findings.columns[-2:]
+    assert spec.findings.accepted_columns[0] == ident and reason in spec.findings.accepted_columns
     for table, row, column in (*spec.consolidated.headline, spec.consolidated.ranking):
         assert spec.edition_of(None).table(table).row(row).columns.count(column) == 1
     assert set(spec.consolidated.status) == {"passed", "warned", "failed"}

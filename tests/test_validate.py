@@ -4,6 +4,7 @@ tests/data/NOTES.md, one report against many stacked, the findings JSON."""
 from __future__ import annotations
 
 import copy
+import re
 
 import pytest
 
@@ -173,8 +174,10 @@ def test_edition_that_does_not_fit_the_year() -> None:
         "column": None, "cell": None, "expected": "legacy", "actual": "2019",
         "message": "2018年度报告使用了2019年版（2019年修订条例）的表格，"
                    "应使用2018年及以前（政府信息公开情况统计表）",
+        "id": finding.id,
     }
     assert finding.defined_name == "meta.edition"
+    assert re.fullmatch(r"[0-9a-f]{10}", finding.id)
 
 
 # --- one report, many stacked ------------------------------------------------------------------
@@ -206,8 +209,9 @@ def test_findings_json_has_exactly_the_fields_of_the_spec() -> None:
     data = validate(_seed("001_xihaian_2018")).to_json()
     assert list(data) == ["valid", "findings"]
     assert data["valid"] is False
+    # SPEC.md's fields, then the finding's id (what `validate --accept` takes)
     assert list(data["findings"][0]) == [
-        "rule", "severity", "table", "row", "column", "cell", "expected", "actual", "message"]
+        "rule", "severity", "table", "row", "column", "cell", "expected", "actual", "message", "id"]
     assert data["findings"][0]["table"] == "legacy"
 
 
@@ -230,12 +234,14 @@ def test_findings_are_presented_once_as_rows_and_cell_marks() -> None:
     assert result.summary() == "共 1 个错误，2 个警告" and result.count_text() == "1 个错误，2 个警告"
     assert ValidationReport().summary() == "未发现问题"
     rows = result.rows()
-    assert [r.cells() for r in rows] == [
+    assert [r.cells()[:7] for r in rows] == [
         (1, "错误", None, "甲", "第一项加第二项之和，等于第三项加第四项之和", 14, 13),
         (2, "警告", None, "乙", "正文数字与表格不一致", 15, 13),
         (3, "警告", None, "丙", "表格版本与报告年度不符", "2021", "2019")]
+    # 编号, and 核实说明 left blank for the clerk
+    assert [r.cells()[7:] for r in rows] == [(f.id, None) for f in (error, warning, elsewhere)]
     assert rows[0].title == SPEC.rule("requests.balance").title and rows[0].place == "三、依申请公开!J27"
-    assert rows[2].text() == "警告  —  丙"
+    assert rows[2].text() == f"警告  —  丙  （编号 {elsewhere.id}）"  # a warning says its id
     [mark] = result.marks(lambda f: f.cell)
     assert (mark.place, mark.severity) == ("三、依申请公开!J27", "error")
     assert mark.comment == "【错误】甲\n【警告】乙"

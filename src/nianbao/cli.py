@@ -102,6 +102,9 @@ _VALIDATE_HELP = """\
   nianbao validate 年报.xlsx --annotate             （把校验结果写进工作簿：校验结果表、标色、批注）
   nianbao validate 2022年报.xlsx --previous 2021年报.xlsx   （再核对上年结转数）
   nianbao validate 报告/*.txt --format json
+  nianbao validate 年报.xlsx --accept 3f9a2c1b04 --reason "正文统计口径含结转申请"
+                                                 （警告经核实无误：记入“已核实”表，数字不变就不再提示；
+                                                   也可在“校验结果”表的“核实说明”列写明原因后再校验）
 
 退出码：0 没有错误（可以有警告），1 发现错误，2 有文件读不了（包括没有读到任何表格数值的文件）。
 """
@@ -111,16 +114,21 @@ def _print_text(name: str, result: ValidationReport) -> None:
         print(f"✓ {name}：{result.summary()}")
         return
     mark = "✗" if counts["errors"] else "!"
-    print(f"{mark} {name}：{result.count_text()}")
+    print(f"{mark} {name}：{result.count_text()}{result.accepted_note()}")
     for row in result.rows():
         print(f"  {row.text()}")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from .validate import annotate_workbook, is_workbook, previous_year, read_for_validation, validate
+    from .validate.accepted import accept
 
     if args.previous and len(args.files) > 1:
         print("nianbao: --previous 只能和一个年报文件一起使用", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if args.accept and (len(args.files) > 1 or not is_workbook(Path(args.files[0]))):
+        print("nianbao: --accept 只能和一个标准工作簿（.xlsx）一起使用：已核实的警告记在工作簿里",
+              file=sys.stderr)
         return EXIT_UNREADABLE
     previous = None
     if args.previous:
@@ -150,6 +158,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
             for note in notes:
                 print(note, file=sys.stderr)
         result = validate(report, last_year)
+        if args.accept:
+            try:
+                result = accept(result, args.accept, args.reason or "")
+            except NianbaoError as exc:
+                print(f"✗ {source.name}：{exc}", file=sys.stderr)
+                return EXIT_UNREADABLE
         errors += not result.valid
         if args.format == "json":
             data = result.to_json()
@@ -159,20 +173,22 @@ def cmd_validate(args: argparse.Namespace) -> int:
                                         indent=None if len(args.files) > 1 else 2) + "\n")
         else:
             _print_text(source.name, result)
-        if args.annotate:
+        if args.annotate or args.accept:
             if not is_workbook(source):
                 print(f"! {source.name}：只有标准工作簿（.xlsx）才能写入校验结果", file=sys.stderr)
                 continue
             try:
-                backup = annotate_workbook(source, result)
+                backup = annotate_workbook(source, result, marks=args.annotate)
             except (NianbaoError, OSError) as exc:
                 unreadable += 1
                 reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
                 print(f"✗ {source}：无法写入校验结果（{reason}）", file=sys.stderr)
                 continue
             note = f"（原文件已备份为 {backup.name}）" if backup else ""
-            sheet = load_spec().findings.sheet
-            print(f"✓ 已把校验结果写入 {source.name} 的“{sheet}”表{note}", file=sys.stderr)
+            spec = load_spec()
+            done = (f"已把校验结果写入 {source.name} 的“{spec.findings.sheet}”表" if args.annotate
+                    else f"已把核实说明记入 {source.name} 的“{spec.sheets['accepted']}”表")
+            print(f"✓ {done}{note}", file=sys.stderr)
     if unreadable:
         return EXIT_UNREADABLE
     return 1 if errors else 0
@@ -241,6 +257,49 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
     if not result.complete:
         return EXIT_UNREADABLE
     return 1 if result.errors else 0
+
+
+_REPORT_HELP = """\
+由标准工作簿（或汇总工作簿）生成对外公开的年度报告：Word（.docx）或网页（.html）。
+六个部分按官方格式模板排列，表格（二、三、四，或统计表）的合并表头与官方模板一致，正文取自“文字内容”表。
+
+示例：
+  nianbao report 年报.xlsx -o 年报.docx
+  nianbao report 年报.xlsx -o 年报.html                 （网页：表格用 rowspan/colspan，无脚本）
+  nianbao report 年报.xlsx -o 年报.docx --template 本单位模板.docx
+  nianbao report 汇总.xlsx -o 汇总报告.docx              （汇总工作簿：各表为合计数）
+
+工作簿校验有错误时不生成（退出码 1），加 --force 仍然生成。已存在的输出文件先改名为 *.bak.docx 保留。
+退出码：0 已生成，1 校验有错误未生成，2 工作簿读不了或报告写不出。
+"""
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .publish import NotPublishable, publish_workbook
+
+    source = Path(args.workbook)
+    output = Path(args.output) if args.output else source.with_suffix(".docx")
+    try:
+        done = publish_workbook(source, output, template=args.template, force=args.force)
+    except NotPublishable as exc:
+        print(f"✗ {exc}", file=sys.stderr)
+        if exc.validation is None:
+            return EXIT_UNREADABLE
+        for row in exc.validation.rows():
+            print(f"  {row.text()}", file=sys.stderr)
+        return 1
+    except NianbaoError as exc:
+        print(f"✗ {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except OSError as exc:
+        print(f"✗ {output}：无法写出报告（{os_reason(exc)}）", file=sys.stderr)
+        return EXIT_UNREADABLE
+    note = f"（原文件已备份为 {done.backup.name}）" if done.backup else ""
+    checked = done.validation.summary()
+    if not done.validation.valid:
+        checked += "，按 --force 照原样生成"
+    print(f"✓ {done.output}{note}：校验{checked}", file=sys.stderr)
+    return 0
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -327,6 +386,10 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--annotate", action="store_true",
                           help="把校验结果写进工作簿（校验结果表、出错单元格标色并加批注）；"
                                "原文件先备份为 *.bak.xlsx")
+    validate.add_argument("--accept", action="append", metavar="ID",
+                          help="把编号为 ID 的警告标为已核实（可重复；编号见输出），记在工作簿的“已核实”表，"
+                               "数字不变就不再提示；须与 --reason 同用")
+    validate.add_argument("--reason", metavar="原因", help="--accept 的核实说明")
     validate.set_defaults(func=cmd_validate)
 
     consolidate = sub.add_parser(
@@ -343,6 +406,18 @@ def build_parser() -> argparse.ArgumentParser:
     consolidate.add_argument("--to", choices=("csv", "parquet"),
                              help="另存长表（单位、年度、版本、表、行、列、数值、是否空白），与汇总工作簿同名")
     consolidate.set_defaults(func=cmd_consolidate)
+
+    report = sub.add_parser(
+        "report", help="由工作簿生成对外公开的年度报告（Word 或网页）",
+        description=_REPORT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    report.add_argument("workbook", metavar="WORKBOOK", help="标准工作簿，或 consolidate 生成的汇总工作簿")
+    report.add_argument("-o", "--output", metavar="年报.docx",
+                        help="输出文件：.docx（Word）或 .html（网页）；默认为工作簿旁的同名 .docx")
+    report.add_argument("--template", metavar="our.docx",
+                        help="本单位的 Word 模板：沿用其页面设置、页眉页脚和同名样式（仅用于 .docx）")
+    report.add_argument("--force", action="store_true", help="校验有错误时仍然生成")
+    report.set_defaults(func=cmd_report)
 
     rules = sub.add_parser("rules", help="校验规则说明（docs/rules.md，由规范生成）")
     rules_sub = rules.add_subparsers(dest="action", metavar="操作", required=True)

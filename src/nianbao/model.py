@@ -79,6 +79,9 @@ class Report:
     legacy: list[LegacyRow] | None = None
     narrative: dict[str, str] = field(default_factory=dict)
     unmapped: list[Unmapped] = field(default_factory=list)
+    # warnings a clerk has checked (a workbook's 已核实 sheet, or a reason typed in 校验结果):
+    # finding id → the reason; not part of the canonical JSON
+    accepted: dict[str, str] = field(default_factory=dict)
     # The section headings found, in the order printed; None when not known (a report read back
     # from a workbook, or made by hand). Not part of the canonical JSON (SPEC.md), nor of a
     # report's equality: the same report read from its source and from its workbook is equal.

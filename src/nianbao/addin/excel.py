@@ -30,7 +30,7 @@ from ..workbook.styles import FORMULA_STARTS
 from . import config_path, log_path
 
 __all__ = ["MARKED", "TITLE", "about", "clear_marks", "consolidate_folder", "import_reports",
-           "new_blank", "validate"]
+           "new_blank", "publish_word", "validate"]
 
 TITLE = load_spec().addin["title"]  # of every message box
 MARKED = load_spec().findings.marked  # the 校验结果 sheet's hidden column: this cell's comment is ours
@@ -167,6 +167,7 @@ def validate(book: xw.Book) -> None:
         _alert(book, f"当前工作簿{exc.reason}")
         return
     result = check(report)
+    _accepted(book, result)
     _clear(book)
     first = _mark(book, result, names)
     if first is not None:
@@ -268,6 +269,38 @@ def consolidate_folder(book: xw.Book, encoded_folder: str, encoded_roster: str =
     _alert(book, "\n".join(lines), critical=not result.complete)
 
 
+def _documents() -> Path:
+    documents = Path.home() / "Documents"
+    return documents if documents.is_dir() else Path.home()
+
+
+@entry_point
+def publish_word(book: xw.Book) -> None:
+    """生成Word: the open workbook's values (unsaved edits included, read as 校验 reads them) as
+    the published report, 名称.docx beside the workbook (in Documents when it was never saved;
+    an existing one kept as 名称.bak.docx); refused while the workbook has errors."""
+    from ..publish import publish_report, report_for_publishing
+    from ..workbook.cells import value_cells
+
+    sheets, names = _book_values(book)
+    try:
+        report = report_for_publishing(value_cells(sheets, names), book.name)
+    except UnreadableInput as exc:
+        _alert(book, f"当前工作簿{exc.reason}")
+        return
+    saved = Path(book.fullname)
+    output = (saved if saved.is_absolute() and saved.parent.is_dir() else _documents() / saved.name)
+    output = output.with_suffix(".docx")
+    try:
+        done = publish_report(report, book.name, output, advice="请先点“校验”查看并改正错误，再生成Word")
+    except OSError as exc:
+        raise NianbaoError(f"无法写出 {output.name}（{exc.strerror or exc}）。"
+                           "如果它正在 Word 中打开，请先关闭再生成") from None
+    note = f"，原文件已备份为 {done.backup.name}" if done.backup else ""
+    _status(book, f"年报：已生成 {done.output.name}")
+    _alert(book, f"已生成 Word 报告：{done.output}{note}\n校验：{done.validation.summary()}")
+
+
 @entry_point
 def about(book: xw.Book) -> None:
     """关于: the version, which Python runs the add-in, and where the log and config are."""
@@ -333,8 +366,8 @@ def _mark(book: xw.Book, result: Any, names: dict[str, str]) -> xw.Range | None:
             link = f'=HYPERLINK("#{target}","{shown}")'
         mark = MARKED if place in noted else None
         noted.discard(place)  # one row per cell says so
-        number, level, _, message, title, expected, actual = row.cells()  # 规则: the rule's title
-        values = (message, title, expected, actual)
+        number, level, _, message, title, expected, actual, ident, _reason = row.cells()  # 规则: the title
+        values = (message, title, expected, actual, ident, None)
         rows.append([number, _as_text(level), link, *(_as_text(v) for v in values), mark])
     results = book.sheets.add(RESULT_SHEET, after=book.sheets[len(book.sheets) - 1])
     results["A1"].value = rows
@@ -353,6 +386,29 @@ def _mark(book: xw.Book, result: Any, names: dict[str, str]) -> xw.Range | None:
             return book.sheets[place[0]][place[1]]
     results.activate()
     return None
+
+
+def _accepted(book: xw.Book, result: Any) -> None:
+    """The 已核实 sheet rewritten with the warnings the clerk has accepted (their reasons typed in
+    校验结果's 核实说明 move here, each keeping when it was first recorded); gone when none."""
+    from ..validate.accepted import accepted_rows
+    from ..validate.annotate import ACCEPTED_SHEET
+
+    recorded: dict[str, object] = {}
+    if ACCEPTED_SHEET in {s.name for s in book.sheets}:
+        old = book.sheets[ACCEPTED_SHEET]
+        for row in old.used_range.options(ndim=2).value[1:]:
+            if row and row[0]:
+                recorded[str(row[0])] = row[-1]
+        old.delete()
+    if not result.accepted:
+        return
+    columns = load_spec().findings.accepted_columns
+    sheet = book.sheets.add(ACCEPTED_SHEET, after=book.sheets[len(book.sheets) - 1])
+    rows = ([_as_text(v) for v in row] for row in accepted_rows(result, recorded))
+    sheet["A1"].value = [list(columns), *rows]
+    sheet.range((1, 1), (1, len(columns))).font.bold = True
+    sheet.range((1, 1), (1, len(columns))).color = "#F2F2F2"
 
 
 def _clear(book: xw.Book) -> bool:

@@ -222,6 +222,9 @@ class FindingsView:
     columns: tuple[str, ...]
     marked_column: str  # the add-in's hidden column after `columns`
     marked: str  # in it: this cell's comment is the add-in's own
+    # the 已核实 sheet's columns and the words of accepting a warning (validate.accepted)
+    accepted_columns: tuple[str, ...] = ()
+    accepted_words: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)
@@ -458,7 +461,11 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
             live=MappingProxyType(dict(words["live"]))),
         findings=FindingsView(MappingProxyType(dict(findings["severity"])), findings["blank"],
                               findings["example_agency"], findings["sheet"], tuple(findings["columns"]),
-                              findings["marked_column"], findings["marked"]),
+                              findings["marked_column"], findings["marked"],
+                              tuple(findings["accepted_columns"]),
+                              MappingProxyType({k: findings[k] for k in (
+                                  "accepted_note", "accept_unknown", "accept_error", "accept_no_reason",
+                                  "accept_hint")})),
         consolidated=Consolidated(
             sheets=MappingProxyType(dict(consolidated["sheets"])),
             title=consolidated["title"],

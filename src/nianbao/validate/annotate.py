@@ -18,11 +18,12 @@ from ..files import open_package, read_input, save_atomically
 from ..spec import load_spec
 from ..workbook import print_setup, text_row_height
 from ..workbook.styles import FILLS, set_text
+from .accepted import accepted_rows
 from .findings import Finding, ValidationReport
 
 __all__ = [
-    "AUTHOR", "FILLS", "HEADER", "READ_ONLY", "RESULT_SHEET", "SEVERITY", "WIDTHS", "annotate",
-    "annotate_workbook", "clear_marks",
+    "ACCEPTED_SHEET", "AUTHOR", "FILLS", "HEADER", "READ_ONLY", "RESULT_SHEET", "SEVERITY", "WIDTHS",
+    "accepted_sheet", "annotate", "annotate_workbook", "clear_marks",
 ]
 
 _VIEW = load_spec().findings
@@ -33,7 +34,9 @@ AUTHOR = "nianbao 校验"
 # workbook's live rules, whose conditional formats fill a cell the same colour.
 SEVERITY = _VIEW.severity
 HEADER = _VIEW.columns
-WIDTHS = (6, 6, 20, 80, 30, 8, 8)
+WIDTHS = (6, 6, 20, 80, 30, 8, 8, 12, 30)
+ACCEPTED_SHEET = load_spec().sheets["accepted"]
+_ACCEPTED_WIDTHS = (12, 30, 20, 8, 8, 40, 18)
 READ_ONLY = "文件是只读的，未作改动；要写入校验结果，请先取消文件的只读属性"
 _THIN = Side(style="thin", color="FF999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -73,6 +76,9 @@ def _results_sheet(wb: Workbook, result: ValidationReport,
                    places: list[tuple[str, str] | None]) -> None:
     ws = wb.create_sheet(RESULT_SHEET)
     ws.cell(1, 1, f"{RESULT_SHEET}：{result.summary()}").font = Font(bold=True)
+    hint = ws.cell(1, len(HEADER), _VIEW.accepted_words["accept_hint"])  # above 核实说明
+    hint.font, hint.alignment = Font(size=9, color="FF595959"), Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[1].height = 36
     for c, (text, width) in enumerate(zip(HEADER, WIDTHS, strict=True), start=1):
         ws.cell(2, c, text).font = Font(bold=True)
         ws.column_dimensions[ws.cell(2, c).column_letter].width = width
@@ -108,8 +114,39 @@ def _results_sheet(wb: Workbook, result: ValidationReport,
         sheet.sheet_view.tabSelected = sheet.title == RESULT_SHEET
 
 
+def accepted_sheet(wb: Workbook, result: ValidationReport) -> None:
+    """The 已核实 sheet: one row per warning the clerk has accepted, with the reason and when
+    it was first recorded (kept from the sheet it replaces); no sheet when there are none."""
+    when: dict[str, object] = {}
+    if ACCEPTED_SHEET in wb.sheetnames:
+        for row in wb[ACCEPTED_SHEET].iter_rows(min_row=2, values_only=True):
+            if row and row[0]:
+                when[str(row[0])] = row[-1]
+        del wb[ACCEPTED_SHEET]
+    if not result.accepted:
+        return
+    ws = wb.create_sheet(ACCEPTED_SHEET)
+    for c, (text, width) in enumerate(zip(_VIEW.accepted_columns, _ACCEPTED_WIDTHS, strict=True), start=1):
+        ws.cell(1, c, text).font = Font(bold=True)
+        ws.cell(1, c).fill = PatternFill("solid", fgColor="FFF2F2F2")
+        ws.column_dimensions[ws.cell(1, c).column_letter].width = width
+    for r, values in enumerate(accepted_rows(result, when), start=2):
+        for c, value in enumerate(values, start=1):
+            cell = ws.cell(r, c)
+            if isinstance(value, str):
+                set_text(cell, value)
+            else:
+                cell.value = value
+            cell.alignment = Alignment(vertical="top", wrap_text=c in (2, 6))
+            cell.border = _BORDER
+    ws.freeze_panes = "A2"
+    print_setup(ws, ACCEPTED_SHEET)
+
+
 def annotate(wb: Workbook, result: ValidationReport) -> None:
-    """Mark the findings in an open workbook (after removing this tool's previous marks)."""
+    """Mark the findings in an open workbook (after removing this tool's previous marks), and
+    record the warnings accepted (已核实)."""
+    accepted_sheet(wb, result)
     clear_marks(wb)
     for mark in result.marks(lambda f: _locate(wb, f)):
         sheet, address = mark.place
@@ -120,9 +157,10 @@ def annotate(wb: Workbook, result: ValidationReport) -> None:
     _results_sheet(wb, result, [_locate(wb, f) for f in result.findings])
 
 
-def annotate_workbook(path: str | Path, result: ValidationReport) -> Path | None:
+def annotate_workbook(path: str | Path, result: ValidationReport, marks: bool = True) -> Path | None:
     """Write the findings into a standard workbook file, through a temporary file replaced at
-    once; the previous version is kept as 名称.bak.xlsx. Returns the backup's path."""
+    once; the previous version is kept as 名称.bak.xlsx. Returns the backup's path. Without
+    ``marks`` only the 已核实 sheet is written (``validate --accept`` without ``--annotate``)."""
     path = Path(path)
     if not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222:
         # replacing it through a temporary file would work, and override the clerk's "read-only"
@@ -133,7 +171,10 @@ def annotate_workbook(path: str | Path, result: ValidationReport) -> Path | None
         wb = load_workbook(io.BytesIO(data), keep_vba=path.suffix.lower() == ".xlsm")
     except Exception:  # openpyxl raises many kinds for a damaged file
         raise UnreadableInput(str(path), "无法打开 Excel 文件：文件已损坏或不是标准工作簿") from None
-    annotate(wb, result)
+    if marks:
+        annotate(wb, result)
+    else:
+        accepted_sheet(wb, result)
     try:
         return save_atomically(path, wb.save)
     except PermissionError:

@@ -6,6 +6,8 @@ without paying for the validator's start-up.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import re
 from collections import Counter
@@ -44,6 +46,14 @@ class Finding:
         return self.severity == "error"
 
     @property
+    def id(self) -> str:
+        """The finding's id: ten hex digits of its rule, its place and its values, so the same
+        while those are (a clerk's 已核实 holds until a number changes)."""
+        place = self.cell or self.defined_name or self.table
+        key = json.dumps([self.rule, place, self.expected, self.actual], ensure_ascii=False, default=str)
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
+
+    @property
     def defined_name(self) -> str | None:
         """The workbook's name of the cell (``requests.total_processed.total``), if it has one."""
         if self.table == "meta":
@@ -61,7 +71,7 @@ class Finding:
         return {
             "rule": self.rule, "severity": self.severity, "table": self.table, "row": self.row,
             "column": self.column, "cell": self.cell, "expected": self.expected,
-            "actual": self.actual, "message": self.message,
+            "actual": self.actual, "message": self.message, "id": self.id,
         }
 
 
@@ -72,6 +82,8 @@ class ValidationReport:
 
     findings: tuple[Finding, ...] = ()
     source: str | None = None
+    # warnings the clerk has checked (已核实), with the reason: not in ``findings``
+    accepted: tuple[tuple[Finding, str], ...] = ()
     counts: dict[str, int] = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -97,8 +109,12 @@ class ValidationReport:
         return tuple(f for f in self.findings if f.rule == rule_id)
 
     def to_json(self) -> dict[str, Any]:
-        """``{"valid": …, "findings": […]}`` as SPEC.md writes it."""
-        return {"valid": self.valid, "findings": [f.to_json() for f in self.findings]}
+        """``{"valid": …, "findings": […]}`` as SPEC.md writes it; ``accepted`` (each finding
+        with the clerk's ``reason``) when warnings were marked 已核实."""
+        data: dict[str, Any] = {"valid": self.valid, "findings": [f.to_json() for f in self.findings]}
+        if self.accepted:
+            data["accepted"] = [{**f.to_json(), "reason": reason} for f, reason in self.accepted]
+        return data
 
     def count_text(self, spec: Spec | None = None) -> str:
         """The count: 2 个错误，1 个警告."""
@@ -106,8 +122,16 @@ class ValidationReport:
         return f"{self.counts['errors']} 个{label('error')}，{self.counts['warnings']} 个{label('warning')}"
 
     def summary(self, spec: Spec | None = None) -> str:
-        """The one-line count: 共 2 个错误，1 个警告, or 未发现问题."""
-        return f"共 {self.count_text(spec)}" if self.findings else "未发现问题"
+        """The one-line count: 共 2 个错误，1 个警告, or 未发现问题; and how many warnings the
+        clerk has marked 已核实."""
+        spec = spec or load_spec()
+        return (f"共 {self.count_text(spec)}" if self.findings else "未发现问题") + self.accepted_note(spec)
+
+    def accepted_note(self, spec: Spec | None = None) -> str:
+        """（另有 2 个警告已核实）, or nothing."""
+        if not self.accepted:
+            return ""
+        return (spec or load_spec()).findings.accepted_words["accepted_note"].format(n=len(self.accepted))
 
     def rows(self, spec: Spec | None = None) -> tuple[FindingRow, ...]:
         """One row per finding, as every presenter lists them (序号, 级别, 位置, 说明, 规则, 应为, 实际)."""
@@ -154,15 +178,18 @@ class FindingRow:
         return self.finding.cell
 
     def cells(self, place: Any = None) -> tuple[Any, ...]:
-        """序号, 级别, 位置, 说明, 规则, 应为, 实际 (the spec's [findings] columns); ``place``
-        stands for the cell when the presenter links it. 规则 is the rule's Chinese title (its
-        id where the rule has none)."""
+        """序号, 级别, 位置, 说明, 规则, 应为, 实际, 编号, 核实说明 (the spec's [findings] columns,
+        the last left for the clerk); ``place`` stands for the cell when the presenter links it.
+        规则 is the rule's Chinese title (its id where the rule has none)."""
         f = self.finding
-        return (self.number, self.level, place, f.message, self.title or f.rule, f.expected, f.actual)
+        return (self.number, self.level, place, f.message, self.title or f.rule, f.expected, f.actual,
+                f.id, None)
 
     def text(self) -> str:
-        """The line the command line prints: 错误  三、依申请公开!D27  message."""
-        return f"{self.level}  {self.place or '—'}  {self.finding.message}"
+        """The line the command line prints: 错误  三、依申请公开!D27  message; a warning ends
+        with its id (编号), which ``validate --accept`` takes."""
+        line = f"{self.level}  {self.place or '—'}  {self.finding.message}"
+        return line if self.finding.is_error else f"{line}  （编号 {self.finding.id}）"
 
 
 @dataclass(frozen=True)

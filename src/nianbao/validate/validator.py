@@ -72,8 +72,22 @@ def validate_many(reports: Sequence[Report], previous: Sequence[Report | None] |
         except pa.errors.SchemaErrors as exc:
             for at, finding in _findings(exc.failure_cases, df, checks, ctx):
                 found[at].append(finding)
-    return [ValidationReport(sort_findings(f, spec), source=r.meta.source)
-            for f, r in zip(found, reports, strict=True)]
+    return [_with_accepted(sort_findings(f, spec), r) for f, r in zip(found, reports, strict=True)]
+
+
+def _with_accepted(findings: Sequence[Finding], report: Report) -> ValidationReport:
+    """The findings, with the warnings the clerk has marked 已核实 (by id, so only while the
+    rule, the cell and the values are the same) set apart with their reason. An error cannot
+    be accepted: its numbers must be corrected."""
+    kept: list[Finding] = []
+    accepted: list[tuple[Finding, str]] = []
+    for finding in findings:
+        reason = None if finding.is_error else report.accepted.get(finding.id)
+        if reason:
+            accepted.append((finding, reason))
+        else:
+            kept.append(finding)
+    return ValidationReport(tuple(kept), source=report.meta.source, accepted=tuple(accepted))
 
 
 def validate(report: Report, previous: Report | None = None, spec: Spec | None = None) -> ValidationReport:

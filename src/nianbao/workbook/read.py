@@ -165,7 +165,29 @@ def report_from_cells(cells: Cells, where: str = "", spec: Spec | None = None,
         raise UnreadableInput(where, f"{NOTHING_READ}；工作簿的“缺少的表格”列出了全部表格")
     report.narrative = _read_narrative(cells, spec)
     report.unmapped = unmapped
+    report.accepted = _read_accepted(cells, spec)
     return report
+
+
+def _read_accepted(cells: Cells, spec: Spec) -> dict[str, str]:
+    """The warnings the clerk has marked 已核实: the 已核实 sheet's rows, and a reason typed in
+    the 核实说明 column of the 校验结果 sheet beside a finding's 编号 (not yet moved over by the
+    next 校验). Finding id → reason."""
+    view = spec.findings
+    ident, reason = view.columns[-2:]  # 编号, 核实说明: on both sheets, found by their header
+    accepted: dict[str, str] = {}
+    for sheet, header in ((spec.sheets["accepted"], 1), (view.sheet, 2)):
+        if sheet not in cells.sheetnames:
+            continue
+        printed = [_text(v).strip() for v in next(cells.rows(sheet, header, len(view.columns) + 2), ())]
+        if ident not in printed or reason not in printed:
+            continue
+        at_id, at_reason = printed.index(ident), printed.index(reason)
+        for row in cells.rows(sheet, header + 1, len(printed)):
+            key, why = _text(row[at_id]).strip(), _text(row[at_reason]).strip()
+            if key and why:
+                accepted[key] = why
+    return accepted
 
 
 def _edition_key(value: Any, spec: Spec) -> Any:

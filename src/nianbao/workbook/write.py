@@ -112,6 +112,9 @@ def _set_number(cell: Any, value: Any, raw: str) -> None:
         set_text(cell, raw.strip())
     else:
         _set_value(cell, value, raw)
+        fraction = isinstance(value, float) and not value.is_integer()
+        if fraction and cell.number_format == NUMBER_FORMATS["count"]:
+            cell.number_format = "General"  # 2.5 件 shown as it is (the rules flag it), not rounded to 3
 
 
 def _set_value(cell: Any, value: Any, raw: str = "") -> None:
@@ -158,6 +161,11 @@ def _write_legacy(wb: Workbook, sheet: str, rows: list[LegacyRow], cumulative: s
         depth = row.code.count(".")
         values = (row.code, row.label, row.unit or "", row.value) + ((row.cumulative,) if cumulative else ())
         raws = {4: row.raw, 5: row.cumulative_raw}
+        kind = "money" if row.unit in money_units else "count"
+        for c in range(4, 6 if cumulative else 5):
+            ws.cell(i, c).number_format = NUMBER_FORMATS[kind]
+            ws.cell(i, c).protection = UNLOCKED
+            by_kind.setdefault(kind, []).append(ws.cell(i, c).coordinate)
         for c, value in enumerate(values, start=1):
             cell = ws.cell(i, c)
             if isinstance(value, str):
@@ -172,11 +180,6 @@ def _write_legacy(wb: Workbook, sheet: str, rows: list[LegacyRow], cumulative: s
             cell.alignment = NUMBER if c >= 4 else Alignment(
                 horizontal="left", vertical="center", wrap_text=True, indent=depth if c == 2 else 0)
         ws.row_dimensions[i].height = text_row_height(row.label, 60 - 2 * depth)
-        kind = "money" if row.unit in money_units else "count"
-        for c in range(4, 6 if cumulative else 5):
-            ws.cell(i, c).number_format = NUMBER_FORMATS[kind]
-            ws.cell(i, c).protection = UNLOCKED
-            by_kind.setdefault(kind, []).append(ws.cell(i, c).coordinate)
         name = f"legacy.{row.code}"
         while name in used:
             name += "_"

@@ -52,6 +52,12 @@ Sub OnClearMarks(control As IRibbonControl)
     RunPython "import nianbao.addin.excel as addin; addin.clear_marks()"
 End Sub
 
+Sub OnPublishWord(control As IRibbonControl)
+    EnsureWorkbook
+    If Not PythonReady() Then Exit Sub
+    RunPython "import nianbao.addin.excel as addin; addin.publish_word()"
+End Sub
+
 Sub OnConsolidate(control As IRibbonControl)
     ' Tag: the departments' folder dialog title | the roster dialog title | the roster file
     ' filter | last year's folder dialog title. The roster and last year's folder may be
