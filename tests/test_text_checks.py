@@ -149,7 +149,10 @@ def test_a_report_without_its_section_five() -> None:
 def test_section_five_saying_only_none() -> None:
     report = _case("004_zibo_2021")
     report.narrative["problems"] = "无。"
-    assert _where(_text_findings(report)) == [
+    findings = _text_findings(report)
+    assert findings[0].message == ("五、存在的主要问题及改进情况：这一部分只写了“无。”，"
+                                   "应写明存在的主要问题及改进情况")
+    assert _where(findings) == [
         ("structure.sections", "problems", None, "文字内容!B2", "五、存在的主要问题及改进情况",
          "五、存在的主要问题及改进情况")]
 

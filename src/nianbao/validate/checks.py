@@ -499,19 +499,17 @@ class Sections(_TextRule):
         for item in _records(failing):
             report, key = int(item["report"]), item["section"]
             label = ctx.spec.section(key).label
-            place = item["where"]
+            text = ctx.reports[report].narrative.get(key, "").strip()
             if not item["present"]:
                 problem = problems["missing"]
             elif not item["in_order"]:
                 problem = problems["order"]
             elif item["numeral"] != item["expected_numeral"]:
                 problem = problems["numbering"]
-            else:
-                problem = problems["empty"]
-            text = ctx.reports[report].narrative.get(key, "").strip()
+            else:  # the section says nothing, or only 无
+                problem = problems["only_none" if text else "empty"]
             message = render(self.rule, where=label, problem=problem.format(
-                heading=item["heading"], place=place, numeral=item["expected_numeral"],
-                text=text or ctx.spec.findings.blank))
+                heading=item["heading"], place=item["where"], numeral=item["expected_numeral"], text=text))
             yield report, self.finding_at(ctx, key, label, item["heading"] or None, message)
 
 
