@@ -16,7 +16,7 @@ from nianbao.spec import load_spec
 from nianbao.validate import Finding, validate
 from nianbao.validate import text as text_checks
 
-from .conftest import CASES, SEEDS
+from .conftest import CASES, SEEDS, case_sources
 
 SPEC = load_spec()
 TEXT_RULES = ("narrative.matches_table", "structure.sections", "structure.fee_statement",
@@ -239,3 +239,38 @@ def test_text_findings_mark_the_text_cell_of_the_workbook() -> None:
     finding = Finding("structure.sections", "warning", "narrative", "problems", None, "文字内容!B2",
                       None, None, "…")
     assert finding.defined_name == "narrative.problems"
+
+
+# --- every real report --------------------------------------------------------------------------
+
+# The text findings of every real report whose tables can be read (the txt_pingtan dumps run
+# their table cells together), each read against its source: 平潭 2018 leaves “《《福建省…” and
+# “联系（联系地址：…” open; the Markdown of 上海 2025 has no heading 五; 上海市科委 2024's Markdown
+# numbers 二…六 as 一…五 with no 五 and prints 资金资金. No other report gets a text finding.
+REAL_TEXT_FINDINGS = {
+    "html_pingtan_2018": [("structure.text", "overview", "《"), ("structure.text", "overview", "（")],
+    "md_shanghai_bgt_2025": [("structure.sections", "problems", None)],
+    "md_shanghai_kewei_2024": [
+        ("structure.sections", "active", "一、主动公开政府信息情况"),
+        ("structure.sections", "requests", "二、收到和处理政府信息公开申请情况"),
+        ("structure.sections", "appeals", "三、政府信息公开行政复议、行政诉讼情况"),
+        ("structure.sections", "problems", None),
+        ("structure.sections", "other", "五、其他需要报告的事项"),
+        ("structure.text", "overview", "资金资金")],
+}
+# consecutive years of one agency, checked with last year's report
+PREVIOUS = {"html_pingtan_2019": "html_pingtan_2018", "html_pingtan_2024": "html_pingtan_2023",
+            "html_pingtan_2025": "html_pingtan_2024"}
+
+
+def _real_readable() -> list[str]:
+    names = [p.stem for p in case_sources("real") if not p.stem.startswith("txt_pingtan")]
+    assert len(names) >= 20
+    return names
+
+
+@pytest.mark.parametrize("name", _real_readable())
+def test_text_findings_of_every_real_report(name: str) -> None:
+    previous = _case(PREVIOUS[name]) if name in PREVIOUS else None
+    found = [(f.rule, f.row, f.actual) for f in _text_findings(_case(name), previous)]
+    assert found == REAL_TEXT_FINDINGS.get(name, [])
