@@ -16,7 +16,6 @@ the checks count them as 0, the findings still say they were blank.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +30,6 @@ from ..spec import Spec
 from . import text
 
 __all__ = ["TableShape", "build_frames", "table_shape"]
-_SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True, eq=False)
