@@ -22,7 +22,7 @@ from .metadata import (
     valid_agency,
     year_in,
 )
-from .model import Meta, Report, Unmapped
+from .model import Heading, Meta, Report, Unmapped
 from .spec import Edition, Spec, load_spec
 
 __all__ = ["assemble", "detect_edition"]
@@ -430,6 +430,8 @@ def assemble(doc: Document, spec: Spec | None = None) -> Report:
     if not report.has_tables():
         raise UnreadableInput(doc.source, NOTHING_READ)
     report.narrative = {k: "\n".join(v) for k, v in narrative.items() if v}
+    report.headings = [Heading(s.key, s.heading.text, s.heading.where)
+                       for s in sections[1:] if s.key is not None and s.heading is not None]
     report.unmapped = unmapped
     return report
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from .spec import Edition, Spec, load_spec
 
-__all__ = ["Cell", "LegacyRow", "Meta", "Report", "Unmapped", "finite_json"]
+__all__ = ["Cell", "Heading", "LegacyRow", "Meta", "Report", "Unmapped", "finite_json"]
 
 Number = int | float
 
@@ -50,6 +50,16 @@ class Unmapped:
     text: str
 
 
+@dataclass(frozen=True)
+class Heading:
+    """A section heading as the source printed it (五、存在的主要问题及改进情况): the section it
+    opens, its text, and where it stood."""
+
+    section: str
+    text: str
+    where: str = ""
+
+
 @dataclass
 class Meta:
     agency: str | None = None
@@ -72,6 +82,10 @@ class Report:
     # warnings a clerk has checked (a workbook's 已核实 sheet, or a reason typed in 校验结果):
     # finding id → the reason; not part of the canonical JSON
     accepted: dict[str, str] = field(default_factory=dict)
+    # The section headings found, in the order printed; None when not known (a report read back
+    # from a workbook, or made by hand). Not part of the canonical JSON (SPEC.md), nor of a
+    # report's equality: the same report read from its source and from its workbook is equal.
+    headings: list[Heading] | None = field(default=None, compare=False)
 
     @classmethod
     def blank(cls, meta: Meta, spec: Spec | None = None) -> Report:

@@ -18,6 +18,7 @@ import pandera.pandas as pa
 from ..model import LegacyRow, Report
 from ..spec import Rule, Spec, Table
 from ..workbook.layout import legacy_reference, table_layout
+from . import text
 from .findings import (
     Finding,
     cell_name,
@@ -436,16 +437,20 @@ class EditionYear(RuleCheck):
 
 
 class NarrativeMatches(RuleCheck):
-    """A number stated in the text agrees with the table (one agreeing statement is enough)."""
+    """A number stated in the text agrees with the table: with the cell (or cells) it names, or
+    with one of the other readings the statement has (收到申请N件: 新收, or 新收 + 上年结转)."""
 
     _frame = "statements"
 
     def holds(self, df: pd.DataFrame) -> pd.Series:
-        agrees = (df["stated"] - df["actual"].fillna(0)).abs() < _EPS
-        return agrees.groupby([df["report"], df["table"], df["row"], df["column"]]).transform("any")
+        stated = _a(df, "stated").astype(float)
+        agrees = np.abs(stated - np.nan_to_num(_a(df, "actual").astype(float))) < _EPS
+        for alt in ("alt1", "alt2"):
+            agrees |= np.abs(stated - _a(df, alt).astype(float)) < _EPS  # False for NaN
+        return _answer(df, agrees)
 
     def explain(self, df: pd.DataFrame, failing: pd.DataFrame, ctx: Context) -> Iterator[tuple[int, Finding]]:
-        failing = failing.drop_duplicates(["report", "table", "row", "column"])
+        failing = failing.drop_duplicates(["report", "table", "row", "column", "stated", "phrase"])
         legacy = ctx.spec.edition("legacy").table("legacy")
         for item in _records(failing):
             report, table_key, row, column = int(item["report"]), item["table"], item["row"], item["column"]
@@ -455,10 +460,115 @@ class NarrativeMatches(RuleCheck):
             else:
                 table = ctx.table(report, table_key)
                 where, cell = cell_name(table, row, column), table_layout(table).reference(row, column)
-            message = render(self.rule, phrase=item["phrase"], where=where,
-                             actual=format_number(item["actual"]))
+            message = render(self.rule, section=ctx.spec.section(item["section"]).label,
+                             phrase=item["phrase"], where=where, actual=format_number(item["actual"]))
             yield report, self.finding(table_key, row, column, cell, json_number(item["stated"]),
                                        json_number(item["actual"]), message)
+
+
+def _text_cell(spec: Spec, section: str) -> str | None:
+    """The 文字内容 cell of a text section (where the template puts it), None for a table's."""
+    keys = [s.key for s in spec.sections if s.kind == "text"]
+    if section not in keys:
+        return None
+    return f"{spec.sheets['narrative']}!B{keys.index(section) + 1}"
+
+
+class _TextRule(RuleCheck):
+    """A rule on the report's text: its findings stand at a section (row = the section key)."""
+
+    def finding_at(self, ctx: Context, section: str, expected: int | float | str | None,
+                   actual: int | float | str | None, message: str) -> Finding:
+        return self.finding(self.rule.table, section, None, _text_cell(ctx.spec, section),
+                            expected, actual, message)
+
+
+class Sections(_TextRule):
+    """The form's sections are all there, in order, numbered 一…六; 五 says something."""
+
+    _frame = "sections"
+    keys = ("report", "edition", "section")
+
+    def holds(self, df: pd.DataFrame) -> pd.Series:
+        ok = (_a(df, "present") & _a(df, "in_order") & (_a(df, "numeral") == _a(df, "expected_numeral"))
+              & ~_a(df, "empty").astype(bool))
+        return _answer(df, ok | ~self.in_editions(df))
+
+    def explain(self, df: pd.DataFrame, failing: pd.DataFrame, ctx: Context) -> Iterator[tuple[int, Finding]]:
+        problems = self.params["problems"]
+        for item in _records(failing):
+            report, key = int(item["report"]), item["section"]
+            label = ctx.spec.section(key).label
+            text = ctx.reports[report].narrative.get(key, "").strip()
+            if not item["present"]:
+                problem = problems["missing"]
+            elif not item["in_order"]:
+                problem = problems["order"]
+            elif item["numeral"] != item["expected_numeral"]:
+                problem = problems["numbering"]
+            else:  # the section says nothing, or only 无
+                problem = problems["only_none" if text else "empty"]
+            message = render(self.rule, where=label, problem=problem.format(
+                heading=item["heading"], place=item["where"], numeral=item["expected_numeral"], text=text))
+            yield report, self.finding_at(ctx, key, label, item["heading"] or None, message)
+
+
+class FeeStatement(_TextRule):
+    """六、其他需要报告的事项 states the 信息处理费 collected, or that none was."""
+
+    _frame = "fee"
+    keys = ("report", "edition")
+
+    def holds(self, df: pd.DataFrame) -> pd.Series:
+        return _answer(df, _a(df, "stated").astype(bool) | ~self.in_editions(df))
+
+    def explain(self, df: pd.DataFrame, failing: pd.DataFrame, ctx: Context) -> Iterator[tuple[int, Finding]]:
+        section = self.params["section"]
+        for item in _records(failing):
+            message = render(self.rule, where=ctx.spec.section(section).label)
+            yield int(item["report"]), self.finding_at(ctx, section, None, None, message)
+
+
+class Typos(_TextRule):
+    """A word written twice in a row (资金资金), a bracket or quote mark without its pair."""
+
+    _frame = "typos"
+    keys = ("report", "section", "kind", "mark")
+
+    def holds(self, df: pd.DataFrame) -> pd.Series:
+        return _answer(df, _a(df, "allowed").astype(bool))
+
+    def explain(self, df: pd.DataFrame, failing: pd.DataFrame, ctx: Context) -> Iterator[tuple[int, Finding]]:
+        problems = self.params["problems"]
+        for item in _records(failing):
+            mark = item["mark"]
+            problem = problems[item["kind"]].format(mark=mark, word=mark[: len(mark) // 2])
+            message = render(self.rule, section=ctx.spec.section(item["section"]).label,
+                             problem=problem, passage=item["passage"])
+            yield int(item["report"]), self.finding_at(ctx, item["section"], None, mark, message)
+
+
+class RepeatedFromPrevious(_TextRule):
+    """A section whose text is mostly last year's, sentence for sentence (boilerplate aside)."""
+
+    _frame = "repeats"
+    keys = ("report", "section")
+
+    def holds(self, df: pd.DataFrame) -> pd.Series:
+        return _answer(df, _a(df, "share").astype(float) <= float(self.params["threshold"]) + _EPS)
+
+    def explain(self, df: pd.DataFrame, failing: pd.DataFrame, ctx: Context) -> Iterator[tuple[int, Finding]]:
+        listed = int(self.params["max_listed"])
+        for item in _records(failing):
+            passages = item["passages"]
+            shown = "；".join(f"“{text.opening(p)}”" for p in passages[:listed])
+            if len(passages) > listed:
+                shown += self.params["more"].format(count=len(passages) - listed)
+            share = round(float(item["share"]), 2)
+            message = render(self.rule, section=ctx.spec.section(item["section"]).label,
+                             share=f"{share:.0%}", count=len(passages), passages=shown)
+            yield int(item["report"]), self.finding_at(
+                ctx, item["section"], json_number(self.params["threshold"]), json_number(share), message)
 
 
 class YearCarriedIn(RuleCheck):
@@ -529,6 +639,10 @@ KINDS: dict[str, type[RuleCheck]] = {
     "legacy_heading_value": LegacyHeadingValue,
     "edition_year": EditionYear,
     "narrative": NarrativeMatches,
+    "sections": Sections,
+    "fee_statement": FeeStatement,
+    "typos": Typos,
+    "repeated_from_previous": RepeatedFromPrevious,
     "year_carried_in": YearCarriedIn,
     "year_in_force": YearInForce,
 }
@@ -556,7 +670,7 @@ def _key_columns(name: str, spec: Spec, checks: Sequence[RuleCheck]) -> tuple[st
         "legacy": ("report", "position", "code", "label", "parent"),
         "meta": ("report", "edition"),
         "statements": ("report", "table", "row", "column", "phrase"),
-    }[name]
+    }.get(name) or checks[0].keys  # the text checks' frames: the keys their one rule names
 
 
 def frame_schema(name: str, spec: Spec, checks: Sequence[RuleCheck]) -> pa.DataFrameSchema:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..model import Cell, LegacyRow, Meta, Report
+from ..model import Cell, Heading, LegacyRow, Meta, Report
 from ..numbers import NotANumber, parse_number
 from ..spec import Rule, Spec, load_spec
 
@@ -59,9 +59,19 @@ def _report(raw: Mapping[str, Any], spec: Spec, source: str) -> Report:
     if raw.get("legacy"):
         report.legacy = [LegacyRow(code, label, unit or None, _value(value), _cell(value).raw)
                          for code, label, unit, value in raw["legacy"]]
-    if raw.get("narrative"):
-        report.narrative = {"overview": raw["narrative"]}
+    _set_text(report, raw)
     return report
+
+
+def _set_text(report: Report, raw: Mapping[str, Any]) -> None:
+    """The example's text: ``narrative`` (一、总体情况's text, or a table of sections' texts) and
+    ``headings`` ([section, heading as printed] in the order printed, as a source gives them)."""
+    if "narrative" in raw:
+        text = raw["narrative"]
+        report.narrative = dict(text) if isinstance(text, Mapping) else {"overview": text}
+    if "headings" in raw:
+        report.headings = [Heading(key, printed, f"第{i}段")
+                           for i, (key, printed) in enumerate(raw["headings"], start=1)]
 
 
 def example(rule: Rule | str, failing: bool, spec: Spec | None = None) -> Example:
@@ -83,8 +93,7 @@ def example(rule: Rule | str, failing: bool, spec: Spec | None = None) -> Exampl
         for row in report.legacy or ():
             if row.code in codes:
                 row.value, row.raw = _value(codes[row.code]), _cell(codes[row.code]).raw
-        if "narrative" in change:
-            report.narrative = {"overview": change["narrative"]}
+        _set_text(report, change)
         if "year" in change:
             report.meta.year = change["year"]
     return Example(report, previous, tuple(raw.get("expect", ())) if failing else ())

@@ -62,6 +62,8 @@ class Finding:
             return None
         if self.table == "legacy":
             return f"legacy.{self.row}"
+        if self.table == "narrative":  # a text check's finding: the section's 文字内容 cell
+            return f"narrative.{self.row}"
         return f"{self.table}.{self.row}.{self.column}"
 
     def to_json(self) -> dict[str, Any]:

@@ -10,12 +10,12 @@ the checks count them as 0, the findings still say they were blank.
 - ``<table>.by_column``: one row per report and column key, one column per row key.
 - ``legacy``: one row per 统计表 row, with its parent's and its children's figures.
 - ``meta``, ``statements`` (numbers stated in the text), ``requests.years``, ``active.years``.
+- the text's: ``sections``, ``fee``, ``typos``, ``repeats`` (``_narrative_frames``).
 """
 
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,9 +27,9 @@ from ..labels import fold
 from ..model import Report
 from ..numbers import NotANumber, parse_number
 from ..spec import Spec
+from . import text
 
 __all__ = ["TableShape", "build_frames", "table_shape"]
-_SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True, eq=False)
@@ -322,47 +322,49 @@ def _legacy_cells(lg: pd.DataFrame) -> dict[str, np.ndarray]:
 
 # --- metadata, text, two years ---------------------------------------------------------------
 
-@functools.cache
-def _patterns(spec: Spec) -> tuple[tuple[re.Pattern[str], tuple[Mapping[str, Any], ...]], ...]:
-    """Each distinct pattern once, with the cells it is checked against."""
-    targets: dict[str, list[Mapping[str, Any]]] = {}
-    for target in spec.rule("narrative.matches_table").params["patterns"]:
-        targets.setdefault(target["pattern"], []).append(target)
-    return tuple((re.compile(p), tuple(t)) for p, t in targets.items())
+def _rule_of(spec: Spec, kind: str) -> str | None:
+    """The id of the spec's rule of ``kind`` (None when the spec has none)."""
+    return next((r.id for r in spec.rules if r.kind == kind), None)
 
 
-def _target_value(i: int, target: Mapping[str, Any], spec: Spec, values: Mapping[str, _Values],
-                  at: Mapping[str, Mapping[int, int]],
-                  legacy_at: Mapping[tuple[int, str], tuple[str, float, int]]) -> tuple | None:
-    """(row, column, value, position) of the cell a statement is checked against, if the
-    report has it; the value is the sum of the target columns, NaN when all are blank."""
-    if target["table"] == "legacy":
-        found = legacy_at.get((i, _folded(spec, target["label"])))
-        if found is None:
-            return None
-        code, value, position = found
-        return code, "value", value, position
-    k = at[target["table"]].get(i)
+def _reading(i: int, cells: Sequence[str], shape: TableShape, values: _Values,
+             at: Mapping[int, int]) -> float | None:
+    """The sum of ``cells`` ("row.column") in report ``i``'s table, NaN when all are blank;
+    None when the report has not the table or its edition not one of the cells."""
+    k = at.get(i)
     if k is None:
         return None
-    shape = table_shape(spec, target["table"])
-    row = target["row"]
-    cells = values[target["table"]].values[
-        k, shape.row_index[row], [shape.column_index[c] for c in target["columns"]]]
-    actual = np.nan if np.isnan(cells).all() else float(np.nansum(cells))
-    return row, target["columns"][0], actual, -1
+    total, blank = 0.0, True
+    for name in cells:
+        row, column = name.split(".")
+        r, c = shape.row_index[row], shape.column_index[column]
+        if not values.exists[k, r, c]:
+            return None
+        if not np.isnan(values.values[k, r, c]):
+            total += float(values.values[k, r, c])
+            blank = False
+    return np.nan if blank else total
 
 
 def _statements(reports: Sequence[Report], spec: Spec, values: Mapping[str, _Values],
                 legacy: pd.DataFrame) -> pd.DataFrame:
     """One row per number the text states for a table cell, with the table's value beside it
-    (the sum of the target columns; NaN when they are all blank)."""
-    wanted = {_folded(spec, t["label"]) for _, targets in _patterns(spec) for t in targets
-              if t["table"] == "legacy"}
+    (``actual``: the first reading the report's edition has) and the other readings the
+    statement may have (``alt1``, ``alt2``: blanks as 0, NaN when there is none). A number
+    is not compared with a reading left blank: a blank 总计 is requests.row_total's finding, a
+    blank 统计表 row may have its number on the heading (legacy.heading_value); a claim
+    (所有申请均已办结) is, blank as 0."""
+    rule_id = _rule_of(spec, "narrative")
+    columns = ["report", "section", "phrase", "stated", "table", "row", "column", "actual",
+               "alt1", "alt2", "position"]
+    if rule_id is None:
+        return pd.DataFrame(columns=columns)
+    wanted = {_folded(spec, e["label"]) for e in spec.rule(rule_id).params["statements"]
+              if e["table"] == "legacy"}
     legacy_at: dict[tuple[int, str], tuple[str, float, int]] = {}
     if not legacy.empty:
-        columns = [legacy[c].tolist() for c in ("report", "code", "label", "value", "position")]
-        for r, code, label, value, position in zip(*columns, strict=True):
+        rows = [legacy[c].tolist() for c in ("report", "code", "label", "value", "position")]
+        for r, code, label, value, position in zip(*rows, strict=True):
             folded = _folded(spec, label)
             if folded in wanted:
                 legacy_at.setdefault((r, folded), (code, value, position))
@@ -371,17 +373,63 @@ def _statements(reports: Sequence[Report], spec: Spec, values: Mapping[str, _Val
     for i, report in enumerate(reports):
         if not report.narrative:
             continue
-        # No NFKC of whole texts (slow): \d and float() take full-width digits as they are.
-        text = _SPACE.sub("", "".join(report.narrative.values()))
-        for pattern, targets in _patterns(spec):
-            matches = list(pattern.finditer(text))
-            for target in targets if matches else ():
-                found = _target_value(i, target, spec, values, at, legacy_at)
-                if found is not None:
-                    records.extend((i, m.group(0), float(m.group(1)), target["table"], *found)
-                                   for m in matches)
-    columns = ["report", "phrase", "stated", "table", "row", "column", "actual", "position"]
+        for found in text.statements(report, spec, rule_id):
+            entry = found.entry
+            head = (i, found.section, found.sentence, found.stated, entry["table"])
+            if entry["table"] == "legacy":
+                cell = legacy_at.get((i, _folded(spec, entry["label"])))
+                if cell is not None and not np.isnan(cell[1]):
+                    records.append((*head, cell[0], "value", cell[1], np.nan, np.nan, cell[2]))
+                continue
+            shape = table_shape(spec, entry["table"])
+            readings: list[tuple[Sequence[str], float]] = []
+            for cells in entry["cells"]:
+                value = _reading(i, cells, shape, values[entry["table"]], at[entry["table"]])
+                if value is not None:  # a reading of the report's edition
+                    readings.append((cells, value))
+            if not readings or ("value" not in entry and np.isnan(readings[0][1])):
+                continue
+            alts = [np.nan_to_num(value) for _, value in readings[1:]][:2]
+            alts += [np.nan] * (2 - len(alts))
+            row, column = readings[0][0][0].split(".")
+            records.append((*head, row, column, readings[0][1], *alts, -1))
     return pd.DataFrame.from_records(records, columns=columns)
+
+
+def _narrative_frames(reports: Sequence[Report], spec: Spec,
+                      previous: Sequence[Report | None] | None) -> dict[str, pd.DataFrame]:
+    """The frames of the text checks: ``sections`` (one row per report and section of the
+    form, for reports whose headings are known), ``fee`` (one row per report with a 六),
+    ``typos`` (one row per repeated word or bracket mark found) and ``repeats`` (one row per
+    text section that this year's and last year's report both have)."""
+    frames: dict[str, pd.DataFrame] = {}
+    editions = {i: r.meta.edition or "" for i, r in enumerate(reports)}
+
+    def checked(rule_id: str, i: int) -> bool:  # the report's edition is one the rule checks
+        kept = spec.rule(rule_id).editions
+        return not kept or editions[i] in kept
+
+    rule_id = _rule_of(spec, "sections")
+    if rule_id is not None:
+        rows = [{"report": i, "edition": editions[i], **row} for i, r in enumerate(reports)
+                if r.headings is not None and checked(rule_id, i)
+                for row in text.heading_rows(r, spec, rule_id)]
+        frames["sections"] = pd.DataFrame(rows)
+    rule_id = _rule_of(spec, "fee_statement")
+    if rule_id is not None:
+        frames["fee"] = pd.DataFrame([
+            {"report": i, "edition": editions[i], "stated": text.fee_stated(r, spec, rule_id)}
+            for i, r in enumerate(reports) if r.narrative.get("other") and checked(rule_id, i)])
+    rule_id = _rule_of(spec, "typos")
+    if rule_id is not None:
+        frames["typos"] = pd.DataFrame([{"report": i, **row} for i, r in enumerate(reports)
+                                        for row in text.typos(r, spec, rule_id)])
+    rule_id = _rule_of(spec, "repeated_from_previous")
+    if rule_id is not None and previous is not None:
+        frames["repeats"] = pd.DataFrame([
+            {"report": i, **row} for i, (r, p) in enumerate(zip(reports, previous, strict=True))
+            if p is not None for row in text.repeated(r, p, spec, rule_id)])
+    return frames
 
 
 def _years(current: Mapping[str, _Values], previous: Mapping[str, _Values],
@@ -448,6 +496,7 @@ def build_frames(reports: Sequence[Report], spec: Spec,
         "year": np.array([np.nan if r.meta.year is None else r.meta.year for r in reports], dtype=float),
     })
     frames["statements"] = _statements(reports, spec, values, legacy)
+    frames.update(_narrative_frames(reports, spec, previous))
     if previous is not None and any(p is not None for p in previous):
         two_years = {r.table for r in spec.rules if r.kind in ("year_carried_in", "year_in_force")}
         before = {key: _values(previous, table_shape(spec, key)) for key in two_years}
