@@ -106,7 +106,8 @@ def _baseline_report(path: Path, spec) -> Report:
     """A report read the obvious way: every sheet with pandas.read_excel, cells by position."""
     sheets = pd.read_excel(path, sheet_name=None, header=None, engine="openpyxl")
     info = sheets[spec.sheets["meta"]]
-    edition = str(info.iat[2, 1])
+    shown = str(info.iat[2, 1])  # the workbook shows the edition's label (2021年版)
+    edition = next(k for k, e in spec.editions.items() if shown in (k, e.short_label, e.label))
     report = Report.blank(Meta(agency=str(info.iat[0, 1]), year=int(info.iat[1, 1]), edition=edition), spec)
     for key, table in spec.edition(edition).tables.items():
         frame = sheets[table.sheet]

@@ -33,6 +33,7 @@ Number = int | float
 DUPLICATE_RULE = "以修改时间最新的文件为准"
 NO_REPORTS = "没有找到年报文件（标准工作簿或 convert 能读的年报文件）"
 LARGEST_CHANGES = 20
+_TWO_YEAR_RULES = "year."  # the rules that compare a report with last year's
 
 
 class NoReports(NianbaoError):
@@ -88,6 +89,9 @@ class Department:
     # How last year's report was paired when it names the agency differently:
     # 按“洪泽区人民政府”与上年报告的“淮安市洪泽区人民政府”匹配…
     previous_match: str | None = None
+    # The findings stored with the report in a dataset (nianbao convert --dataset): used as
+    # they are, not found again (the dataset keeps the cells, not the text they were read from)
+    given: tuple[Finding, ...] | None = field(default=None, repr=False)
 
     @property
     def agency(self) -> str:
@@ -396,11 +400,17 @@ def consolidate(inputs: Sequence[str | Path], output: str | Path, *, roster: str
     writable_folder(output)
     if roster is not None:  # a roster that cannot be read stops the run before any report is read
         result.roster = read_roster(roster)
-    files = expand_inputs(inputs, workbooks=True, exclude=[output])
-    if not files:
+    from .dataset import dataset_departments, is_dataset
+
+    datasets = [Path(i) for i in inputs if is_dataset(i)]
+    others = [i for i in inputs if not is_dataset(i)]
+    files = expand_inputs(others, workbooks=True, exclude=[output]) if others else []
+    stored = [d for folder in datasets for d in dataset_departments(folder, spec)]
+    if not files and not stored:
         given = "、".join(str(i) for i in inputs)
         raise NoReports(f"{given}：{NO_REPORTS}，未写出 {output.name}")
     departments, result.unreadable = _departments(read_many(files, progress, workers))
+    departments = stored + departments
     result.year = _most_common_year(departments)
     same_year = [d for d in departments if d.year is None or result.year is None or d.year == result.year]
     result.other_year = [d for d in departments if d not in same_year]
@@ -460,4 +470,7 @@ def _validate(result: Consolidation, departments: Sequence[Department], spec: Sp
                             previous if any(p is not None for p in previous) else None, spec)
     for d, validation in zip(departments, reports, strict=True):
         extra = _missing_table_findings(d, spec)
-        d.validation = ValidationReport(validation.findings + extra, source=d.path.name)
+        found = validation.findings
+        if d.given is not None:  # a dataset's report: its stored findings, and last year's rules
+            found = d.given + tuple(f for f in found if f.rule.startswith(_TWO_YEAR_RULES))
+        d.validation = ValidationReport(found + extra, source=d.path.name)

@@ -179,7 +179,10 @@ _UNSAFE_IN_LINK = re.compile(r'[\x00-\x20\x7f"#%<>\\^`{|}]')
 @functools.lru_cache(maxsize=8192)
 def _relative(path: Path, output: Path) -> str | None:
     """The file's path relative to the consolidated workbook's folder, as a link target; None
-    when there is none (another drive on Windows): no absolute path, no scheme, is linked."""
+    when there is none (another drive on Windows, or a report from a dataset, whose source file
+    is not here): no absolute path, no scheme, is linked."""
+    if not path.exists():
+        return None
     try:
         target = os.path.relpath(os.path.abspath(path), os.path.dirname(os.path.abspath(output)))
     except ValueError:
