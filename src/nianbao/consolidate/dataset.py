@@ -7,6 +7,7 @@ Layout of a dataset folder ``DIR`` (hive partitioning by report year)::
     DIR/findings/year=2021/part-000001.parquet   agency, source, rule, severity, table, row, column,
                                                  cell, expected, actual, message
     DIR/_sources.json                            which sources each part holds
+    DIR/_writing/                                files being written (renamed into place when complete)
 
 ``year`` is the partition column (it is not stored inside the files; every reader adds it from the
 folder name); a report that states no year goes to ``year=0``. ``expected`` and ``actual`` are text
@@ -14,7 +15,7 @@ folder name); a report that states no year goes to ``year=0``. ``expected`` and 
 ``numeric`` says which (cast with ``CAST(expected AS DOUBLE) … WHERE numeric``).
 
 Writing: reports are buffered and written as one part (one file per table and year) every
-``batch`` reports and on ``close``; each file is written under a hidden temporary name and renamed,
+``batch`` reports and on ``close``; each file is written under a temporary name and renamed,
 so a reader never sees half a file and an interrupted run leaves a valid dataset. A source added
 again (a re-run with ``--force``) replaces its rows: the parts that held it are rewritten without
 them (again atomically) and ``_sources.json`` follows. After a crash between those steps a source
@@ -27,6 +28,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
@@ -47,6 +49,7 @@ __all__ = ["CELLS", "FINDINGS", "FINDING_COLUMNS", "INDEX", "DatasetWriter", "da
 CELLS = "cells"
 FINDINGS = "findings"
 INDEX = "_sources.json"
+STAGING = "_writing"  # temporary files, renamed into place when complete
 FORMAT = "nianbao-dataset/1"
 FINDING_COLUMNS = ("agency", "year", "source", "rule", "severity", "table", "row", "column", "cell",
                    "expected", "actual", "numeric", "message")
@@ -112,11 +115,12 @@ def _year_of(path: Path) -> int | None:
     return None if year == UNKNOWN_YEAR else year
 
 
-def _write_atomically(table: Any, path: Path) -> None:
-    """Write a pyarrow table to ``path`` through a hidden temporary name in the same folder."""
+def _write_atomically(table: Any, path: Path, staging: Path) -> None:
+    """Write a pyarrow table to ``path`` through a temporary file in ``staging`` (a folder of the
+    dataset outside the tables, so that no reader sees it, even left behind by a killed run)."""
     pq = _pyarrow().parquet
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = staging / f"{path.parent.parent.name}-{path.parent.name}-{path.name}.{os.getpid()}"
     try:
         pq.write_table(table, tmp)
         os.replace(tmp, path)
@@ -137,6 +141,9 @@ class DatasetWriter:
             raise NianbaoError(f"{self.folder}：已有同名文件，不能作为数据集文件夹")
         for table in (CELLS, FINDINGS):
             (self.folder / table).mkdir(parents=True, exist_ok=True)
+        self._staging = self.folder / STAGING
+        shutil.rmtree(self._staging, ignore_errors=True)  # what a killed run left half written
+        self._staging.mkdir()
         self._parts = self._load_index()  # part number → its sources
         self._pending: dict[str, tuple[Report, tuple[Finding, ...]]] = {}
         self._repair()
@@ -170,7 +177,7 @@ class DatasetWriter:
     def _save_index(self) -> None:
         body = {"format": FORMAT, "parts": {f"{n:06d}": s for n, s in sorted(self._parts.items())}}
         path = self.folder / INDEX
-        tmp = path.with_name(f".{INDEX}.{os.getpid()}.tmp")
+        tmp = self._staging / f"{INDEX}.{os.getpid()}"
         tmp.write_text(json.dumps(body, ensure_ascii=False, indent=0), encoding="utf-8")
         os.replace(tmp, path)
 
@@ -198,7 +205,7 @@ class DatasetWriter:
                 kept = table.filter(keep)
                 if kept.num_rows:
                     written = path.stat()
-                    _write_atomically(kept, path)
+                    _write_atomically(kept, path, self._staging)
                     os.utime(path, ns=(written.st_atime_ns, written.st_mtime_ns))  # still as old as its rows
                 else:
                     path.unlink()
@@ -237,7 +244,8 @@ class DatasetWriter:
             for year in sorted(set(years)):
                 rows = frame[(years == year).to_numpy()].drop(columns="year")
                 table = pa.Table.from_pandas(rows, schema=self._schemas[name], preserve_index=False)
-                _write_atomically(table, self.folder / name / f"year={year}" / f"part-{number:06d}.parquet")
+                part = self.folder / name / f"year={year}" / f"part-{number:06d}.parquet"
+                _write_atomically(table, part, self._staging)
         earlier: dict[int, set[str]] = {}
         for n, held in self._parts.items():
             again = set(held) & set(sources)
