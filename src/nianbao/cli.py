@@ -222,6 +222,12 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
     mark = "✗" if not result.complete else "!" if result.errors else "✓"  # ✓ only when nothing is wrong
     print(f"{mark} {result.output}：汇总 {result.departments} 个单位，"
           f"错误 {result.errors} 个，警告 {result.warnings} 个{note}", file=sys.stderr)
+    if result.other_year:  # the reports left out, counted where the user looks first
+        from .consolidate.sheets import other_years_note
+
+        sheet = load_spec().consolidated.sheets["roster"]
+        print(f"! {other_years_note(result)}，未计入 {result.year} 年度汇总（见“{sheet}”表）",
+              file=sys.stderr)
     if result.unreadable:
         print(f"✗ 汇总不完整：{len(result.unreadable)} 个文件无法读取，未计入汇总："
               f"{'、'.join(p.name for p, _ in result.unreadable)}", file=sys.stderr)

@@ -194,6 +194,21 @@ class Consolidation:
         return sum(d.validation.counts["warnings"] for d in self.members)
 
     @property
+    def failed(self) -> int:
+        """Summed departments with some error finding (明细's 有错误)."""
+        return sum(1 for d in self.members if d.state == "failed")
+
+    @property
+    def warned(self) -> int:
+        """Summed departments with warnings only (明细's 有警告)."""
+        return sum(1 for d in self.members if d.state == "warned")
+
+    def other_years(self) -> list[tuple[int | None, int]]:
+        """The reports of other years, not summed: how many of each year, latest year first."""
+        years = Counter(d.year for d in self.other_year)
+        return sorted(years.items(), key=lambda item: -(item[0] or 0))
+
+    @property
     def complete(self) -> bool:
         """Whether every file given was read: nothing left out of the sums or of 同比."""
         return not self.unreadable and not self.previous_unreadable

@@ -290,8 +290,12 @@ def _summary_line(result: Consolidation, spec: Spec) -> str:
     if result.edition:
         parts.append(f"本表按{_edition_label(spec, result.edition)}汇总")
     status = spec.consolidated.status
-    parts.append(f"{status['failed']} {sum(1 for d in result.members if d.state == 'failed')} 个，"
-                 f"{status['warned']} {sum(1 for d in result.members if d.state == 'warned')} 个")
+    # the findings counted as on the command line (错误 4 个，警告 1 个), then the departments
+    parts.append(f"错误 {result.errors} 个，警告 {result.warnings} 个"
+                 f"（{status['failed']}的单位 {result.failed} 个，"
+                 f"{status['warned']}的单位 {result.warned} 个）")
+    if result.other_year:  # left out of every sum: said at the top, not only on 缺报与重复
+        parts.append(f"{other_years_note(result)}，未计入汇总（见“{spec.consolidated.sheets['roster']}”表）")
     if result.roster is not None:
         parts.append(f"缺报 {len(result.missing)} 个")
     if result.duplicates:
@@ -306,6 +310,13 @@ def _summary_line(result: Consolidation, spec: Spec) -> str:
         parts.append(f"同比不完整：{len(result.previous_unreadable)} 个上年文件无法读取"
                      f"（{_file_names(result.previous_unreadable)}，见“{sheets['years']}”表）")
     return "；".join(parts) + "。"
+
+
+def other_years_note(result: Consolidation) -> str:
+    """另有 其他年度的报告 300 份（2020年度 150 份、2019年度 150 份）: the reports left out."""
+    years = "、".join(f"{year}年度 {n} 份" if year else f"年度不明 {n} 份"
+                     for year, n in result.other_years())
+    return f"另有其他年度的报告 {len(result.other_year)} 份（{years}）"
 
 
 def _file_names(files: Sequence[tuple[Path, str]], shown: int = 3) -> str:
