@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import zipfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,9 +20,8 @@ from ..spec import Spec, load_spec
 from ..validate import Finding, ValidationReport, validate, validate_many
 from ..validate.findings import cell_name, json_number
 from ..validate.frames import table_shape
-from ..workbook.cells import workbook_parts
 from .inputs import agency_key, read_roster
-from .reading import Read, read_many
+from .reading import Read, missing_sheets, read_many
 from .totals import CellTotal, LegacyTotal, Stack, cell_totals, legacy_totals, stack
 
 __all__ = ["DUPLICATE_RULE", "CannotWrite", "Change", "Consolidation", "Department", "Duplicate", "NoReports",
@@ -280,30 +278,11 @@ def _in_roster_order(members: list[Department], roster: list[str] | None) -> lis
 def _departments(reads: Sequence[Read]) -> tuple[list[Department], list[tuple[Path, str]]]:
     departments, unreadable = [], []
     for read in reads:
-        missing = missing_sheets(read.path) if read.report is not None else []
         if read.report is None:
             unreadable.append((read.path, read.reason or ""))
-        elif missing:  # its cells would be summed as blanks: not a department, a damaged file
-            sheets = "、".join(missing)
-            unreadable.append((read.path, f"工作簿缺少工作表“{sheets}”的内容（文件不完整），无法可靠读取"))
         else:
-            departments.append(Department(read.path, read.report, read.path.stat().st_mtime))
+            departments.append(Department(read.path, read.report, read.modified))
     return departments, unreadable
-
-
-def missing_sheets(path: Path) -> list[str]:
-    """The sheets a workbook file lists whose part is not in the file (a damaged or hand-made
-    zip); none for any other file, or for one whose damage the reader has reported."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            present = set(archive.namelist())
-            if "xl/workbook.xml" not in present:
-                return []
-            parts, _ = workbook_parts(archive.read("xl/workbook.xml"),
-                                      archive.read("xl/_rels/workbook.xml.rels"))
-    except Exception:  # not a workbook (a report file), or a zip the reader has judged already
-        return []
-    return [title for title, part in parts.items() if part not in present]
 
 
 def _summary_report(result: Consolidation, spec: Spec) -> Report | None:

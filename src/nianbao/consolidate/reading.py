@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import zipfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -13,8 +14,9 @@ from ..api import read_report
 from ..errors import NianbaoError, UnreadableInput, os_reason
 from ..model import Report
 from ..spec import load_spec
+from ..workbook.cells import workbook_parts
 
-__all__ = ["Read", "read_many"]
+__all__ = ["Read", "missing_sheets", "read_many"]
 
 _CHUNK = 25
 _POOL_FROM = 64  # below this many files, starting processes costs more than it saves
@@ -29,6 +31,22 @@ class Read:
     path: Path
     report: Report | None
     reason: str | None = None
+    modified: float = 0.0  # the file's modification time (the latest of an agency's files wins)
+
+
+def missing_sheets(path: Path) -> list[str]:
+    """The sheets a workbook file lists whose part is not in the file (a damaged or hand-made
+    zip); none for any other file, or for one whose damage the reader has reported."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            present = set(archive.namelist())
+            if "xl/workbook.xml" not in present:
+                return []
+            parts, _ = workbook_parts(archive.read("xl/workbook.xml"),
+                                      archive.read("xl/_rels/workbook.xml.rels"))
+    except Exception:  # not a workbook (a report file), or a zip the reader has judged already
+        return []
+    return [title for title, part in parts.items() if part not in present]
 
 
 def read_one(path: Path) -> Read:
@@ -43,7 +61,15 @@ def read_one(path: Path) -> Read:
         return Read(path, None, os_reason(exc))
     except Exception:  # a damaged file must not stop the other thousand
         return Read(path, None, "无法读取：文件已损坏或格式不对")
-    return Read(path, report)
+    missing = missing_sheets(path)
+    if missing:  # its cells would be summed as blanks: not a department, a damaged file
+        sheets = "、".join(missing)
+        return Read(path, None, f"工作簿缺少工作表“{sheets}”的内容（文件不完整），无法可靠读取")
+    try:
+        modified = path.stat().st_mtime
+    except OSError as exc:
+        return Read(path, None, os_reason(exc))
+    return Read(path, report, modified=modified)
 
 
 def _read_chunk(paths: Sequence[Path]) -> list[Read]:

@@ -179,10 +179,7 @@ _UNSAFE_IN_LINK = re.compile(r'[\x00-\x20\x7f"#%<>\\^`{|}]')
 @functools.lru_cache(maxsize=8192)
 def _relative(path: Path, output: Path) -> str | None:
     """The file's path relative to the consolidated workbook's folder, as a link target; None
-    when there is none (another drive on Windows, or a report from a dataset, whose source file
-    is not here): no absolute path, no scheme, is linked."""
-    if not path.exists():
-        return None
+    when there is none (another drive on Windows): no absolute path, no scheme, is linked."""
     try:
         target = os.path.relpath(os.path.abspath(path), os.path.dirname(os.path.abspath(output)))
     except ValueError:
@@ -203,6 +200,12 @@ def _link(path: Path, output: Path, cell: str | None = None) -> str | None:
         sheet, address = cell.split("!", 1)
         return f"{target}#{quote_sheetname(sheet)}!{address}"
     return target
+
+
+def _department_link(d: Department, output: Path, cell: str | None = None) -> str | None:
+    """A link to a department's file; none for a report read from a dataset (its source file
+    is not where the dataset is)."""
+    return None if d.given is not None else _link(d.path, output, cell)
 
 
 # --- 汇总 ----------------------------------------------------------------------------------------
@@ -496,7 +499,7 @@ def _detail_sheet(wb: Workbook, result: Consolidation, spec: Spec, data: Stack) 
     for r, d in enumerate(result.members, start=4):
         status = _like(ws, d.status, statuses[d.state])
         link = _like(ws, d.path.name, link_style)
-        link.hyperlink = _link(d.path, result.output)
+        link.hyperlink = _department_link(d, result.output)
         i = matrix_row.get(id(d))
         if i is not None:
             numbers[r] = "".join(f'<c r="{letters[j]}{r}" t="n"><v>{json_number(v)}</v></c>'
@@ -582,7 +585,7 @@ def _findings_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
     for order, d in enumerate(result.members):
         in_workbook = bool(d.findings) and is_workbook(d.path)
         for row in d.validation.rows(spec):
-            target = _link(d.path, result.output, row.place if in_workbook else None)
+            target = _department_link(d, result.output, row.place if in_workbook else None)
             add(order, [_text(ws, d.agency), d.year, link_cell(d.path.name, target)], row)
     rows.sort(key=lambda item: (item[0], item[1]))
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
@@ -638,7 +641,7 @@ def _roster_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
     rows = []
     for dup in result.duplicates:
         for d in (dup.kept, *dup.dropped):
-            rows.append((dup.agency, dup.year, (d.path.name, _link(d.path, result.output)),
+            rows.append((dup.agency, dup.year, (d.path.name, _department_link(d, result.output)),
                          _modified(d), headers["used"][0 if d is dup.kept else 1], d.status))
     top = _section(grid, top, f"重复报送：同一单位同一年度收到多份（{len(result.duplicates)} 个单位），"
                               f"{DUPLICATE_RULE}",
@@ -648,7 +651,7 @@ def _roster_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
                        headers["not_on_roster"], [(name,) for name in result.not_on_roster])
     top = _section(grid, top, f"报告年度与本次汇总不同（{len(result.other_year)} 个，未计入汇总）",
                    headers["other_year"],
-                   [(d.agency, d.year, (d.path.name, _link(d.path, result.output)))
+                   [(d.agency, d.year, (d.path.name, _department_link(d, result.output)))
                     for d in result.other_year])
     _section(grid, top, f"无法读取的文件（{len(result.unreadable)} 个）", headers["unreadable"],
              [((p.name, _link(p, result.output)), reason) for p, reason in result.unreadable])
