@@ -44,3 +44,23 @@ def test_several_processes_read_what_one_reads() -> None:
     assert [v.findings for v in findings_one] == [v.findings for v in findings_pool]
     rules = {f.rule for v in findings_one for f in v.findings}
     assert "report.not_a_number" in rules  # the texts the processes send back are there
+
+
+_SHEET = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+          '<row r="1"><c r="A1" t="n"><v>1</v></c><c r="B1"><f>SUM(A1:A2)</f><v>3</v></c>'
+          '<c r="C1"><f>A1&amp;"&#21246;"</f><v></v></c><c r="D1" s="2"/><c r="E1"><f t="shared" si="0"/></c>'
+          '</row></sheetData><conditionalFormatting sqref="A1"><cfRule type="expression" priority="1">'
+          '<formula>A1&gt;0</formula></cfRule></conditionalFormatting></worksheet>')
+
+
+def test_formulas_without_a_value_found_as_a_full_parse_finds_them() -> None:
+    from nianbao.workbook.read import _sheet_formulas
+
+    expected = [(("表", 1, 3), 'A1&"勾"'), (("表", 1, 5), "")]  # C1 and E1: B1 has its value
+    assert list(_sheet_formulas("表", _SHEET.encode())) == expected
+    prefixed = (_SHEET.replace("<", "<x:").replace("<x:/", "</x:")
+                .replace('xmlns="', 'xmlns:x="'))  # every element prefixed: parsed in full
+    assert b":f" in prefixed.encode()
+    assert list(_sheet_formulas("表", prefixed.encode())) == expected
+    odd = _SHEET.replace('<c r="E1">', "<c>")  # a cell without its address: parsed in full
+    assert list(_sheet_formulas("表", odd.encode())) == expected[:1]

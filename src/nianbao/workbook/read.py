@@ -20,6 +20,7 @@ from typing import Any
 from lxml import etree
 from openpyxl import Workbook
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+from openpyxl.utils.exceptions import CellCoordinatesException
 
 from ..errors import NOTHING_READ, UnreadableInput
 from ..model import Cell, LegacyRow, Meta, Report, Unmapped
@@ -91,17 +92,16 @@ def uncached_formulas(path: Path, skip: Iterable[str] = (),
     return found
 
 
-# A cell formula's start tag in a sheet whose cells have no namespace prefix (as Excel and
-# openpyxl write them): <f>, <f t="shared" …/>; not <formula> (conditional formats).
+# A cell formula's start tag where no element has a namespace prefix (as Excel and openpyxl
+# write sheets): <f>, <f t="shared" …/>; not <formula> (conditional formats).
 _FORMULA = re.compile(rb"<f[\s>/]")
-_PREFIXED_CELL = re.compile(rb"<[\w.-]+:c[\s>]")
 
 
 def _sheet_formulas(title: str, data: bytes) -> Iterable[tuple[tuple[str, int, int], str]]:
     """The sheet's cells holding a formula without a value. A sheet with a few formulas among
     many cells (the status line of a standard workbook's table sheet) has only those cells
     parsed, not every cell (a tenth of the time); anything unusual is parsed in full."""
-    if _PREFIXED_CELL.search(data) is None:
+    if b":f" not in data:  # no prefixed formula (<x:f>): every formula is a <f> in a <c> cell
         found: list[tuple[tuple[str, int, int], str]] = []
         try:
             for match in _FORMULA.finditer(data):
@@ -129,7 +129,7 @@ def _uncached_cell(title: str, cell: Any, namespace: str) -> Iterable[tuple[tupl
         try:
             column, row = coordinate_from_string(cell.get("r", ""))
             yield (title, row, column_index_from_string(column)), formula.text or ""
-        except ValueError:
+        except (ValueError, CellCoordinatesException):  # a cell without its address: not one we read
             pass
 
 
