@@ -21,7 +21,7 @@ from ..validate import Finding, ValidationReport, validate, validate_many
 from ..validate.findings import cell_name, json_number
 from ..validate.frames import table_shape
 from .inputs import agency_key, read_roster
-from .reading import Read, missing_sheets, read_many
+from .reading import Read, Reading, is_dataset, missing_sheets, read_many, report_files
 from .totals import CellTotal, LegacyTotal, Stack, cell_totals, legacy_totals, stack
 
 __all__ = ["DUPLICATE_RULE", "CannotWrite", "Change", "Consolidation", "Department", "Duplicate", "NoReports",
@@ -385,25 +385,36 @@ def unreadable_findings(result: Consolidation, spec: Spec | None = None) -> Vali
 
 def consolidate(inputs: Sequence[str | Path], output: str | Path, *, roster: str | Path | None = None,
                 previous: str | Path | None = None, progress: Callable[[int, int], None] | None = None,
-                workers: int | None = None) -> Consolidation:
+                workers: int | None = None, reading: Reading | None = None) -> Consolidation:
     """Read, validate and sum many departments' reports, and write the consolidated workbook
-    (汇总, 明细, 校验, 缺报与重复, 同比, 图表) to ``output``; an existing file is kept as a backup."""
+    (汇总, 明细, 校验, 缺报与重复, 同比, 图表) to ``output``; an existing file is kept as a backup.
+    ``reading``: the inputs' report files (``report_files``) being read already (the command
+    starts it before it imports this module)."""
+    try:
+        return _consolidate(inputs, output, roster, previous, progress, workers, reading)
+    finally:
+        if reading is not None:
+            reading.close()  # refused before its results were collected: stop the processes
+
+
+def _consolidate(inputs: Sequence[str | Path], output: str | Path, roster: str | Path | None,
+                 previous: str | Path | None, progress: Callable[[int, int], None] | None,
+                 workers: int | None, reading: Reading | None) -> Consolidation:
     spec = load_spec()
     output = Path(output)
     result = Consolidation(output=output)
     writable_folder(output)
     if roster is not None:  # a roster that cannot be read stops the run before any report is read
         result.roster = read_roster(roster)
-    from .dataset import dataset_departments, is_dataset
+    from .dataset import dataset_departments
 
-    datasets = [Path(i) for i in inputs if is_dataset(i)]
-    others = [i for i in inputs if not is_dataset(i)]
-    files = expand_inputs(others, workbooks=True, exclude=[output]) if others else []
-    stored = [d for folder in datasets for d in dataset_departments(folder, spec)]
+    files = reading.paths if reading is not None else report_files(inputs, output)
+    stored = [d for i in inputs if is_dataset(i) for d in dataset_departments(Path(i), spec)]
     if not files and not stored:
         given = "、".join(str(i) for i in inputs)
         raise NoReports(f"{given}：{NO_REPORTS}，未写出 {output.name}")
-    departments, result.unreadable = _departments(read_many(files, progress, workers))
+    reading = reading or Reading(files, workers)
+    departments, result.unreadable = _departments(reading.collect(progress))
     departments = stored + departments
     result.year = _most_common_year(departments)
     same_year = [d for d in departments if d.year is None or result.year is None or d.year == result.year]

@@ -42,6 +42,7 @@ from ..spec import Spec, load_spec
 from ..validate.findings import Finding
 from .consolidation import Department
 from .export import LONG_COLUMNS, NEEDS_PYARROW, long_cells
+from .reading import is_dataset
 
 __all__ = ["CELLS", "FINDINGS", "FINDING_COLUMNS", "INDEX", "DatasetWriter", "dataset_departments",
            "is_dataset", "read_dataset"]
@@ -78,12 +79,6 @@ def _schemas() -> dict[str, Any]:
     findings = [pa.field(name, pa.bool_() if name == "numeric" else text)
                 for name in FINDING_COLUMNS if name != "year"]
     return {CELLS: pa.schema(cells), FINDINGS: pa.schema(findings)}
-
-
-def is_dataset(folder: str | Path) -> bool:
-    """Whether a folder is a dataset written by ``DatasetWriter`` (it has ``cells/`` and the index)."""
-    folder = Path(folder)
-    return folder.is_dir() and (folder / CELLS).is_dir() and (folder / INDEX).is_file()
 
 
 def _text(value: object) -> str | None:

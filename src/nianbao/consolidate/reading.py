@@ -6,18 +6,19 @@ import multiprocessing
 import os
 import zipfile
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ..api import read_report
 from ..errors import NianbaoError, UnreadableInput, os_reason
+from ..files import expand_inputs
 from ..model import Cell, Report
 from ..spec import load_spec
 from ..workbook.cells import workbook_parts
 
-__all__ = ["Read", "missing_sheets", "read_many"]
+__all__ = ["Read", "Reading", "is_dataset", "missing_sheets", "read_many", "report_files"]
 
 _CHUNK = 25
 _POOL_FROM = 64  # below this many files, starting processes costs more than it saves
@@ -123,26 +124,65 @@ def default_workers(files: int) -> int:
     return min(os.cpu_count() or 1, 4) if files >= _POOL_FROM else 1
 
 
+class Reading:
+    """Files being read: the worker processes start at once (a command starts them before it
+    imports the validator, which then loads while the files are read); ``collect`` waits for
+    them, in order. ``close`` stops what has not started (a run refused half way)."""
+
+    def __init__(self, paths: Sequence[Path], workers: int | None = None) -> None:
+        self.paths = list(paths)
+        total = len(self.paths)
+        workers = default_workers(total) if workers is None else workers
+        self._pool: ProcessPoolExecutor | None = None
+        self._futures: dict[Future[list[tuple[Read, Packed | None]]], int] = {}
+        self._chunks = [self.paths[i:i + _CHUNK] for i in range(0, total, _CHUNK)]
+        if workers > 1 and total > 1:
+            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+            self._futures = {self._pool.submit(_read_chunk, chunk): i for i, chunk in enumerate(self._chunks)}
+
+    def collect(self, progress: Progress | None = None) -> list[Read]:
+        """Every file's result, in the order given; ``progress(done, total)`` as they come."""
+        total = len(self.paths)
+        if self._pool is None:
+            results = []
+            for i, path in enumerate(self.paths, start=1):
+                results.append(read_one(path))
+                if progress:
+                    progress(i, total)
+            return results
+        done_chunks: dict[int, list[Read]] = {}
+        done = 0
+        try:
+            for future in as_completed(self._futures):
+                done_chunks[self._futures[future]] = _unpack_chunk(future.result())
+                done += len(done_chunks[self._futures[future]])
+                if progress:
+                    progress(done, total)
+        finally:
+            self.close()
+        return [read for i in range(len(self._chunks)) for read in done_chunks[i]]
+
+    def close(self) -> None:
+        """Stop the processes (chunks not started are dropped)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
 def read_many(paths: Sequence[Path], progress: Progress | None = None,
               workers: int | None = None) -> list[Read]:
     """Read every file, in order; ``progress(done, total)`` after each file or chunk."""
-    total = len(paths)
-    workers = default_workers(total) if workers is None else workers
-    if workers <= 1 or total <= 1:
-        results = []
-        for i, path in enumerate(paths, start=1):
-            results.append(read_one(path))
-            if progress:
-                progress(i, total)
-        return results
-    chunks = [list(paths[i:i + _CHUNK]) for i in range(0, total, _CHUNK)]
-    done_chunks: dict[int, list[Read]] = {}
-    done = 0
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
-        futures = {pool.submit(_read_chunk, chunk): i for i, chunk in enumerate(chunks)}
-        for future in as_completed(futures):
-            done_chunks[futures[future]] = _unpack_chunk(future.result())
-            done += len(done_chunks[futures[future]])
-            if progress:
-                progress(done, total)
-    return [read for i in range(len(chunks)) for read in done_chunks[i]]
+    return Reading(paths, workers).collect(progress)
+
+
+def is_dataset(folder: str | Path) -> bool:
+    """Whether a folder is a dataset written by ``DatasetWriter`` (it has ``cells/`` and the
+    index ``_sources.json``). Here, not in ``dataset``: no pandas is imported to ask."""
+    folder = Path(folder)
+    return folder.is_dir() and (folder / "cells").is_dir() and (folder / "_sources.json").is_file()
+
+
+def report_files(inputs: Sequence[str | Path], output: Path) -> list[Path]:
+    """The report files among the inputs (folders expanded; datasets and the output left out)."""
+    others = [i for i in inputs if not is_dataset(i)]
+    return expand_inputs(others, workbooks=True, exclude=[output]) if others else []
