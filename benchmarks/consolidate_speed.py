@@ -187,8 +187,9 @@ def main() -> int:
             _, errors = baseline(sample)
         scale = len(paths) / len(sample)
         note = f" (measured on {len(sample)} files, scaled)" if len(sample) < len(paths) else ""
-        print(f"baseline (pandas.read_excel + validate one at a time, one process): {base.wall * scale:.1f} s "
-              f"({base.cpu * scale:.1f} CPU-s){note}, {round(errors * scale)} errors")
+        print(f"baseline (pandas.read_excel + validate one at a time, one process): "
+              f"{base.wall * scale:.1f} s ({base.cpu * scale:.1f} CPU-s){note}, "
+              f"{round(errors * scale)} errors")
         print(f"ratio (wall): {base.wall * scale / ours.wall:.1f}x in-process, "
               f"{base.wall * scale / command.wall:.1f}x as a command")
         print(f"ratio (CPU): {base.cpu * scale / ours.cpu:.1f}x in-process, "
