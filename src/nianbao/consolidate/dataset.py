@@ -5,7 +5,7 @@ Layout of a dataset folder ``DIR`` (hive partitioning by report year)::
 
     DIR/cells/year=2021/part-000001.parquet      agency, edition, table, row, column, value, blank, source
     DIR/findings/year=2021/part-000001.parquet   agency, source, rule, severity, table, row, column,
-                                                 cell, expected, actual, message
+                                                 cell, expected, actual, numeric, message
     DIR/_sources.json                            which sources each part holds
     DIR/_writing/                                files being written (renamed into place when complete)
 
@@ -100,7 +100,7 @@ def _part_files(folder: Path) -> dict[int, list[Path]]:
     for table in (CELLS, FINDINGS):
         for path in sorted((folder / table).glob("year=*/part-*.parquet")):
             match = _PART.match(path.name)
-            if match:
+            if match and path.parent.name.partition("=")[2].isdigit():  # not a folder of someone else's
                 found.setdefault(int(match.group(1)), []).append(path)
     return found
 
@@ -142,6 +142,8 @@ class DatasetWriter:
         self._parts = self._load_index()  # part number → its sources
         self._pending: dict[str, tuple[Report, tuple[Finding, ...]]] = {}
         self._repair()
+        if not (self.folder / INDEX).is_file():
+            self._save_index()  # a dataset from the start, even before its first part
 
     # --- the index ------------------------------------------------------------------------
 
