@@ -90,6 +90,8 @@ class Department:
     # The findings stored with the report in a dataset (nianbao convert --dataset): used as
     # they are, not found again (the dataset keeps the cells, not the text they were read from)
     given: tuple[Finding, ...] | None = field(default=None, repr=False)
+    # A standard workbook (its cells can be linked to); None: not known, looked at when needed
+    workbook: bool | None = None
 
     @property
     def agency(self) -> str:
@@ -281,7 +283,7 @@ def _departments(reads: Sequence[Read]) -> tuple[list[Department], list[tuple[Pa
         if read.report is None:
             unreadable.append((read.path, read.reason or ""))
         else:
-            departments.append(Department(read.path, read.report, read.modified))
+            departments.append(Department(read.path, read.report, read.modified, workbook=read.workbook))
     return departments, unreadable
 
 

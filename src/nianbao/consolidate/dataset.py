@@ -394,5 +394,5 @@ def dataset_departments(folder: str | Path, spec: Spec | None = None) -> list[De
         if "legacy" in tables:
             report.legacy = list(legacy.values())
         departments.append(Department(Path(str(source)), report, float(first["_written"]),
-                                      given=tuple(found.get(str(source), ()))))
+                                      given=tuple(found.get(str(source), ())), workbook=False))
     return departments

@@ -34,21 +34,27 @@ class Read:
     report: Report | None
     reason: str | None = None
     modified: float = 0.0  # the file's modification time (the latest of an agency's files wins)
+    workbook: bool = False  # a standard workbook (its cells can be linked to), not a report file
 
 
 def missing_sheets(path: Path) -> list[str]:
     """The sheets a workbook file lists whose part is not in the file (a damaged or hand-made
     zip); none for any other file, or for one whose damage the reader has reported."""
+    return _workbook_parts_present(path)[1]
+
+
+def _workbook_parts_present(path: Path) -> tuple[bool, list[str]]:
+    """Whether a file read as a report is a workbook, and the sheets it lists but lacks."""
     try:
         with zipfile.ZipFile(path) as archive:
             present = set(archive.namelist())
             if "xl/workbook.xml" not in present:
-                return []
+                return False, []
             parts, _ = workbook_parts(archive.read("xl/workbook.xml"),
                                       archive.read("xl/_rels/workbook.xml.rels"))
     except Exception:  # not a workbook (a report file), or a zip the reader has judged already
-        return []
-    return [title for title, part in parts.items() if part not in present]
+        return False, []
+    return True, [title for title, part in parts.items() if part not in present]
 
 
 def read_one(path: Path) -> Read:
@@ -63,7 +69,7 @@ def read_one(path: Path) -> Read:
         return Read(path, None, os_reason(exc))
     except Exception:  # a damaged file must not stop the other thousand
         return Read(path, None, "无法读取：文件已损坏或格式不对")
-    missing = missing_sheets(path)
+    workbook, missing = _workbook_parts_present(path)
     if missing:  # its cells would be summed as blanks: not a department, a damaged file
         sheets = "、".join(missing)
         return Read(path, None, f"工作簿缺少工作表“{sheets}”的内容（文件不完整），无法可靠读取")
@@ -71,7 +77,7 @@ def read_one(path: Path) -> Read:
         modified = path.stat().st_mtime
     except OSError as exc:
         return Read(path, None, os_reason(exc))
-    return Read(path, report, modified=modified)
+    return Read(path, report, modified=modified, workbook=workbook)
 
 
 # What a reading process sends back: a report's numbers as plain dicts (pickled by C code, in

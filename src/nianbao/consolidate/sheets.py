@@ -594,7 +594,7 @@ def _findings_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
     for row in result.summary.rows(spec):
         add(-1, [agency, result.year, result.output.name], row, summary_prefix)
     for order, d in enumerate(result.members):
-        in_workbook = bool(d.findings) and is_workbook(d.path)
+        in_workbook = bool(d.findings) and (is_workbook(d.path) if d.workbook is None else d.workbook)
         for row in d.validation.rows(spec):
             target = _department_link(d, result.output, row.place if in_workbook else None)
             add(order, [_text(ws, d.agency), d.year, link_cell(d.path.name, target)], row)
