@@ -21,7 +21,7 @@ from ..validate import Finding, ValidationReport, validate, validate_many
 from ..validate.findings import cell_name, json_number
 from ..validate.frames import table_shape
 from .inputs import agency_key, read_roster
-from .reading import Read, Reading, is_dataset, missing_sheets, read_many, report_files
+from .reading import Read, Reading, bulk, is_dataset, missing_sheets, read_many, report_files
 from .totals import CellTotal, LegacyTotal, Stack, cell_totals, legacy_totals, stack
 
 __all__ = ["DUPLICATE_RULE", "CannotWrite", "Change", "Consolidation", "Department", "Duplicate", "NoReports",
@@ -393,7 +393,8 @@ def consolidate(inputs: Sequence[str | Path], output: str | Path, *, roster: str
     ``reading``: the inputs' report files (``report_files``) being read already (the command
     starts it before it imports this module)."""
     try:
-        return _consolidate(inputs, output, roster, previous, progress, workers, reading)
+        with bulk():
+            return _consolidate(inputs, output, roster, previous, progress, workers, reading)
     finally:
         if reading is not None:
             reading.close()  # refused before its results were collected: stop the processes
