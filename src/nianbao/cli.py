@@ -21,6 +21,7 @@ from .model import finite_json
 from .spec import load_spec
 
 if TYPE_CHECKING:  # the validator (pandas, pandera) is imported only by the commands that use it
+    from .consolidate.reading import Reading
     from .validate import ValidationReport
 
 EXIT_UNREADABLE = 2
@@ -287,12 +288,29 @@ def _progress(done: int, total: int) -> None:
     print(f"\r读取 [{bar}] {done}/{total}", end=end, file=sys.stderr, flush=True)
 
 
+def _start_reading(args: argparse.Namespace) -> Reading | None:
+    """Start reading the report files before the validator is imported (half a second of
+    pandas and pandera, spent while the files are read). Not when a roster is given (it is
+    checked before any report is read) or the output's folder cannot be written."""
+    from .consolidate.reading import Reading, report_files
+
+    output = Path(args.output)
+    if args.roster is not None or not os.access(output.parent if output.parent.exists() else ".", os.W_OK):
+        return None
+    try:
+        files = report_files(args.inputs, output)
+    except (NianbaoError, OSError):
+        return None  # said by consolidate, which looks again
+    return Reading(files) if files else None
+
+
 def cmd_consolidate(args: argparse.Namespace) -> int:
+    reading = _start_reading(args)
     from .consolidate import consolidate, export_long
 
     try:
         result = consolidate(args.inputs, args.output, roster=args.roster, previous=args.previous,
-                             progress=_progress)
+                             progress=_progress, reading=reading)
         exported = export_long(result, Path(args.output).with_suffix(f".{args.to}")) if args.to else None
     except NianbaoError as exc:
         print(f"✗ {exc}", file=sys.stderr)
@@ -308,6 +326,12 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
     mark = "✗" if not result.complete else "!" if result.errors else "✓"  # ✓ only when nothing is wrong
     print(f"{mark} {result.output}：汇总 {result.departments} 个单位，"
           f"错误 {result.errors} 个，警告 {result.warnings} 个{note}", file=sys.stderr)
+    if result.other_year:  # the reports left out, counted where the user looks first
+        from .consolidate.sheets import other_years_note
+
+        sheet = load_spec().consolidated.sheets["roster"]
+        print(f"! {other_years_note(result)}，未计入 {result.year} 年度汇总（见“{sheet}”表）",
+              file=sys.stderr)
     if result.unreadable:
         print(f"✗ 汇总不完整：{len(result.unreadable)} 个文件无法读取，未计入汇总："
               f"{'、'.join(p.name for p, _ in result.unreadable)}", file=sys.stderr)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import zipfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,9 +20,8 @@ from ..spec import Spec, load_spec
 from ..validate import Finding, ValidationReport, validate, validate_many
 from ..validate.findings import cell_name, json_number
 from ..validate.frames import table_shape
-from ..workbook.cells import workbook_parts
 from .inputs import agency_key, read_roster
-from .reading import Read, read_many
+from .reading import Read, Reading, bulk, is_dataset, missing_sheets, read_many, report_files
 from .totals import CellTotal, LegacyTotal, Stack, cell_totals, legacy_totals, stack
 
 __all__ = ["DUPLICATE_RULE", "CannotWrite", "Change", "Consolidation", "Department", "Duplicate", "NoReports",
@@ -33,6 +31,7 @@ Number = int | float
 DUPLICATE_RULE = "以修改时间最新的文件为准"
 NO_REPORTS = "没有找到年报文件（标准工作簿或 convert 能读的年报文件）"
 LARGEST_CHANGES = 20
+_TWO_YEAR_RULES = "year."  # the rules that compare a report with last year's
 
 
 class NoReports(NianbaoError):
@@ -88,6 +87,11 @@ class Department:
     # How last year's report was paired when it names the agency differently:
     # 按“洪泽区人民政府”与上年报告的“淮安市洪泽区人民政府”匹配…
     previous_match: str | None = None
+    # The findings stored with the report in a dataset (nianbao convert --dataset): used as
+    # they are, not found again (the dataset keeps the cells, not the text they were read from)
+    given: tuple[Finding, ...] | None = field(default=None, repr=False)
+    # A standard workbook (its cells can be linked to); None: not known, looked at when needed
+    workbook: bool | None = None
 
     @property
     def agency(self) -> str:
@@ -190,6 +194,21 @@ class Consolidation:
         return sum(d.validation.counts["warnings"] for d in self.members)
 
     @property
+    def failed(self) -> int:
+        """Summed departments with some error finding (明细's 有错误)."""
+        return sum(1 for d in self.members if d.state == "failed")
+
+    @property
+    def warned(self) -> int:
+        """Summed departments with warnings only (明细's 有警告)."""
+        return sum(1 for d in self.members if d.state == "warned")
+
+    def other_years(self) -> list[tuple[int | None, int]]:
+        """The reports of other years, not summed: how many of each year, latest year first."""
+        years = Counter(d.year for d in self.other_year)
+        return sorted(years.items(), key=lambda item: -(item[0] or 0))
+
+    @property
     def complete(self) -> bool:
         """Whether every file given was read: nothing left out of the sums or of 同比."""
         return not self.unreadable and not self.previous_unreadable
@@ -261,30 +280,11 @@ def _in_roster_order(members: list[Department], roster: list[str] | None) -> lis
 def _departments(reads: Sequence[Read]) -> tuple[list[Department], list[tuple[Path, str]]]:
     departments, unreadable = [], []
     for read in reads:
-        missing = missing_sheets(read.path) if read.report is not None else []
         if read.report is None:
             unreadable.append((read.path, read.reason or ""))
-        elif missing:  # its cells would be summed as blanks: not a department, a damaged file
-            sheets = "、".join(missing)
-            unreadable.append((read.path, f"工作簿缺少工作表“{sheets}”的内容（文件不完整），无法可靠读取"))
         else:
-            departments.append(Department(read.path, read.report, read.path.stat().st_mtime))
+            departments.append(Department(read.path, read.report, read.modified, workbook=read.workbook))
     return departments, unreadable
-
-
-def missing_sheets(path: Path) -> list[str]:
-    """The sheets a workbook file lists whose part is not in the file (a damaged or hand-made
-    zip); none for any other file, or for one whose damage the reader has reported."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            present = set(archive.namelist())
-            if "xl/workbook.xml" not in present:
-                return []
-            parts, _ = workbook_parts(archive.read("xl/workbook.xml"),
-                                      archive.read("xl/_rels/workbook.xml.rels"))
-    except Exception:  # not a workbook (a report file), or a zip the reader has judged already
-        return []
-    return [title for title, part in parts.items() if part not in present]
 
 
 def _summary_report(result: Consolidation, spec: Spec) -> Report | None:
@@ -387,20 +387,38 @@ def unreadable_findings(result: Consolidation, spec: Spec | None = None) -> Vali
 
 def consolidate(inputs: Sequence[str | Path], output: str | Path, *, roster: str | Path | None = None,
                 previous: str | Path | None = None, progress: Callable[[int, int], None] | None = None,
-                workers: int | None = None) -> Consolidation:
+                workers: int | None = None, reading: Reading | None = None) -> Consolidation:
     """Read, validate and sum many departments' reports, and write the consolidated workbook
-    (汇总, 明细, 校验, 缺报与重复, 同比, 图表) to ``output``; an existing file is kept as a backup."""
+    (汇总, 明细, 校验, 缺报与重复, 同比, 图表) to ``output``; an existing file is kept as a backup.
+    ``reading``: the inputs' report files (``report_files``) being read already (the command
+    starts it before it imports this module)."""
+    try:
+        with bulk():
+            return _consolidate(inputs, output, roster, previous, progress, workers, reading)
+    finally:
+        if reading is not None:
+            reading.close()  # refused before its results were collected: stop the processes
+
+
+def _consolidate(inputs: Sequence[str | Path], output: str | Path, roster: str | Path | None,
+                 previous: str | Path | None, progress: Callable[[int, int], None] | None,
+                 workers: int | None, reading: Reading | None) -> Consolidation:
     spec = load_spec()
     output = Path(output)
     result = Consolidation(output=output)
     writable_folder(output)
     if roster is not None:  # a roster that cannot be read stops the run before any report is read
         result.roster = read_roster(roster)
-    files = expand_inputs(inputs, workbooks=True, exclude=[output])
-    if not files:
+    from .dataset import dataset_departments
+
+    files = reading.paths if reading is not None else report_files(inputs, output)
+    stored = [d for i in inputs if is_dataset(i) for d in dataset_departments(Path(i), spec)]
+    if not files and not stored:
         given = "、".join(str(i) for i in inputs)
         raise NoReports(f"{given}：{NO_REPORTS}，未写出 {output.name}")
-    departments, result.unreadable = _departments(read_many(files, progress, workers))
+    reading = reading or Reading(files, workers)
+    departments, result.unreadable = _departments(reading.collect(progress))
+    departments = stored + departments
     result.year = _most_common_year(departments)
     same_year = [d for d in departments if d.year is None or result.year is None or d.year == result.year]
     result.other_year = [d for d in departments if d not in same_year]
@@ -460,4 +478,7 @@ def _validate(result: Consolidation, departments: Sequence[Department], spec: Sp
                             previous if any(p is not None for p in previous) else None, spec)
     for d, validation in zip(departments, reports, strict=True):
         extra = _missing_table_findings(d, spec)
-        d.validation = ValidationReport(validation.findings + extra, source=d.path.name)
+        found = validation.findings
+        if d.given is not None:  # a dataset's report: its stored findings, and last year's rules
+            found = d.given + tuple(f for f in found if f.rule.startswith(_TWO_YEAR_RULES))
+        d.validation = ValidationReport(found + extra, source=d.path.name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -10,13 +11,14 @@ import pandas as pd
 
 from ..errors import NianbaoError
 from ..files import save_atomically
+from ..model import Report
 from ..spec import Spec, load_spec
 from ..validate.frames import table_shape
 from ..workbook.styles import FORMULA_STARTS
 from .consolidation import Consolidation, cannot_write, writable_folder
 from .totals import stack
 
-__all__ = ["LONG_COLUMNS", "csv_safe", "export_long", "long_frame"]
+__all__ = ["LONG_COLUMNS", "csv_safe", "export_long", "long_cells", "long_frame"]
 
 LONG_COLUMNS = ("agency", "year", "edition", "table", "row", "column", "value", "blank", "source")
 _TEXT_COLUMNS = ("agency", "edition", "table", "row", "column", "source")
@@ -29,43 +31,46 @@ def long_frame(result: Consolidation, spec: Spec | None = None) -> pd.DataFrame:
     (NaN when blank), blank (True when the department left it blank), source (the file).
     统计表 rows have their code as ``row`` and ``value`` as ``column`` (``cumulative`` for the second
     value column, 历年累计, of the reports that have one)."""
+    members = result.members
+    return long_cells([d.report for d in members], [d.agency for d in members],
+                      [d.path.name for d in members], spec)
+
+
+def long_cells(reports: Sequence[Report], agencies: Sequence[str], sources: Sequence[str],
+               spec: Spec | None = None) -> pd.DataFrame:
+    """The long format (``LONG_COLUMNS``) of some reports, each with its agency as shown and its
+    source: the one definition behind ``long_frame``, the CSV and Parquet exports and the dataset."""
     spec = spec or load_spec()
-    members = [d for d in result.members if d.edition != "legacy"]
-    data = stack([d.report for d in members], spec)
+    matrix = [k for k, r in enumerate(reports) if r.meta.edition != "legacy"]
+    data = stack([reports[k] for k in matrix], spec)
     parts = []
-    agencies = np.array([d.agency for d in members], dtype=object)
-    years = np.array([d.year for d in members], dtype=object)
-    editions = np.array([d.edition for d in members], dtype=object)
-    sources = np.array([d.path.name for d in members], dtype=object)
+    agencies_of = np.array([agencies[k] for k in matrix], dtype=object)
+    years = np.array([reports[k].meta.year for k in matrix], dtype=object)
+    editions = np.array([reports[k].meta.edition or "" for k in matrix], dtype=object)
+    sources_of = np.array([sources[k] for k in matrix], dtype=object)
     for key in spec.matrix_tables:
         shape = table_shape(spec, key)
         k, r, c = np.nonzero(data.present[key])
         values = data.values[key][k, r, c]
         parts.append(pd.DataFrame({
-            "agency": agencies[k], "year": years[k], "edition": editions[k],
+            "agency": agencies_of[k], "year": years[k], "edition": editions[k],
             "table": np.full(len(k), key, dtype=object),
             "row": np.array(shape.rows, dtype=object)[r], "column": np.array(shape.columns, dtype=object)[c],
-            "value": values, "blank": np.isnan(values), "source": sources[k],
+            "value": values, "blank": np.isnan(values), "source": sources_of[k],
         }))
-    legacy = [(d, row) for d in result.members if d.edition == "legacy" for row in d.report.legacy or ()]
-    if legacy:
-        values = np.array([np.nan if row.value is None else row.value for _, row in legacy], dtype=float)
+    legacy = [k for k, r in enumerate(reports) if r.meta.edition == "legacy"]
+    for column in ("value", "cumulative"):
+        rows = [(k, row) for k in legacy if column == "value" or reports[k].has_cumulative
+                for row in reports[k].legacy or ()]
+        if not rows:  # the second value column (历年累计) only for the reports that have one
+            continue
+        values = np.array([np.nan if getattr(row, column) is None else getattr(row, column)
+                           for _, row in rows], dtype=float)
         parts.append(pd.DataFrame({
-            "agency": [d.agency for d, _ in legacy], "year": [d.year for d, _ in legacy],
-            "edition": "legacy", "table": "legacy", "row": [row.code for _, row in legacy],
-            "column": "value", "value": values, "blank": np.isnan(values),
-            "source": [d.path.name for d, _ in legacy],
-        }))
-    second = [(d, row) for d in result.members if d.edition == "legacy" and d.report.has_cumulative
-              for row in d.report.legacy or ()]
-    if second:  # the second value column (历年累计), as column "cumulative"
-        values = np.array([np.nan if row.cumulative is None else row.cumulative for _, row in second],
-                          dtype=float)
-        parts.append(pd.DataFrame({
-            "agency": [d.agency for d, _ in second], "year": [d.year for d, _ in second],
-            "edition": "legacy", "table": "legacy", "row": [row.code for _, row in second],
-            "column": "cumulative", "value": values, "blank": np.isnan(values),
-            "source": [d.path.name for d, _ in second],
+            "agency": [agencies[k] for k, _ in rows], "year": [reports[k].meta.year for k, _ in rows],
+            "edition": "legacy", "table": "legacy", "row": [row.code for _, row in rows],
+            "column": column, "value": values, "blank": np.isnan(values),
+            "source": [sources[k] for k, _ in rows],
         }))
     if not parts:
         return pd.DataFrame({name: [] for name in LONG_COLUMNS})

@@ -97,6 +97,9 @@ class Cells:
         self._load = load
         self._normalize = normalize
         self._sheets: dict[str, Rows] = {}
+        # the sheets' XML where the source has inflated it already (file_cells), by title: the
+        # reader looks there for formulas without a saved value instead of inflating it again
+        self.xml: dict[str, bytes] | None = None
 
     def _rows(self, sheet: str) -> Rows:
         rows = self._sheets.get(sheet)
@@ -148,13 +151,14 @@ def file_cells(path: Path, skip: Sequence[str] = ()) -> Cells:
         with open_package(data, source) as package:
             read = ["xl/workbook.xml", "xl/_rels/workbook.xml.rels"]
             parts, names = workbook_parts(*(package.read(part) for part in read))
+            xml = {}
             for title, part in parts.items():
+                read.append(part)
                 if title in skip:
-                    read.append(part)  # calamine will not open it either
-                elif _ERROR_CELL in package.read(part):
+                    continue  # calamine will not open it either
+                xml[title] = package.read(part)
+                if _ERROR_CELL in xml[title]:
                     raise Unusual("error value")
-                else:
-                    read.append(part)
             package.verify(skip=read)  # whatever else calamine may inflate: styles, shared strings …
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except (OSError, KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError,
@@ -170,7 +174,9 @@ def file_cells(path: Path, skip: Sequence[str] = ()) -> Cells:
         except python_calamine.CalamineError as exc:
             raise Unusual(type(exc).__name__) from exc
 
-    return Cells(sheetnames, names, load, _calamine_value)
+    cells = Cells(sheetnames, names, load, _calamine_value)
+    cells.xml = xml
+    return cells
 
 
 def _workbook_cells(wb: Workbook, skip: Sequence[str]) -> Cells:
