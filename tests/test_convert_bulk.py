@@ -312,3 +312,26 @@ def test_a_process_pool_killed_half_way_resumes_with_the_rest(tmp_path: Path) ->
     assert sum(r["status"] == "ok" for r in rows.values()) == 10 - len(first)
     outputs = {r["output"] for r in rows.values()}
     assert len(outputs) == 10 and outputs == {str(p) for p in out.glob("*.xlsx")}
+
+
+def test_convert_writes_the_real_dataset_once_per_source(tmp_path: Path) -> None:
+    """`convert --dataset` with the real writer (consolidate.dataset): every converted report's
+    cells in the year's partition, once, also after a re-run and a --force run. Seed 004
+    (淄博市投资促进局 2021) received 2 new applications in all (一、本年新收 总计, read in the source)."""
+    from nianbao.consolidate.dataset import read_dataset
+
+    sources = [CASES / name for name in ("002_zichuan_2020.txt", "004_zibo_2021.txt", "001_xihaian_2018.txt")]
+    args = ["convert", *map(str, sources), "-o", str(tmp_path / "out"), "--dataset", str(tmp_path / "ds"),
+            "-j", "1"]
+    for extra in ([], [], ["--force"]):
+        assert main([*args, *extra]) == 0
+        cells, findings = read_dataset(tmp_path / "ds")
+        per_source = cells.groupby("source").size()
+        assert sorted(Path(s).name for s in per_source.index) == sorted(p.name for p in sources)
+        zibo = cells[(cells.source == str(CASES / "004_zibo_2021.txt")) & (cells.table == "requests")
+                     & (cells.row == "new_received") & (cells.column == "total")]
+        assert zibo[["agency", "year", "value"]].values.tolist() == [["淄博市投资促进局", 2021, 2]]
+        assert per_source[str(CASES / "004_zibo_2021.txt")] == len(cells[cells.agency == "淄博市投资促进局"])
+        # seed 001's 统计表 breaks one sum and warns four times as printed (tests/data/NOTES.md)
+        severities = findings[findings.agency == "青岛西海岸新区商务局"]["severity"]
+        assert sorted(severities) == ["error"] + ["warning"] * 4
