@@ -26,7 +26,7 @@ from ..model import Report
 from ..readers import sniff
 from .batch import summary
 
-__all__ = ["Outcome", "Task", "run_task"]
+__all__ = ["Outcome", "Task", "run_task", "run_tasks"]
 
 TEMP_PREFIX = ".nianbao-"
 
@@ -79,6 +79,11 @@ def run_task(task: Task) -> Outcome:
         reason = f"程序内部错误（{type(exc).__name__}：{exc}），请报告这个问题并附上文件"
         return Outcome(task.index, task.source, "failed", reason, f"✗ {task.source}：{reason}",
                        seconds=time.perf_counter() - start, output_failed=True)
+
+
+def run_tasks(tasks: Sequence[Task]) -> list[Outcome]:
+    """Several sources, one after the other (one Dask task for a few files)."""
+    return [run_task(task) for task in tasks]
 
 
 def _convert(task: Task, start: float) -> Outcome:
