@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..spec import Rule, Spec, load_spec
+from ..workbook.live import LEGACY_KINDS, NOT_LIVE, TABLE_KINDS
 from .examples import example
 from .validator import validate
 
@@ -13,6 +14,13 @@ __all__ = ["check_rules_page", "rules_markdown", "rules_page_path"]
 
 def _severity(rule: Rule, spec: Spec) -> str:
     return f"- severity: {rule.severity} ({spec.severity_label(rule.severity)})"
+
+
+def _live(rule: Rule) -> str:
+    """Whether the workbook checks the rule itself: yes, or why not."""
+    if rule.kind in NOT_LIVE:
+        return "no: " + NOT_LIVE[rule.kind]
+    return "yes" if rule.kind in TABLE_KINDS or rule.kind in LEGACY_KINDS else "no"
 
 
 def rules_page_path() -> Path:
@@ -35,12 +43,17 @@ def rules_markdown(spec: Spec | None = None) -> str:
         "a warning is reported but does not. Each example is the finding the rule's example report",
         "in the spec gives; the test suite runs every example.",
         "",
-        "| id | severity | table | checks |",
-        "|---|---|---|---|",
+        "*In the workbook*: the rules that read one report's table cells are also formulas in the",
+        "standard workbook (the cell turns red or yellow as the clerk types, the sheet's status line",
+        "counts them; no macros); the others need more than the cells and run in `validate` only.",
+        "",
+        "| id | severity | table | checks | in the workbook |",
+        "|---|---|---|---|---|",
     ]
     for rule in spec.rules:
         editions = f" (editions: {', '.join(rule.editions)})" if rule.editions else ""
-        lines.append(f"| `{rule.id}` | {rule.severity} | {rule.table} | {rule.title}{editions} |")
+        lines.append(f"| `{rule.id}` | {rule.severity} | {rule.table} | {rule.title}{editions} | "
+                     f"{_live(rule)} |")
     for rule in spec.rules:
         case = example(rule, failing=True, spec=spec)
         findings = validate(case.report, case.previous, spec).findings
