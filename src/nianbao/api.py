@@ -19,9 +19,11 @@ __all__ = ["BROKEN_WORKBOOK", "read_report", "report_json", "save_workbook"]
 BROKEN_WORKBOOK = "但文件内容是ZIP 压缩包，不是完整的 Excel 工作簿（Excel 工作簿已损坏或不完整），无法打开"
 
 
-def read_report(path: str | Path, spec: Spec | None = None, provenance: bool = True) -> Report:
+def read_report(path: str | Path, spec: Spec | None = None, provenance: bool = True,
+                data: bytes | None = None) -> Report:
     """Read a report from any supported source file, or from a standard workbook (without
-    ``provenance``, a workbook's values are read without its hidden 来源 sheet)."""
+    ``provenance``, a workbook's values are read without its hidden 来源 sheet). ``data``: a
+    source file's bytes, when the caller has read them already (read_input)."""
     path = Path(path)
     if is_workbook(path):
         from .workbook import read_workbook
@@ -31,7 +33,7 @@ def read_report(path: str | Path, spec: Spec | None = None, provenance: bool = T
         raise UnreadableInput(str(path), f"扩展名是 {path.suffix}，{BROKEN_WORKBOOK}")
     try:
         with limits.clock():  # one time budget for reading and matching (limits.py)
-            report = assemble(read_document(path), spec)
+            report = assemble(read_document(path, data), spec)
             limits.check_time(str(path))
     except UnreadableInput as exc:  # name the file as the user gave it
         raise UnreadableInput(str(path), exc.reason) from None

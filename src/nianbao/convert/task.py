@@ -94,14 +94,14 @@ def _convert(task: Task, start: float) -> Outcome:
         return _failed(task, exc, start)
     sha256 = hashlib.sha256(data).hexdigest()
     kind = sniff(data, source.suffix.lower())
-    del data
     if task.unchanged is not None and task.unchanged == sha256:
         return Outcome(task.index, task.source, "skipped", sha256=sha256, format=kind,
                        seconds=time.perf_counter() - start)
     try:
-        report = read_report(source)
+        report = read_report(source, data=data)  # the bytes just hashed: the file is read once
     except NianbaoError as exc:
         return _failed(task, exc, start, sha256, kind)
+    del data
     errors = warnings = None
     findings: Sequence[Any] = ()
     if task.validate:

@@ -16,12 +16,14 @@ from .text import read_text
 __all__ = ["read_document"]
 
 
-def read_document(path: str | Path) -> Document:
-    """Read any supported report file into a Document; UnreadableInput when it cannot be."""
+def read_document(path: str | Path, data: bytes | None = None) -> Document:
+    """Read any supported report file into a Document; UnreadableInput when it cannot be.
+    ``data``: the file's bytes when the caller has read them already (bulk conversion hashes
+    them first): the file is then not read again."""
     path = Path(path)
     try:
         with limits.clock():
-            document = _read(path)
+            document = _read(path, data)
             limits.check_time(str(path))
     except UnreadableInput as exc:  # the readers name the file by its name; here, as given
         raise UnreadableInput(str(path), exc.reason) from None
@@ -44,8 +46,9 @@ def _document_characters(document: Document, limit: int) -> int:
     return count
 
 
-def _read(path: Path) -> Document:
-    data = read_input(path)
+def _read(path: Path, data: bytes | None) -> Document:
+    if data is None:
+        data = read_input(path)
     if not data.strip():
         raise UnreadableInput(str(path), "文件是空的")
     suffix = path.suffix.lower()
