@@ -10,13 +10,34 @@ from .document import Paragraph
 from .labels import fold, numbering, strip_numbering_raw
 from .model import LegacyRow, Unmapped
 from .numbers import NotANumber, is_value_text, parse_number
-from .spec import Table, load_spec
+from .spec import Spec, Table, load_spec
 
 __all__ = ["legacy_rows"]
 
 _WORDS = load_spec().numbering
 _CN_DIGITS = {digit: n for n, digit in enumerate(_WORDS.digits, start=1)}
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@functools.cache
+def split_code(code: str) -> tuple[str, bool]:
+    """A 统计表 row's parent code, and whether it is a 其中 line: ``3.3.4.a`` → (``3.3.4``, True).
+    The validator's frames and the workbook's live formulas relate rows by it."""
+    parent, _, last = code.rpartition(".")
+    return parent, bool(parent) and last.isalpha()
+
+
+@functools.cache
+def parent_kind(spec: Spec, label: str) -> str:
+    """``sum`` for a 统计表 row that equals the sum of its children, ``not_sum``, or "" (the
+    rule legacy.children_sum's ``sum_parents`` and ``not_sum``, matched in the folded label)."""
+    params = spec.rule("legacy.children_sum").params
+    folded = fold(label, spec)
+    if any(fold(p, spec) in folded for p in params["not_sum"]):
+        return "not_sum"
+    if any(fold(p, spec) in folded for p in params["sum_parents"]):
+        return "sum"
+    return ""
 
 
 def chinese_number(text: str) -> int:

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..labels import fold
+from ..legacy import parent_kind, split_code
 from ..model import Report
 from ..numbers import NotANumber, parse_number
 from ..spec import Spec
@@ -215,25 +216,6 @@ def _folded(spec: Spec, label: str) -> str:
     return fold(label, spec)
 
 
-@functools.cache
-def _legacy_kind(spec: Spec, label: str) -> str:
-    """``sum`` for a parent that equals the sum of its children, ``not_sum``, or ""."""
-    params = spec.rule("legacy.children_sum").params
-    folded = fold(label, spec)
-    if any(fold(p, spec) in folded for p in params["not_sum"]):
-        return "not_sum"
-    if any(fold(p, spec) in folded for p in params["sum_parents"]):
-        return "sum"
-    return ""
-
-
-@functools.cache
-def _split_code(code: str) -> tuple[str, bool]:
-    """(parent code, is a 其中 line): ``3.3.4.a`` → (``3.3.4``, True)."""
-    parent, _, last = code.rpartition(".")
-    return parent, bool(parent) and last.isalpha()
-
-
 def _per_parent(parent: np.ndarray, mask: np.ndarray, n: int,
                 weights: np.ndarray | None = None) -> np.ndarray:
     return np.bincount(parent[mask], weights=None if weights is None else weights[mask], minlength=n)
@@ -255,7 +237,7 @@ def _legacy(reports: Sequence[Report], spec: Spec) -> pd.DataFrame:
     at: dict[tuple[int, str], int] = {}
     for j in range(n - 1, -1, -1):  # the first row of a code wins
         at[(int(report[j]), code[j])] = j
-    split = [_split_code(c) for c in code]
+    split = [split_code(c) for c in code]
     parent_code = np.array([p for p, _ in split], dtype=object)
     among = np.array([a for _, a in split], dtype=bool)
     parent = np.array([at.get((int(r), p), -1) if p else -1
@@ -276,8 +258,8 @@ def _legacy(reports: Sequence[Report], spec: Spec) -> pd.DataFrame:
     firsts, at_first = np.unique(parent[children], return_index=True)
     first_child[firsts] = children[at_first]
     has_first = first_child >= 0
-    kind = np.array([_legacy_kind(spec, row.label) for _, _, row in rows], dtype=object)
-    parent_kind = np.where(has_parent, kind[parent], "")
+    kind = np.array([parent_kind(spec, row.label) for _, _, row in rows], dtype=object)
+    kind_of_parent = np.where(has_parent, kind[parent], "")
     position = np.fromiter((p for _, p, _ in rows), dtype=np.int64, count=n)
     return _frame({
         "report": report,
@@ -301,7 +283,7 @@ def _legacy(reports: Sequence[Report], spec: Spec) -> pd.DataFrame:
         "first_child_has_unit": has_first & ~(unit[first_child] == None),  # noqa: E711
         "parent_value": np.where(has_parent, value[parent], np.nan),
         # A 其中 line is summed into its parent, or else bounded by it.
-        "summed": among & (parent_kind == "sum") & has_parent & (numbered_n[parent] == 0),
+        "summed": among & (kind_of_parent == "sum") & has_parent & (numbered_n[parent] == 0),
     })
 
 

@@ -32,7 +32,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..labels import fold
+from ..legacy import parent_kind, split_code
 from ..model import LegacyRow
 from ..spec import Rule, Spec
 from .layout import TableLayout, table_layout
@@ -224,10 +224,10 @@ class _Family:
         parent, among = [], []
         children: list[list[int]] = [[] for _ in rows]
         for i, row in enumerate(rows):
-            code, _, last = row.code.rpartition(".")
+            code, is_among = split_code(row.code)
             p = first.get(code, -1) if code else -1
             parent.append(p)
-            among.append(bool(code) and last.isalpha())
+            among.append(is_among)
             if p >= 0:
                 children[p].append(i)
         return cls(rows, parent, among, children)
@@ -249,18 +249,9 @@ Found = Iterator[tuple[int, str, str]]  # (row position, broken, expected) of ea
 LegacyGenerator = Callable[[Rule, _Family, Spec, At], Found]
 
 
-def _kind(rule: Rule, label: str, spec: Spec) -> str:
-    folded = fold(label, spec)
-    if any(fold(p, spec) in folded for p in rule.params["not_sum"]):
-        return "not_sum"
-    if any(fold(p, spec) in folded for p in rule.params["sum_parents"]):
-        return "sum"
-    return ""
-
-
 def _legacy_children(rule: Rule, family: _Family, spec: Spec,
                      at: At) -> Found:
-    kinds = [_kind(rule, row.label, spec) for row in family.rows]
+    kinds = [parent_kind(spec, row.label) for row in family.rows]
     for i in range(len(family.rows)):
         value = _at(*at(i))
         tests, expected = [], ""
@@ -280,13 +271,12 @@ def _legacy_children(rule: Rule, family: _Family, spec: Spec,
 
 def _legacy_parent_blank(rule: Rule, family: _Family, spec: Spec,
                          at: At) -> Found:
-    sums = spec.rule("legacy.children_sum")
     for i, row in enumerate(family.rows):
         children = family.children[i]
         if children and not family.heading(i):
             value = _at(*at(i))
             cells = ",".join(_at(*at(j)) for j in children)
-            is_sum = _kind(sums, row.label, spec) == "sum"
+            is_sum = parent_kind(spec, row.label) == "sum"
             expected = _sum([at(j) for j in family.summed(i)]) if is_sum else ""
             yield i, f"IF(ISNUMBER({value}),FALSE,COUNT({cells})>0)", expected
 
