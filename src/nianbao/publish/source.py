@@ -13,20 +13,14 @@ from ..files import is_workbook
 from ..model import Meta, Report
 from ..spec import Spec, load_spec
 from ..workbook import read_workbook, report_from_cells
-from ..workbook.cells import Cells, Unusual, file_cells, openpyxl_cells
+from ..workbook.cells import Cells
+from ..workbook.read import Formulas
 
 __all__ = ["NOT_A_WORKBOOK", "is_consolidated", "read_consolidated", "read_for_publishing",
            "report_for_publishing"]
 
 NOT_A_WORKBOOK = "不是标准年报工作簿或汇总工作簿，无法生成报告（请先用“nianbao convert”转换为标准工作簿）"
 _SUM = "sum."
-
-
-def _cells(path: Path) -> Cells:
-    try:
-        return file_cells(path)
-    except Unusual:
-        return openpyxl_cells(path)
 
 
 def is_consolidated(cells: Cells) -> bool:
@@ -68,26 +62,21 @@ def read_consolidated(cells: Cells, where: str, spec: Spec | None = None) -> Rep
     return report
 
 
-def report_for_publishing(cells: Cells, where: str, spec: Spec | None = None) -> Report:
+def report_for_publishing(cells: Cells, where: str, spec: Spec | None = None,
+                          formulas: Formulas | None = None) -> Report:
     """The report in a workbook's cells (a file's, or those Excel hands the add-in): a standard
     workbook's, or a consolidated workbook's sums; UnreadableInput for anything else."""
     if is_consolidated(cells):
         return read_consolidated(cells, where, spec)
     if "meta.edition" not in cells.names:
         raise UnreadableInput(where, NOT_A_WORKBOOK)
-    return report_from_cells(cells, where, spec)
+    return report_from_cells(cells, where, spec, formulas=formulas)
 
 
 def read_for_publishing(path: str | Path, spec: Spec | None = None) -> Report:
     """The report in a standard workbook, or the sums of a consolidated one; UnreadableInput
-    for anything else."""
-    spec = spec or load_spec()
+    for anything else. The file is opened once, by the one workbook reader."""
     path = Path(path)
     if path.is_file() and not is_workbook(path):
         raise UnreadableInput(str(path), NOT_A_WORKBOOK)
-    cells = _cells(path)
-    if is_consolidated(cells):
-        return read_consolidated(cells, path.name, spec)
-    if "meta.edition" not in cells.names:
-        raise UnreadableInput(str(path), NOT_A_WORKBOOK)
-    return read_workbook(path, spec, provenance=False)
+    return read_workbook(path, spec, provenance=False, reader=report_for_publishing)

@@ -13,7 +13,7 @@ import math
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,8 @@ from .cells import CellRef, Cells, Rows, Unusual, file_cells, openpyxl_cells, va
 from .layout import defined_name
 from .template import MISSING
 
-__all__ = ["NOT_STANDARD", "read_workbook", "report_from_cells", "report_from_values", "report_from_workbook"]
+__all__ = ["NOT_STANDARD", "CellsReader", "read_workbook", "report_from_cells", "report_from_values",
+           "report_from_workbook"]
 
 NOT_STANDARD = "不是标准年报工作簿（缺少“基本信息”表或表格版本），请用“新建空白年报”或“导入报告”生成"
 
@@ -47,21 +48,31 @@ _SHOWN = 5  # names listed in a message; the rest are counted
 _FRAGMENT = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
 
 
-def read_workbook(path: str | Path, spec: Spec | None = None, provenance: bool = True) -> Report:
+# What makes a Report of a workbook's cells: report_from_cells, or another reading of them (the
+# publisher reads a consolidated workbook's sums): (cells, where, spec, formulas) → Report.
+CellsReader = Callable[[Cells, str, Spec, Formulas], Report]
+
+
+def _standard(cells: Cells, where: str, spec: Spec, formulas: Formulas) -> Report:
+    return report_from_cells(cells, where, spec, formulas=formulas)
+
+
+def read_workbook(path: str | Path, spec: Spec | None = None, provenance: bool = True,
+                  reader: CellsReader = _standard) -> Report:
     """A standard workbook file back into a Report; UnreadableInput when it is not one.
     Without ``provenance`` the hidden 来源 sheet is not read (validation and consolidation
-    do not need it): every value's source is then its cell."""
+    do not need it): every value's source is then its cell. ``reader`` makes the Report of the
+    cells (the file is opened once, whatever reads it)."""
     spec = spec or load_spec()
     path = Path(path)
     # the live rules' formulas are the workbook's own, never the report's
     skip = (spec.sheets["rules"],) if provenance else (spec.sheets["rules"], spec.sheets["provenance"])
     try:
         cells = file_cells(path, skip)
-        formulas = uncached_formulas(path, skip, cells.xml)
-        return report_from_cells(cells, path.name, spec, formulas=formulas)
+        return reader(cells, path.name, spec, uncached_formulas(path, skip, cells.xml))
     except Unusual:
         cells = openpyxl_cells(path, skip)
-        return report_from_cells(cells, path.name, spec, formulas=uncached_formulas(path, skip))
+        return reader(cells, path.name, spec, uncached_formulas(path, skip))
 
 
 def uncached_formulas(path: Path, skip: Iterable[str] = (),
