@@ -33,6 +33,7 @@ __all__ = [
     "check_input",
     "check_parts",
     "expand_inputs",
+    "folder_files",
     "is_encrypted_ole",
     "is_input",
     "is_workbook",
@@ -114,21 +115,30 @@ def is_input(path: Path, workbooks: bool = False) -> bool:
     return _is_input(path, SOURCE_SUFFIXES + (WORKBOOK_SUFFIXES if workbooks else ()))
 
 
+def folder_files(folder: str | Path, workbooks: bool = False) -> list[str]:
+    """The report files in a folder and below (``is_input``), sorted by their paths with ``/``;
+    as text, no Path object per file (a province's folder holds a hundred thousand)."""
+    found: list[str] = []
+    for top, dirs, names in os.walk(folder):
+        dirs.sort()
+        found.extend(os.path.join(top, name) for name in names
+                     if is_input(Path(name), workbooks) and os.path.isfile(os.path.join(top, name)))
+    found.sort(key=(lambda p: p.replace(os.sep, "/")) if os.sep != "/" else None)
+    return found
+
+
 def expand_inputs(inputs: Iterable[str | Path], workbooks: bool = False,
                   exclude: Sequence[Path] = ()) -> list[Path]:
     """Files as given, and for each folder the report files in it and below (sorted); with
     ``workbooks`` also the .xlsx files. Each file once; Office lock files (~$…), hidden files,
     our backups (``*.bak.xlsx``) and ``exclude`` are left out of folders."""
-    suffixes = SOURCE_SUFFIXES + (WORKBOOK_SUFFIXES if workbooks else ())
     excluded = {p.resolve() for p in exclude}
     seen: set[Path] = set()
     files: list[Path] = []
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            found = sorted((p for p in path.rglob("*") if p.is_file() and _is_input(p, suffixes)),
-                           key=lambda p: p.as_posix())
-            found = [p for p in found if p.resolve() not in excluded]
+            found = [p for p in map(Path, folder_files(path, workbooks)) if p.resolve() not in excluded]
         else:
             found = [path]
         for p in found:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..files import backup_path, is_input
+from ..files import backup_path, folder_files
 from ..spec import load_spec
 from .engines import run_dask, run_local
 from .manifest import Manifest, source_key
@@ -146,7 +146,7 @@ class BulkRun:
             folder = os.path.isdir(item)
             if folder:
                 self._roots.append(str(item))
-            for path in _report_files(str(item), workbooks) if folder else [str(item)]:
+            for path in folder_files(str(item), workbooks) if folder else [str(item)]:
                 if seen is not None:
                     key = source_key(path)
                     if key in seen:
@@ -310,17 +310,6 @@ class BulkRun:
                 self.manifest.append({**row, "output": str(new)})
                 self._corrected = True
         return f"  {old.name} 改名为 {new.name}（同一单位同一年度的报告按输入顺序编号）"
-
-
-def _report_files(folder: str, workbooks: bool) -> list[str]:
-    """The report files in a folder and below, sorted as ``expand_inputs`` sorts them, as
-    text (no Path object kept per file)."""
-    found: list[str] = []
-    for top, dirs, names in os.walk(folder):
-        dirs.sort()
-        found.extend(os.path.join(top, name) for name in names if is_input(Path(name), workbooks))
-    found.sort(key=(lambda p: p.replace(os.sep, "/")) if os.sep != "/" else None)
-    return found
 
 
 def _failed_at(outcome: Outcome) -> str:
