@@ -134,3 +134,17 @@ def test_a_folder_converts_every_report_in_it_in_parallel(tmp_path, capsys) -> N
 def test_an_empty_folder_says_so(tmp_path, capsys) -> None:
     assert main(["convert", str(tmp_path), "-o", str(tmp_path / "out")]) == 2
     assert "没有找到可转换的文件" in capsys.readouterr().err
+
+
+def test_the_console_script_ends_without_teardown_yet_says_everything(tmp_path) -> None:
+    """``run`` ends the process with os._exit once the command is done: what was printed to a
+    pipe is all there (flushed first), the exit status is the command's, the output written."""
+    broken = tmp_path / "坏.txt"
+    broken.write_text("不是年报", encoding="utf-8")
+    command = [sys.executable, "-c", "from nianbao.cli import run; run()", "validate", str(SEED), str(broken),
+               "--format", "json"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2  # one file could not be read
+    results = [json.loads(line) for line in done.stdout.splitlines()]  # one JSON object a file
+    assert [(r["source"], r["valid"]) for r in results] == [(SEED.name, True), ("坏.txt", False)]
+    assert "坏.txt" in done.stderr

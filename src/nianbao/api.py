@@ -25,10 +25,10 @@ def read_report(path: str | Path, spec: Spec | None = None, provenance: bool = T
     ``provenance``, a workbook's values are read without its hidden 来源 sheet). ``data``: a
     source file's bytes, when the caller has read them already (read_input)."""
     path = Path(path)
-    if is_workbook(path):
+    if is_workbook(path if data is None else data):
         from .workbook import read_workbook
 
-        return read_workbook(path, spec, provenance=provenance)
+        return read_workbook(path, spec, provenance=provenance, data=data)
     if _broken_workbook(path):
         raise UnreadableInput(str(path), f"扩展名是 {path.suffix}，{BROKEN_WORKBOOK}")
     try:

@@ -417,7 +417,12 @@ def _consolidate(inputs: Sequence[str | Path], output: str | Path, roster: str |
         given = "、".join(str(i) for i in inputs)
         raise NoReports(f"{given}：{NO_REPORTS}，未写出 {output.name}")
     reading = reading or Reading(files, workers)
-    departments, result.unreadable = _departments(reading.collect(progress))
+    # Without last year's reports, each report's findings are its own: found while the other
+    # files are still being read (the reading processes and this one share the cores)
+    early = None if previous is not None else _EarlyValidation(spec)
+    departments, result.unreadable = _departments(reading.collect(progress, early and early.add))
+    if early is not None:
+        early.flush()
     departments = stored + departments
     result.year = _most_common_year(departments)
     same_year = [d for d in departments if d.year is None or result.year is None or d.year == result.year]
@@ -438,7 +443,7 @@ def _consolidate(inputs: Sequence[str | Path], output: str | Path, roster: str |
             if found is not None:
                 d.previous, d.previous_path = found.report, found.path
                 d.previous_match = match_note(d.report.meta.agency, found.report.meta.agency)
-    _validate(result, departments, spec)
+    _validate(result, departments, spec, early)
 
     result.edition = _summary_edition(result.members, result.year, spec)
     matrix_members = [d for d in result.members if d.edition != "legacy"]
@@ -469,14 +474,43 @@ def _consolidate(inputs: Sequence[str | Path], output: str | Path, roster: str |
     return result
 
 
-def _validate(result: Consolidation, departments: Sequence[Department], spec: Spec) -> None:
-    """Every department in one stacked pass, with last year's report where there is one."""
-    if not departments:
-        return
-    previous = [d.previous for d in departments]
-    reports = validate_many([d.report for d in departments],
-                            previous if any(p is not None for p in previous) else None, spec)
-    for d, validation in zip(departments, reports, strict=True):
+class _EarlyValidation:
+    """Reports validated as their files are read, in stacked batches (a batch of a few hundred
+    costs little more per report than all at once)."""
+
+    BATCH = 100
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self.pending: list[Report] = []
+        self.found: dict[int, ValidationReport] = {}  # id(report) → its findings
+
+    def add(self, reads: Sequence[Read]) -> None:
+        self.pending.extend(r.report for r in reads if r.report is not None)
+        if len(self.pending) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            found = validate_many(self.pending, None, self.spec)
+            self.found.update((id(r), v) for r, v in zip(self.pending, found, strict=True))
+            self.pending = []
+
+
+def _validate(result: Consolidation, departments: Sequence[Department], spec: Spec,
+              early: _EarlyValidation | None = None) -> None:
+    """Every department in one stacked pass, with last year's report where there is one
+    (the ones validated as they were read are not validated again)."""
+    done = early.found if early is not None else {}
+    todo = [d for d in departments if d.previous is not None or id(d.report) not in done]
+    previous = [d.previous for d in todo]
+    by_report = dict(done)
+    if todo:
+        reports = validate_many([d.report for d in todo],
+                                previous if any(p is not None for p in previous) else None, spec)
+        by_report.update((id(d.report), v) for d, v in zip(todo, reports, strict=True))
+    for d in departments:
+        validation = by_report[id(d.report)]
         extra = _missing_table_findings(d, spec)
         found = validation.findings
         if d.given is not None:  # a dataset's report: its stored findings, and last year's rules

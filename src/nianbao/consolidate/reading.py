@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import io
 import multiprocessing
 import os
 import zipfile
@@ -15,7 +16,7 @@ from typing import Any
 
 from ..api import read_report
 from ..errors import NianbaoError, UnreadableInput, os_reason
-from ..files import expand_inputs
+from ..files import expand_inputs, read_input
 from ..model import Cell, Report
 from ..spec import load_spec
 from ..workbook.cells import workbook_parts
@@ -26,6 +27,7 @@ _CHUNK = 25
 _POOL_FROM = 64  # below this many files, starting processes costs more than it saves
 
 Progress = Callable[[int, int], None]
+Finished = Callable[[Sequence["Read"]], None]
 
 
 @dataclass(frozen=True)
@@ -45,10 +47,11 @@ def missing_sheets(path: Path) -> list[str]:
     return _workbook_parts_present(path)[1]
 
 
-def _workbook_parts_present(path: Path) -> tuple[bool, list[str]]:
-    """Whether a file read as a report is a workbook, and the sheets it lists but lacks."""
+def _workbook_parts_present(source: Path | bytes) -> tuple[bool, list[str]]:
+    """Whether a file (its path or bytes) read as a report is a workbook, and the sheets it
+    lists but lacks."""
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as archive:
             present = set(archive.namelist())
             if "xl/workbook.xml" not in present:
                 return False, []
@@ -62,7 +65,8 @@ def _workbook_parts_present(path: Path) -> tuple[bool, list[str]]:
 def read_one(path: Path) -> Read:
     """Read one report file or standard workbook; never raises for a bad file."""
     try:
-        report = read_report(path, load_spec(), provenance=False)
+        data = read_input(path)  # read once: the reader and the look at its parts share it
+        report = read_report(path, load_spec(), provenance=False, data=data)
     except UnreadableInput as exc:
         return Read(path, None, exc.reason)
     except NianbaoError as exc:
@@ -71,7 +75,7 @@ def read_one(path: Path) -> Read:
         return Read(path, None, os_reason(exc))
     except Exception:  # a damaged file must not stop the other thousand
         return Read(path, None, "无法读取：文件已损坏或格式不对")
-    workbook, missing = _workbook_parts_present(path)
+    workbook, missing = _workbook_parts_present(data)
     if missing:  # its cells would be summed as blanks: not a department, a damaged file
         sheets = "、".join(missing)
         return Read(path, None, f"工作簿缺少工作表“{sheets}”的内容（文件不完整），无法可靠读取")
@@ -163,8 +167,10 @@ class Reading:
             self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
             self._futures = {self._pool.submit(_read_chunk, chunk): i for i, chunk in enumerate(self._chunks)}
 
-    def collect(self, progress: Progress | None = None) -> list[Read]:
-        """Every file's result, in the order given; ``progress(done, total)`` as they come."""
+    def collect(self, progress: Progress | None = None, finished: Finished | None = None) -> list[Read]:
+        """Every file's result, in the order given; ``progress(done, total)`` as they come;
+        ``finished(reads)`` with each chunk's results as it comes (the caller works on them
+        while the processes read the rest)."""
         total = len(self.paths)
         if self._pool is None:
             results = []
@@ -172,15 +178,19 @@ class Reading:
                 results.append(read_one(path))
                 if progress:
                     progress(i, total)
+                if finished and (i % _CHUNK == 0 or i == total):
+                    finished(results[-(i - 1) % _CHUNK - 1:])
             return results
         done_chunks: dict[int, list[Read]] = {}
         done = 0
         try:
             for future in as_completed(self._futures):
-                done_chunks[self._futures[future]] = _unpack_chunk(future.result())
-                done += len(done_chunks[self._futures[future]])
+                chunk = done_chunks[self._futures[future]] = _unpack_chunk(future.result())
+                done += len(chunk)
                 if progress:
                     progress(done, total)
+                if finished:
+                    finished(chunk)
         finally:
             self.close()
         return [read for i in range(len(self._chunks)) for read in done_chunks[i]]
@@ -192,10 +202,11 @@ class Reading:
             self._pool = None
 
 
-def read_many(paths: Sequence[Path], progress: Progress | None = None,
-              workers: int | None = None) -> list[Read]:
-    """Read every file, in order; ``progress(done, total)`` after each file or chunk."""
-    return Reading(paths, workers).collect(progress)
+def read_many(paths: Sequence[Path], progress: Progress | None = None, workers: int | None = None,
+              finished: Finished | None = None) -> list[Read]:
+    """Read every file, in order; ``progress(done, total)`` after each file or chunk,
+    ``finished(reads)`` with each chunk's results."""
+    return Reading(paths, workers).collect(progress, finished)
 
 
 def is_dataset(folder: str | Path) -> bool:

@@ -143,10 +143,12 @@ def _calamine_value(value: Any) -> Any:
     raise Unusual(f"cell value {type(value).__name__}")
 
 
-def file_cells(path: Path, skip: Sequence[str] = ()) -> Cells:
-    """A workbook file's cells through python-calamine; ``skip``: sheets not to read (empty)."""
+def file_cells(path: Path, skip: Sequence[str] = (), data: bytes | None = None) -> Cells:
+    """A workbook file's cells through python-calamine; ``skip``: sheets not to read (empty);
+    ``data``: the file's bytes, when the caller has read them already (read_input)."""
     source = str(path)
-    data = read_input(path)  # read once; no file stays open (Windows could not replace it)
+    if data is None:
+        data = read_input(path)  # read once; no file stays open (Windows could not replace it)
     try:
         with open_package(data, source) as package:
             read = ["xl/workbook.xml", "xl/_rels/workbook.xml.rels"]

@@ -58,17 +58,18 @@ def _standard(cells: Cells, where: str, spec: Spec, formulas: Formulas) -> Repor
 
 
 def read_workbook(path: str | Path, spec: Spec | None = None, provenance: bool = True,
-                  reader: CellsReader = _standard) -> Report:
+                  reader: CellsReader = _standard, data: bytes | None = None) -> Report:
     """A standard workbook file back into a Report; UnreadableInput when it is not one.
     Without ``provenance`` the hidden 来源 sheet is not read (validation and consolidation
     do not need it): every value's source is then its cell. ``reader`` makes the Report of the
-    cells (the file is opened once, whatever reads it)."""
+    cells (the file is opened once, whatever reads it); ``data``: the file's bytes, when the
+    caller has read them already."""
     spec = spec or load_spec()
     path = Path(path)
     # the live rules' formulas are the workbook's own, never the report's
     skip = (spec.sheets["rules"],) if provenance else (spec.sheets["rules"], spec.sheets["provenance"])
     try:
-        cells = file_cells(path, skip)
+        cells = file_cells(path, skip, data)
         return reader(cells, path.name, spec, uncached_formulas(path, skip, cells.xml))
     except Unusual:
         cells = openpyxl_cells(path, skip)
@@ -194,20 +195,29 @@ def report_from_cells(cells: Cells, where: str = "", spec: Spec | None = None,
                 report.add_off_form_row(table_key, row.key, spec)
     legacy_sheet = _legacy_sheet(cells, spec) if "legacy" in edition.tables else None
     _check_value_cells(cells, report, legacy_sheet, where, spec)
+    names, value_at = cells.names, cells.value
     for table_key, rows in report.tables.items():
-        table = edition.table(table_key)
+        is_money = {c.key: c.is_money for c in edition.table(table_key).columns}
         for row_key, columns in rows.items():
             for col_key in columns:
                 name = defined_name(table_key, row_key, col_key)
-                ref = cells.names[name]
-                money = table.column(col_key).is_money
-                raw_value = cells.value(*ref)
+                ref = names[name]
+                money = is_money[col_key]
+                raw_value = value_at(*ref)
+                stored = provenance.get(name)
+                if stored is None:  # the common cases, as _number and _with_provenance take them
+                    if raw_value is None and ref not in formulas:
+                        columns[col_key] = Cell()
+                        continue
+                    if type(raw_value) is int and not money and -LARGEST < raw_value < LARGEST:
+                        columns[col_key] = Cell(raw_value, str(raw_value), f"{ref.sheet}!{ref.address}")
+                        continue
                 if raw_value is None and ref in formulas:
                     raw_value = _uncached(ref, formulas[ref], unmapped)
                 # Text in a value cell stays the cell's text (the validator names it).
                 value, _ = _number(raw_value, money)
-                columns[col_key] = _with_provenance(value, provenance.get(name),
-                                                    f"{ref.sheet}!{ref.address}", raw_value, money)
+                columns[col_key] = _with_provenance(value, stored, f"{ref.sheet}!{ref.address}", raw_value,
+                                                    money)
     if legacy_sheet is not None:
         report.legacy = _read_legacy(cells, spec, provenance, legacy_sheet, formulas, unmapped)
     if not report.has_tables():
