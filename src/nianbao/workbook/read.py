@@ -86,7 +86,7 @@ def uncached_formulas(path: Path, skip: Iterable[str] = (),
     try:
         if xml is not None:
             for title, data in xml.items():
-                if title not in skip and (b"<f" in data or b":f" in data):
+                if title not in skip and _may_hold_formulas(data):
                     found.update(_sheet_formulas(title, data))
             return found
         with zipfile.ZipFile(path) as archive:
@@ -96,7 +96,7 @@ def uncached_formulas(path: Path, skip: Iterable[str] = (),
                 if title in skip:
                     continue
                 data = archive.read(part)
-                if b"<f" in data or b":f" in data:
+                if _may_hold_formulas(data):
                     found.update(_sheet_formulas(title, data))
     except (OSError, KeyError, ValueError, zipfile.BadZipFile, etree.LxmlError, RuntimeError,
             NotImplementedError, EOFError):
@@ -107,13 +107,21 @@ def uncached_formulas(path: Path, skip: Iterable[str] = (),
 # A cell formula's start tag where no element has a namespace prefix (as Excel and openpyxl
 # write sheets): <f>, <f t="shared" …/>; not <formula> (conditional formats).
 _FORMULA = re.compile(rb"<f[\s>/]")
+# A prefix declared for a spreadsheet namespace (<x:worksheet xmlns:x="…spreadsheetml…">, as
+# some programs write): then a formula may be an <x:f>, and the sheet is parsed in full.
+_PREFIXED = re.compile(rb"xmlns:[\w.-]+\s*=\s*[\"'][^\"']*spreadsheetml")
+
+
+def _may_hold_formulas(data: bytes) -> bool:
+    """Whether a sheet's XML may hold a cell formula (two scans of the text, no parsing)."""
+    return _FORMULA.search(data) is not None or _PREFIXED.search(data) is not None
 
 
 def _sheet_formulas(title: str, data: bytes) -> Iterable[tuple[tuple[str, int, int], str]]:
     """The sheet's cells holding a formula without a value. A sheet with a few formulas among
     many cells (the status line of a standard workbook's table sheet) has only those cells
     parsed, not every cell (a tenth of the time); anything unusual is parsed in full."""
-    if b":f" not in data:  # no prefixed formula (<x:f>): every formula is a <f> in a <c> cell
+    if _PREFIXED.search(data) is None:  # no prefix: every formula is a <f> in a <c> cell
         found: list[tuple[tuple[str, int, int], str]] = []
         try:
             for match in _FORMULA.finditer(data):
