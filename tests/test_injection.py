@@ -518,3 +518,35 @@ def test_sigterm_stops_a_run_like_ctrl_c_without_a_traceback_or_a_temporary_file
     assert "Traceback" not in err
     assert err.rstrip().splitlines()[-1] == "nianbao：已中断；已完成的文件保留，正在写的文件未改动"
     assert not list(out.glob(".nianbao-*")) and not list(out.glob(".*"))
+
+
+def test_cells_spliced_into_a_saved_sheet_are_data_as_written(tmp_path: Path) -> None:
+    """The findings' cells are written as XML and put at the end of their streamed rows: text
+    is an inline string (formula-like text with the quote prefix, never a formula; spaces,
+    a carriage return and markup kept), numbers are numbers, blanks and NaN are left out; an
+    empty streamed row gets its cells too."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    from nianbao.consolidate.sheets import _cells_xml, _splice
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("校验")
+    quoted = WriteOnlyCell(ws)
+    quoted.quotePrefix = True
+    ws.append(["单位", "年度"])
+    ws.append(["甲局"])
+    ws.append([])
+    values = [DDE, " 前后有空格 ", "a\r\nb<&>\"", 1.5, 7, None, float("nan"), "-1+2", "\x07"]
+    spliced = {2: _cells_xml(2, 2, values, quoted.style_id), 3: _cells_xml(3, 1, ["空行"], quoted.style_id)}
+    path = tmp_path / "spliced.xlsx"
+    wb.save(path)
+    _splice(path, {"校验": spliced})
+    sheet = load_workbook(path)["校验"]
+    row = [sheet.cell(2, c) for c in range(1, 11)]
+    assert [c.value for c in row] == ["甲局", DDE, " 前后有空格 ", "a\r\nb<&>\"", 1.5, 7, None, None, "-1+2",
+                                      None]
+    assert [c.data_type for c in row[1:4]] == ["s", "s", "s"]  # text, not a formula
+    assert row[1].quotePrefix and row[8].quotePrefix and not row[2].quotePrefix
+    assert sheet.cell(3, 1).value == "空行"
+    assert sheet.cell(1, 2).value == "年度"  # rows not given are as they were

@@ -420,7 +420,8 @@ def _consolidate(inputs: Sequence[str | Path], output: str | Path, roster: str |
     # Without last year's reports, each report's findings are its own: found while the other
     # files are still being read (the reading processes and this one share the cores)
     early = None if previous is not None else _EarlyValidation(spec)
-    departments, result.unreadable = _departments(reading.collect(progress, None if early is None else early.add))
+    finished = None if early is None else early.add
+    departments, result.unreadable = _departments(reading.collect(progress, finished))
     if early is not None:
         early.flush()
     departments = stored + departments

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
+from xml.sax.saxutils import escape
 
 import numpy as np
 from openpyxl import Workbook
@@ -478,7 +479,7 @@ def _header_cell(ws: Any, text: str | None, align: Alignment = _CENTER) -> Write
 
 def _detail_sheet(wb: Workbook, result: Consolidation, spec: Spec, data: Stack) -> dict[int, str]:
     """The sheet with the departments' own columns; their numbers come back as XML by row
-    (``_splice_numbers`` puts them in: streaming a quarter million cells through openpyxl
+    (``_splice`` puts them in: streaming a quarter million cells through openpyxl
     takes seconds)."""
     name = spec.consolidated.sheets["detail"]
     ws = wb.create_sheet(name)
@@ -540,12 +541,17 @@ def _number_texts(row: np.ndarray) -> tuple[list[int], list[str]]:
     return filled.tolist(), texts.tolist()
 
 
-_ROW = re.compile(r'(<row r="(\d+)"[^>]*>)(.*?)</row>', re.S)
+# A row of a saved sheet: <row r="5" …>cells</row>, or an empty one, <row r="5" …/>
+_ROW = re.compile(r'<row r="(\d+)"([^>]*?)(?:/>|>(.*?)</row>)', re.S)
+
+_CARRIAGE_RETURN = {"\r": "&#13;"}  # kept as it is (a parser makes a bare one a line feed)
+Spliced = dict[str, dict[int, str]]  # sheet → row number → cells as XML, put at the row's end
 
 
-def _splice_numbers(path: str | Path | IO[bytes], sheet: str, numbers: dict[int, str]) -> None:
-    """Append cells, given as XML by row number, at the end of those rows of a saved sheet."""
-    if not numbers:
+def _splice(path: str | Path | IO[bytes], spliced: Spliced) -> None:
+    """Append cells, given as XML by sheet and row number, at the end of those rows of the
+    saved workbook (the cells that come after the streamed ones of each row)."""
+    if not any(spliced.values()):
         return
     if isinstance(path, (str, Path)):
         data = Path(path).read_bytes()
@@ -555,15 +561,18 @@ def _splice_numbers(path: str | Path | IO[bytes], sheet: str, numbers: dict[int,
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         parts, _ = workbook_parts(archive.read("xl/workbook.xml"), archive.read("xl/_rels/workbook.xml.rels"))
         entries = [(info, archive.read(info.filename)) for info in archive.infolist()]
-
-    def extend(match: re.Match[str]) -> str:
-        return f"{match.group(1)}{match.group(3)}{numbers.get(int(match.group(2)), '')}</row>"
+    by_part = {parts[sheet]: rows for sheet, rows in spliced.items() if rows}
 
     out = io.BytesIO()
     # the fastest compression level: the file is twice as fast to write and a tenth larger
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for info, content in entries:
-            if info.filename == parts[sheet]:
+            rows = by_part.get(info.filename)
+            if rows is not None:
+                def extend(match: re.Match[str], rows: dict[int, str] = rows) -> str:
+                    number, attributes, cells = match.groups()
+                    return f'<row r="{number}"{attributes}>{cells or ""}{rows.get(int(number), "")}</row>'
+
                 content = _ROW.sub(extend, content.decode("utf-8")).encode("utf-8")
             archive.writestr(info, content, compresslevel=1)
     if isinstance(path, (str, Path)):
@@ -574,14 +583,40 @@ def _splice_numbers(path: str | Path | IO[bytes], sheet: str, numbers: dict[int,
         path.write(out.getvalue())
 
 
+def _cells_xml(r: int, first: int, values: Sequence[Any], quoted: int) -> str:
+    """Plain cells (no style) of row ``r`` from column ``first``, as XML to splice: a number
+    as openpyxl writes it, text as an inline string, with the quote prefix (style ``quoted``)
+    where Excel would take it for a formula; nothing for a blank."""
+    cells = []
+    for c, value in enumerate(values, start=first):
+        ref = f"{get_column_letter(c)}{r}"
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if math.isfinite(value):
+                number = value if isinstance(value, int) else f"{value:.16g}"
+                cells.append(f'<c r="{ref}" t="n"><v>{number}</v></c>')
+        elif value is not None:
+            text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+            if not text:
+                continue
+            style = f' s="{quoted}"' if text[:1] in FORMULA_STARTS else ""
+            space = ' xml:space="preserve"' if text != text.strip() else ""
+            text = escape(text, _CARRIAGE_RETURN)
+            cells.append(f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>')
+    return "".join(cells)
+
+
 # --- 校验 ------------------------------------------------------------------------------------------
 
 # The widths of the spec's [consolidated] findings_columns.
 _FINDING_WIDTHS = (26.0, 8.0, 22.0, 8.0, 22.0, 30.0, 20.0, 8.0, 8.0, 70.0)
 
 
-def _findings_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
-    """Every finding as the validator presents it (FindingRow), after its department and file."""
+_DEPARTMENT_CELLS = 3  # 单位, 年度, 文件: the first columns of the findings sheet
+
+
+def _findings_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> dict[int, str]:
+    """Every finding as the validator presents it (FindingRow), after its department and file;
+    returns the finding's cells of each row as XML (see ``_splice``)."""
     name = spec.consolidated.sheets["findings"]
     ws = wb.create_sheet(name)
     print_setup(ws, name)
@@ -620,9 +655,15 @@ def _findings_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
     rows.sort(key=lambda item: (item[0], item[1]))
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
     _append(ws, [_header_cell(ws, h) for h in headers])
-    for _, _, cells in rows:
-        _append(ws, cells)
+    # the department's three cells (a link among them) streamed, the finding's plain ones spliced
+    quoted = WriteOnlyCell(ws)
+    quoted.quotePrefix = True
+    spliced = {}
+    for r, (_, _, cells) in enumerate(rows, start=2):
+        _append(ws, cells[:_DEPARTMENT_CELLS])
+        spliced[r] = _cells_xml(r, _DEPARTMENT_CELLS + 1, cells[_DEPARTMENT_CELLS:], quoted.style_id)
     ws.print_title_rows = "1:1"
+    return spliced
 
 
 # --- 缺报与重复 -------------------------------------------------------------------------------------
@@ -878,8 +919,8 @@ def write_consolidation(result: Consolidation, path: str | Path | IO[bytes], spe
     """Write the consolidated workbook."""
     wb = Workbook(write_only=True)
     _summary_sheet(wb, result, spec)
-    numbers = _detail_sheet(wb, result, spec, data)
-    _findings_sheet(wb, result, spec)
+    spliced = {spec.consolidated.sheets["detail"]: _detail_sheet(wb, result, spec, data)}
+    spliced[spec.consolidated.sheets["findings"]] = _findings_sheet(wb, result, spec)
     _roster_sheet(wb, result, spec)
     if result.has_previous:
         _years_sheet(wb, result, spec)
@@ -887,4 +928,4 @@ def write_consolidation(result: Consolidation, path: str | Path | IO[bytes], spe
         _legacy_sheet(wb, result, spec)
     _charts_sheet(wb, result, spec, data)
     wb.save(path)
-    _splice_numbers(path, spec.consolidated.sheets["detail"], numbers)
+    _splice(path, spliced)
