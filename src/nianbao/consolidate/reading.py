@@ -16,10 +16,12 @@ from typing import Any
 
 from ..api import read_report
 from ..errors import NianbaoError, UnreadableInput, os_reason
-from ..files import expand_inputs, read_input
+from ..files import expand_inputs, is_workbook, read_input
 from ..model import Cell, Report
-from ..spec import load_spec
-from ..workbook.cells import workbook_parts
+from ..spec import Spec, load_spec
+from ..workbook import read_workbook
+from ..workbook.cells import Cells, workbook_parts
+from ..workbook.read import Formulas, report_from_cells
 
 __all__ = ["Read", "Reading", "bulk", "is_dataset", "missing_sheets", "read_many", "report_files"]
 
@@ -64,9 +66,19 @@ def _workbook_parts_present(source: Path | bytes) -> tuple[bool, list[str]]:
 
 def read_one(path: Path) -> Read:
     """Read one report file or standard workbook; never raises for a bad file."""
+    complete = False  # read by the fast reader, which has found every sheet's part
+
+    def standard(cells: Cells, where: str, spec: Spec, formulas: Formulas) -> Report:
+        nonlocal complete
+        complete = cells.xml is not None
+        return report_from_cells(cells, where, spec, formulas=formulas)
+
     try:
         data = read_input(path)  # read once: the reader and the look at its parts share it
-        report = read_report(path, load_spec(), provenance=False, data=data)
+        if is_workbook(data):
+            report = read_workbook(path, load_spec(), provenance=False, reader=standard, data=data)
+        else:
+            report = read_report(path, load_spec(), provenance=False, data=data)
     except UnreadableInput as exc:
         return Read(path, None, exc.reason)
     except NianbaoError as exc:
@@ -75,7 +87,7 @@ def read_one(path: Path) -> Read:
         return Read(path, None, os_reason(exc))
     except Exception:  # a damaged file must not stop the other thousand
         return Read(path, None, "无法读取：文件已损坏或格式不对")
-    workbook, missing = _workbook_parts_present(data)
+    workbook, missing = (True, []) if complete else _workbook_parts_present(data)
     if missing:  # its cells would be summed as blanks: not a department, a damaged file
         sheets = "、".join(missing)
         return Read(path, None, f"工作簿缺少工作表“{sheets}”的内容（文件不完整），无法可靠读取")

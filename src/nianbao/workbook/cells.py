@@ -157,6 +157,8 @@ def file_cells(path: Path, skip: Sequence[str] = (), data: bytes | None = None) 
             for title, part in parts.items():
                 read.append(part)
                 if title in skip:
+                    if part not in package.parts:
+                        raise KeyError(part)  # a sheet without its part: a damaged file
                     continue  # calamine will not open it either
                 xml[title] = package.read(part)
                 if _ERROR_CELL in xml[title]:
