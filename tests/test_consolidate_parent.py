@@ -225,6 +225,24 @@ def test_cli_parent_states_the_comparison_and_keeps_the_exit_status(tmp_path: Pa
     assert "与本级年报对比：对比 200 项，须不少于各单位合计的 43 项均不少于" in capsys.readouterr().err
 
 
+def test_cli_the_parent_among_the_inputs_is_left_out_and_said(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "各单位"
+    consolidation_example(PARENT_RULES[0], True, folder)
+    parent = parent_example(PARENT_RULES[0], True, folder / "本级.xlsx")
+    assert main(["consolidate", str(folder), "-o", str(tmp_path / "汇总.xlsx"), "--parent", str(parent)]) == 1
+    err = capsys.readouterr().err
+    assert "汇总 2 个单位" in err and f"  {parent}：本级年报文件本身，未计入各单位" in err
+    assert "3 处本级少于各单位合计" in err
+    # nothing but the parent: no department to compare with, said so
+    alone = tmp_path / "只有本级"
+    alone.mkdir()
+    shutil.copy(parent, alone / "本级.xlsx")
+    assert main(["consolidate", str(alone), "-o", str(tmp_path / "汇总2.xlsx"), "--parent", str(parent)]) == 0
+    err = capsys.readouterr().err
+    assert "与本级年报同一单位、同一年度的报告，视为本级年报，未计入各单位" in err
+    assert "与本级年报对比：未对比（没有汇总任何单位的报告）" in err
+
+
 @pytest.mark.parametrize("bad", ["不存在.docx", "坏.docx", "文件夹"])
 def test_cli_a_parent_that_cannot_be_read_stops_before_anything_is_written(bad: str, tmp_path: Path,
                                                                             capsys) -> None:

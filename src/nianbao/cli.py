@@ -303,10 +303,6 @@ def _start_reading(args: argparse.Namespace) -> Reading | None:
         files = report_files(args.inputs, output)
     except (NianbaoError, OSError):
         return None  # said by consolidate, which looks again
-    if args.parent is not None:  # the parent's own report is never one of the departments
-        from .consolidate.inputs import leave_out_parent
-
-        files, _ = leave_out_parent(files, args.parent)
     return Reading(files) if files else None
 
 

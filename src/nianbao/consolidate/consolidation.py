@@ -431,7 +431,7 @@ def _consolidate(inputs: Sequence[str | Path], output: str | Path, roster: str |
         raise NoReports(f"{given}：{NO_REPORTS}，未写出 {output.name}")
     reading = reading or Reading(files, workers)
     reads = reading.collect(progress)
-    if parent is not None:  # a reading started by the command left it out already
+    if parent is not None:  # a reading the command started reads it too: never a department
         reads = [r for r in reads if not same_file(r.path, Path(parent))]
     departments, result.unreadable = _departments(reads)
     departments = stored + departments

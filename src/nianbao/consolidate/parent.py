@@ -130,6 +130,9 @@ def compare_parent(path: Path, report: Report, totals: Sequence[CellTotal], year
     fewer than the departments' sum (a blank counts as 0)."""
     result = ParentComparison(path, report)
     own = report.meta
+    if not totals and edition is None and year is None:
+        result.not_compared = "没有汇总任何单位的报告"
+        return result
     if edition is None or edition == "legacy":
         result.not_compared = "本次汇总的报告均为2018年及以前的统计表，没有可对比的表格"
         return result
