@@ -278,3 +278,16 @@ def test_hexadecimal_constants_continue_over_lines_within_vbas_limits() -> None:
     assert source.count("& _") <= 24
     with pytest.raises(NianbaoError):
         build.vba_text_constants({"too_long": "年" * 2000})
+
+
+def test_the_consolidate_button_asks_for_the_parent_report_last_and_passes_it() -> None:
+    body = vba_sub(build.ribbon_source(), "OnConsolidate")
+    # after the roster and last year's folder, like those: "" when cancelled, passed as the 4th text
+    pick_parent = "parent = PickFile(FromHex(TEXT_PARENT_TITLE), FromHex(TEXT_PARENT_FILTER))"
+    order = [body.index(s) for s in ("PickFile(texts(1), texts(2))", "PickFolder(texts(3))", pick_parent,
+                                     "RunPython ")]
+    assert order == sorted(order)
+    assert body.rstrip().splitlines()[-2].strip().endswith("\"', '\" & HexText(parent) & \"')\"")
+    assert "Exit Sub" not in body[order[1]:]  # cancelling it does not stop the consolidation
+    assert SPEC.addin["parent_title"].startswith("选择本级年报") and "可取消" in SPEC.addin["parent_title"]
+    assert "*.docx" in SPEC.addin["parent_filter"] and "*.xlsx" in SPEC.addin["parent_filter"]

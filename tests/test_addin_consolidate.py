@@ -104,3 +104,48 @@ def test_a_roster_that_cannot_be_read_is_a_message(departments: Path, tmp_path: 
     assert opened == []
     [text] = alerts(actions)
     assert "无.csv" in text and "名单文件不存在" in text
+
+
+@pytest.fixture
+def parent(tmp_path: Path) -> Path:
+    """淄博市人民政府's own report: 淄博's numbers (2 applications, both processed) under its name,
+    against two departments with 2 each: four cells state 2 where the departments' sum is 4."""
+    path = tmp_path / "本级年报.xlsx"
+    report = read_report(CASES / "004_zibo_2021.txt")
+    report.meta.agency = "淄博市人民政府"
+    save_workbook(report, path)
+    return path
+
+
+def test_the_parent_report_is_passed_as_the_cli_passes_it(departments: Path, parent: Path, tmp_path: Path,
+                                                          opened: list[Path]) -> None:
+    actions, _ = run(excel.consolidate_folder, blank_book(), vba_hex(departments), "", "", vba_hex(parent))
+    output = departments.parent / "各单位 2021汇总.xlsx"
+    assert opened == [output]
+    [text] = alerts(actions)
+    assert "4 个警告" in text and "与本级年报对比：4 处本级少于各单位合计（见“本级对比”表）" in text
+    by_cli = tmp_path / "cli" / "汇总.xlsx"
+    by_cli.parent.mkdir()
+    main(["consolidate", str(departments), "-o", str(by_cli), "--parent", str(parent)])
+    name = load_spec().consolidated.sheets["parent"]
+    ours = [row for row in load_workbook(output)[name].iter_rows(values_only=True)]
+    assert ours == [row for row in load_workbook(by_cli)[name].iter_rows(values_only=True)]
+    fewer = [row[1] for row in ours if row[5] == "本级少于各单位合计"]
+    assert fewer == ["一、本年新收政府信息公开申请数量（自然人）", "一、本年新收政府信息公开申请数量（总计）",
+                     "第三项（七）总计（自然人）", "第三项（七）总计（总计）"]
+
+
+def test_the_parent_cancelled_consolidates_without_it(departments: Path, opened: list[Path]) -> None:
+    actions, _ = run(excel.consolidate_folder, blank_book(), vba_hex(departments), "", "", "")
+    [text] = alerts(actions)
+    assert "本级" not in text
+    assert load_spec().consolidated.sheets["parent"] not in load_workbook(opened[0]).sheetnames
+
+
+def test_a_parent_that_cannot_be_read_is_a_message(departments: Path, tmp_path: Path,
+                                                   opened: list[Path]) -> None:
+    actions, _ = run(excel.consolidate_folder, blank_book(), vba_hex(departments), "", "",
+                     vba_hex(tmp_path / "无.docx"))
+    assert opened == [] and not (departments.parent / "各单位 2021汇总.xlsx").exists()
+    [text] = alerts(actions)
+    assert "无.docx" in text and "无法读取本级年报（文件不存在）" in text

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from nianbao.spec import load_spec
+import tomllib
+from importlib import resources
+
+import pytest
+
+from nianbao.spec import load_spec, parse_spec
 
 REQUEST_ROWS_COMMON = [
     "new_received", "carried_in", "granted", "partially_granted", "denied_state_secret",
@@ -121,10 +126,22 @@ def test_the_form_shape_and_words_the_code_takes_from_the_spec() -> None:
 
 def test_every_rule_is_the_validators_or_the_consolidations() -> None:
     spec = load_spec()
-    assert {r.stage for r in spec.all_rules} == {"validate", "consolidate"}
+    assert {r.stage for r in spec.all_rules} == {"validate", "consolidate", "parent"}
     assert [r.id for r in spec.rules] == [r.id for r in spec.all_rules if r.stage == "validate"]
     assert all(r.id.startswith("consolidate.") == (r.stage == "consolidate") for r in spec.all_rules)
+    assert all(r.id.startswith("parent.") == (r.stage == "parent") for r in spec.all_rules)
     assert len({r.id for r in spec.all_rules}) == len(spec.all_rules)
+
+
+@pytest.mark.parametrize(("rule_id", "stage"), [("parent.children_sum", "consolidate"),
+                                                ("consolidate.sum", "parent"), ("parent.x", "validate"),
+                                                ("requests.balance", "publish")])
+def test_a_rule_whose_id_does_not_fit_its_stage_is_refused(rule_id: str, stage: str) -> None:
+    text = resources.files("nianbao.spec").joinpath("spec.toml").read_text("utf-8")
+    raw = tomllib.loads(text)
+    raw["rules"][0] = {**raw["rules"][0], "id": rule_id, "stage": stage}
+    with pytest.raises(ValueError, match=rule_id):
+        parse_spec(raw)
 
 
 def test_character_folds_are_single_characters_that_change_something() -> None:

@@ -21,6 +21,7 @@ from .model import finite_json
 from .spec import load_spec
 
 if TYPE_CHECKING:  # the validator (pandas, pandera) is imported only by the commands that use it
+    from .consolidate import Consolidation
     from .consolidate.reading import Reading
     from .validate import ValidationReport
 
@@ -272,6 +273,7 @@ _CONSOLIDATE_HELP = """\
   nianbao consolidate 各单位/ -o 汇总.xlsx
   nianbao consolidate 各单位/ -o 汇总.xlsx --roster 名单.xlsx --previous 上年/
   nianbao consolidate 各单位/ -o 汇总.xlsx --to csv       （另存长表 汇总.csv，供分析）
+  nianbao consolidate 各单位/ -o 汇总.xlsx --parent 本级年报.docx   （与本级年报逐项对比，见“本级对比”表）
 
 输入可以是标准工作簿、文件夹，或 convert 能读的任何年报文件（现场转换）。读不了的文件列在“校验”表，
 其余照常汇总。退出码：0 没有错误，1 有单位存在错误，2 有文件读不了。
@@ -310,7 +312,7 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
 
     try:
         result = consolidate(args.inputs, args.output, roster=args.roster, previous=args.previous,
-                             progress=_progress, reading=reading)
+                             progress=_progress, reading=reading, parent=args.parent)
         exported = export_long(result, Path(args.output).with_suffix(f".{args.to}")) if args.to else None
     except NianbaoError as exc:
         print(f"✗ {exc}", file=sys.stderr)
@@ -346,11 +348,27 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
     for d in result.members:
         if d.previous_match:
             print(f"  上年报告：{d.previous_match}", file=sys.stderr)
+    if result.parent is not None:
+        _print_parent(result)
     if exported:
         print(f"✓ {exported}", file=sys.stderr)
     if not result.complete:
         return EXIT_UNREADABLE
     return 1 if result.errors else 0
+
+
+def _print_parent(result: Consolidation) -> None:
+    """The comparison with the parent's own report, in one line (! when it states fewer)."""
+    parent = result.parent
+    if parent is None:
+        return
+    for path, why in parent.left_out:
+        print(f"  {path}：{why}", file=sys.stderr)
+    sheet = load_spec().consolidated.sheets["parent"]
+    mark = "!" if parent.fewer or parent.not_compared else " "
+    print(f"{mark} {parent.path.name}：{parent.headline(sheet)}", file=sys.stderr)
+    for finding in parent.findings:
+        print(f"    {finding.message}", file=sys.stderr)
 
 
 _REPORT_HELP = """\
@@ -514,6 +532,9 @@ def build_parser() -> argparse.ArgumentParser:
                              help="应报单位名单（.xlsx 或 .csv），用于列出缺报单位")
     consolidate.add_argument("--previous", metavar="DIR",
                              help="上一年度各单位的工作簿（文件夹），用于同比和跨年度核对")
+    consolidate.add_argument("--parent", metavar="本级年报",
+                             help="本级（区、市）自己公开的年报（convert 能读的任何格式），"
+                                  "与各单位合计逐项对比")
     consolidate.add_argument("--to", choices=("csv", "parquet"),
                              help="另存长表（单位、年度、版本、表、行、列、数值、是否空白），与汇总工作簿同名")
     consolidate.set_defaults(func=cmd_consolidate)

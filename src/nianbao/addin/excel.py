@@ -232,11 +232,12 @@ def new_blank(book: xw.Book, edition: str) -> None:
 
 @entry_point
 def consolidate_folder(book: xw.Book, encoded_folder: str, encoded_roster: str = "",
-                       encoded_previous: str = "") -> None:
+                       encoded_previous: str = "", encoded_parent: str = "") -> None:
     """汇总: the workbooks in the picked folder consolidated into 文件夹名汇总.xlsx beside the
-    folder, which is opened; with the roster (名册: who is expected to report) and last year's
-    folder when the clerk picked them, as ``nianbao consolidate --roster --previous`` does.
-    (On a Mac a picked file stands for its folder.)"""
+    folder, which is opened; with the roster (名册: who is expected to report), last year's
+    folder and the parent's own report (本级年报) when the clerk picked them, as ``nianbao
+    consolidate --roster --previous --parent`` does. (On a Mac a picked file stands for its
+    folder.)"""
     from ..consolidate import consolidate
     from ..consolidate.consolidation import CannotWrite, NoReports
 
@@ -245,9 +246,10 @@ def consolidate_folder(book: xw.Book, encoded_folder: str, encoded_roster: str =
         return
     roster = _decode_path(encoded_roster) if encoded_roster else None
     previous = _picked_folder(encoded_previous)
+    parent = _decode_path(encoded_parent) if encoded_parent else None
     output = folder.parent / f"{folder.name}汇总.xlsx"
     try:
-        result = consolidate([folder], output, roster=roster, previous=previous,
+        result = consolidate([folder], output, roster=roster, previous=previous, parent=parent,
                              progress=lambda done, total: _status(book, f"年报汇总：已读 {done}/{total}"))
     except NoReports:
         raise NianbaoError(f"文件夹“{folder}”里没有年报工作簿") from None
@@ -264,6 +266,8 @@ def consolidate_folder(book: xw.Book, encoded_folder: str, encoded_roster: str =
         lines.append(f"缺报 {len(result.missing)} 个：{'、'.join(result.missing) or '无'}")
     if previous is not None:
         lines.append(f"上年：{previous}")
+    if result.parent is not None:
+        lines.append(result.parent.headline(load_spec().consolidated.sheets["parent"]))
     lines += [f"✗ {path.name}：{reason}" for path, reason in result.unreadable]
     lines += [f"✗ 上年 {path.name}：{reason}" for path, reason in result.previous_unreadable]
     _alert(book, "\n".join(lines), critical=not result.complete)

@@ -20,7 +20,8 @@ from ..spec import Spec, load_spec
 from ..validate import Finding, ValidationReport, validate, validate_many
 from ..validate.findings import cell_name, json_number
 from ..validate.frames import table_shape
-from .inputs import agency_key, read_roster
+from .inputs import agency_key, leave_out_parent, read_roster, same_file
+from .parent import ParentComparison, compare_parent, read_parent
 from .reading import Read, Reading, bulk, is_dataset, missing_sheets, read_many, report_files
 from .totals import CellTotal, LegacyTotal, Stack, cell_totals, legacy_totals, stack
 
@@ -178,6 +179,7 @@ class Consolidation:
     previous_year: int | None = None
     has_previous: bool = False
     backup: Path | None = None
+    parent: ParentComparison | None = None  # with --parent: the parent's report against the sums
 
     @property
     def departments(self) -> int:
@@ -187,11 +189,16 @@ class Consolidation:
     @property
     def errors(self) -> int:
         """Error findings over the summed departments (and files that could not be read)."""
-        return sum(d.validation.counts["errors"] for d in self.members) + len(self.unreadable)
+        return (sum(d.validation.counts["errors"] for d in self.members) + len(self.unreadable)
+                + self._parent_count("error"))
 
     @property
     def warnings(self) -> int:
-        return sum(d.validation.counts["warnings"] for d in self.members)
+        return sum(d.validation.counts["warnings"] for d in self.members) + self._parent_count("warning")
+
+    def _parent_count(self, severity: str) -> int:
+        """The parent comparison's findings of a severity (parent.children_sum)."""
+        return 0 if self.parent is None else sum(1 for f in self.parent.findings if f.severity == severity)
 
     @property
     def failed(self) -> int:
@@ -387,14 +394,16 @@ def unreadable_findings(result: Consolidation, spec: Spec | None = None) -> Vali
 
 def consolidate(inputs: Sequence[str | Path], output: str | Path, *, roster: str | Path | None = None,
                 previous: str | Path | None = None, progress: Callable[[int, int], None] | None = None,
-                workers: int | None = None, reading: Reading | None = None) -> Consolidation:
+                workers: int | None = None, reading: Reading | None = None,
+                parent: str | Path | None = None) -> Consolidation:
     """Read, validate and sum many departments' reports, and write the consolidated workbook
     (汇总, 明细, 校验, 缺报与重复, 同比, 图表) to ``output``; an existing file is kept as a backup.
     ``reading``: the inputs' report files (``report_files``) being read already (the command
-    starts it before it imports this module)."""
+    starts it before it imports this module). ``parent``: the supervisor's own report (本级年报,
+    any file ``convert`` reads), compared with the sums on 本级对比; never one of the departments."""
     try:
         with bulk():
-            return _consolidate(inputs, output, roster, previous, progress, workers, reading)
+            return _consolidate(inputs, output, roster, previous, progress, workers, reading, parent)
     finally:
         if reading is not None:
             reading.close()  # refused before its results were collected: stop the processes
@@ -402,16 +411,20 @@ def consolidate(inputs: Sequence[str | Path], output: str | Path, *, roster: str
 
 def _consolidate(inputs: Sequence[str | Path], output: str | Path, roster: str | Path | None,
                  previous: str | Path | None, progress: Callable[[int, int], None] | None,
-                 workers: int | None, reading: Reading | None) -> Consolidation:
+                 workers: int | None, reading: Reading | None, parent: str | Path | None = None
+                 ) -> Consolidation:
     spec = load_spec()
     output = Path(output)
     result = Consolidation(output=output)
     writable_folder(output)
     if roster is not None:  # a roster that cannot be read stops the run before any report is read
         result.roster = read_roster(roster)
+    # so does a parent's report that cannot be read
+    parent_report = read_parent(parent, spec) if parent is not None else None
     from .dataset import dataset_departments
 
     files = reading.paths if reading is not None else report_files(inputs, output)
+    files, parent_file = leave_out_parent(files, parent)
     stored = [d for i in inputs if is_dataset(i) for d in dataset_departments(Path(i), spec)]
     if not files and not stored:
         given = "、".join(str(i) for i in inputs)
@@ -420,11 +433,16 @@ def _consolidate(inputs: Sequence[str | Path], output: str | Path, roster: str |
     # Without last year's reports, each report's findings are its own: found while the other
     # files are still being read (the reading processes and this one share the cores)
     early = None if previous is not None else _EarlyValidation(spec)
-    finished = None if early is None else early.add
-    departments, result.unreadable = _departments(reading.collect(progress, finished))
+    reads = reading.collect(progress, None if early is None else early.add)
     if early is not None:
         early.flush()
+    if parent is not None:  # a reading the command started reads it too: never a department
+        reads = [r for r in reads if not same_file(r.path, Path(parent))]
+    departments, result.unreadable = _departments(reads)
     departments = stored + departments
+    left_out: list[Department] = []
+    if parent_report is not None:
+        departments, left_out = _parent_apart(departments, parent_report)
     result.year = _most_common_year(departments)
     same_year = [d for d in departments if d.year is None or result.year is None or d.year == result.year]
     result.other_year = [d for d in departments if d not in same_year]
@@ -465,6 +483,11 @@ def _consolidate(inputs: Sequence[str | Path], output: str | Path, roster: str |
         result.summary = validate(summary, spec=spec)
     result.mismatches = _mismatches(result, data, spec)
     result.changes = _changes(result.members, spec)
+    if parent is not None and parent_report is not None:
+        result.parent = compare_parent(Path(parent), parent_report, result.totals, result.year,
+                                       result.edition, spec)
+        result.parent.left_out = [(p, PARENT_FILE) for p in parent_file] + [
+            (d.path, PARENT_AGENCY) for d in left_out]
 
     from .sheets import write_consolidation
 
@@ -473,6 +496,23 @@ def _consolidate(inputs: Sequence[str | Path], output: str | Path, roster: str |
     except OSError as exc:
         raise cannot_write(output, exc) from None
     return result
+
+
+PARENT_FILE = "本级年报文件本身，未计入各单位"
+PARENT_AGENCY = "与本级年报同一单位、同一年度的报告，视为本级年报，未计入各单位"
+
+
+def _parent_apart(departments: list[Department], parent: Report) -> tuple[list[Department], list[Department]]:
+    """The departments, and apart from them the parent's own report in another file (the same
+    agency and year as the parent's): summed, it would be compared with itself."""
+    key = agency_key(parent.meta.agency)
+    if not key:
+        return departments, []
+
+    def own(d: Department) -> bool:
+        return d.key == key and (d.year is None or parent.meta.year is None or d.year == parent.meta.year)
+
+    return [d for d in departments if not own(d)], [d for d in departments if own(d)]
 
 
 class _EarlyValidation:

@@ -1,9 +1,12 @@
-"""The roster of departments a supervisor hands over (名单)."""
+"""What a supervisor hands over besides the departments' reports: the roster (名单), and the
+parent's own report (本级年报), which is never one of the departments."""
 
 from __future__ import annotations
 
 import csv
 import io
+import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..agency import agency_key
@@ -11,7 +14,7 @@ from ..errors import UnreadableInput, os_reason
 from ..files import open_package, read_input
 from ..spec import load_spec
 
-__all__ = ["agency_key", "read_roster"]
+__all__ = ["agency_key", "leave_out_parent", "read_roster", "same_file"]
 
 UNKNOWN_ENCODING = "无法读取名单：无法识别文本编码（请存为 UTF-8 或 GBK 编码的 CSV）"
 ROSTER_DAMAGED = "无法读取名单：不是有效的 Excel（.xlsx）或 CSV 文件，文件可能已损坏或不完整"
@@ -78,3 +81,23 @@ def read_roster(path: str | Path) -> list[str]:
             seen.add(agency_key(name))
             names.append(name)
     return names
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (its own path, a relative one, a link to it)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return Path(os.path.abspath(a)) == Path(os.path.abspath(b))
+
+
+def leave_out_parent(files: Sequence[Path], parent: str | Path | None) -> tuple[list[Path], list[Path]]:
+    """The input files without the parent's own file, and the ones left out (it, when it was
+    among the inputs, e.g. in the departments' folder)."""
+    if parent is None:
+        return list(files), []
+    kept: list[Path] = []
+    left: list[Path] = []
+    for f in files:
+        (left if same_file(f, Path(parent)) else kept).append(f)
+    return kept, left

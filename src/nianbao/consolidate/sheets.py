@@ -328,6 +328,8 @@ def _summary_line(result: Consolidation, spec: Spec) -> str:
     parts.append("与各单位明细合计一致" if result.summary_matches
                  else f"与各单位明细合计不一致（见{spec.consolidated.sheets['findings']}表）")
     sheets = spec.consolidated.sheets
+    if result.parent is not None:  # --parent: the parent's own report against the sums, in one line
+        parts.append(result.parent.headline(sheets["parent"]))
     if result.unreadable:  # never a clean headline over sums that leave files out
         parts.append(f"汇总不完整：{len(result.unreadable)} 个文件无法读取，未计入汇总"
                      f"（{_file_names(result.unreadable)}，见“{sheets['findings']}”表）")
@@ -647,6 +649,13 @@ def _findings_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> dict[int
     summary_prefix = f"{spec.consolidated.sheets['summary']}表："
     for row in result.summary.rows(spec):
         add(-1, [agency, result.year, result.output.name], row, summary_prefix)
+    if result.parent is not None:  # the parent's own report (本级年报) against the departments
+        parent = result.parent
+        in_workbook = bool(parent.findings) and is_workbook(parent.path)
+        for row in ValidationReport(parent.findings).rows(spec):
+            target = _link(parent.path, result.output, row.place if in_workbook else None)
+            add(-1, [_text(ws, parent.agency), parent.report.meta.year,
+                     link_cell(parent.path.name, target)], row)
     for order, d in enumerate(result.members):
         in_workbook = bool(d.findings) and (is_workbook(d.path) if d.workbook is None else d.workbook)
         for row in d.validation.rows(spec):
@@ -815,6 +824,80 @@ def _value(report: Any, key: tuple[str, str, str]) -> Any:
         return None
 
 
+# --- 本级对比 --------------------------------------------------------------------------------------
+
+def _parent_line(result: Consolidation, spec: Spec) -> str:
+    """What 本级对比 holds, in one line: how many cells, how many judged, how many fewer, what
+    was not compared and which inputs were left out of the departments."""
+    parent = result.parent
+    assert parent is not None
+    if parent.not_compared:
+        parts = [f"未对比：{parent.not_compared}"]
+    else:
+        judged = sum(1 for c in parent.cells if c.judged)
+        parts = [f"对比 {len(parent.cells)} 项，其中须不少于各单位合计的 {judged} 项"
+                 f"（{spec.rule('parent.children_sum').title}）："
+                 + (f"{parent.fewer} 处本级少于各单位合计" if parent.fewer else "均不少于")]
+        if parent.skipped:
+            edition = _edition_label(spec, parent.report.meta.edition) if parent.report.meta.edition else ""
+            parts.append(f"本级年报（{edition}）没有的 {len(parent.skipped)} 项未对比（见下）")
+    if parent.left_out:
+        parts.append(f"输入中的 {len(parent.left_out)} 个文件视为本级年报，未计入各单位合计（见下）")
+    return "；".join(parts) + "。"
+
+
+def _parent_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
+    """本级对比: every 汇总 cell the parent's report has, its value beside the departments' sum
+    and the difference, the cells where it states fewer marked as findings are on 校验."""
+    parent = result.parent
+    if parent is None:
+        return
+    name = spec.consolidated.sheets["parent"]
+    ws = wb.create_sheet(name)
+    print_setup(ws, name)
+    headers = spec.consolidated.headers
+    holds, fewer, listed = headers["parent_checks"]
+    width = len(headers["parent"])
+    _widths(ws, {1: 34.0, 2: 56.0, 3: 12.0, 4: 12.0, 5: 12.0, 6: 20.0})
+    grid = _Grid(ws)
+    year = f"{parent.report.meta.year}年度" if parent.report.meta.year else ""
+    grid.put(1, 1, f"与本级年报对比：{parent.agency}{year}", font=_TITLE, align=_LEFT, border=False)
+    grid.merge(1, 1, 1, width, bordered=False)
+    grid.put(2, 1, parent.path.name, link=_link(parent.path, result.output), align=_LEFT, border=False)
+    grid.merge(2, 1, 2, width, bordered=False)
+    grid.put(3, 1, _parent_line(result, spec), align=_LEFT, border=False)
+    grid.merge(3, 1, 3, width, bordered=False)
+    ws.row_dimensions[3].height = 30.0
+    top = 5
+    if parent.cells:
+        ws.freeze_panes = "A6"
+        ws.auto_filter.ref = f"A5:{get_column_letter(width)}{5 + len(parent.cells)}"
+        for c, text in enumerate(headers["parent"], start=1):
+            grid.put(top, c, text, font=_BOLD, fill=_HEADER_FILL, align=_CENTER)
+        for cell in parent.cells:
+            top += 1
+            broken = cell.finding
+            fill = None if broken is None else _STATE_FILL["failed" if broken.is_error else "warned"]
+            grid.put(top, 1, cell.title, align=_LEFT)
+            grid.put(top, 2, cell.label, align=_LEFT)
+            grid.put(top, 3, cell.parent, fill=fill)
+            grid.put(top, 4, cell.children)
+            grid.put(top, 5, cell.difference, fill=fill)
+            grid.put(top, 6, fewer if broken else holds if cell.judged else listed, fill=fill, align=_CENTER)
+        top += 2
+    if parent.skipped:
+        summed = spec.edition(result.edition or spec.default_edition)
+        skipped = [(summed.table(t.table).title, cell_name(summed.table(t.table), t.row, t.column), t.value)
+                   for t in parent.skipped]
+        top = _section(grid, top, f"本级年报没有的项目（{len(skipped)} 项，未对比）",
+                       headers["parent_skipped"], skipped)
+    if parent.left_out:
+        files = [((p.name, _link(p, result.output)), why) for p, why in parent.left_out]
+        _section(grid, top, f"视为本级年报、未计入各单位合计的文件（{len(files)} 个）",
+                 headers["parent_left_out"], files)
+    grid.write()
+
+
 # --- 统计表汇总 ------------------------------------------------------------------------------------
 
 def _legacy_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
@@ -921,6 +1004,7 @@ def write_consolidation(result: Consolidation, path: str | Path | IO[bytes], spe
     _summary_sheet(wb, result, spec)
     spliced = {spec.consolidated.sheets["detail"]: _detail_sheet(wb, result, spec, data)}
     spliced[spec.consolidated.sheets["findings"]] = _findings_sheet(wb, result, spec)
+    _parent_sheet(wb, result, spec)
     _roster_sheet(wb, result, spec)
     if result.has_previous:
         _years_sheet(wb, result, spec)

@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import Any
 
 __all__ = [
+    "RULE_STAGES",
     "Column",
     "Consolidated",
     "Edition",
@@ -175,7 +176,9 @@ class Rule:
     description: str
     editions: tuple[str, ...] = ()
     params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
-    stage: str = "validate"  # validate: run by the validator | consolidate: by the consolidation
+    # validate: run by the validator | consolidate: by the consolidation | parent: by the
+    # consolidation against the parent's own report (RULE_STAGES)
+    stage: str = "validate"
 
     def render(self, **values: Any) -> str:
         """The rule's message template filled in."""
@@ -402,6 +405,23 @@ def _table(key: str, raw: Mapping[str, Any], edition: str, sheet: str) -> Table 
     )
 
 
+# The stages that run rules, and the prefix their rules' ids start with: the validator's rules
+# (any id without another stage's prefix), the consolidation's own, and the parent report's
+# comparison with its departments (consolidate --parent).
+RULE_STAGES = MappingProxyType({"validate": "", "consolidate": "consolidate.", "parent": "parent."})
+
+
+def _stage(rule: Mapping[str, Any]) -> str:
+    """A rule's stage, checked against its id: each stage's ids start with its prefix."""
+    stage = rule.get("stage", "validate")
+    if stage not in RULE_STAGES:
+        raise ValueError(f"rule {rule['id']}: unknown stage {stage!r}")
+    prefix = next((p for s, p in RULE_STAGES.items() if p and rule["id"].startswith(p)), "")
+    if prefix != RULE_STAGES[stage]:
+        raise ValueError(f"rule {rule['id']}: the id does not fit stage {stage!r}")
+    return str(stage)
+
+
 def parse_spec(raw: Mapping[str, Any]) -> Spec:
     """Build a :class:`Spec` from the parsed TOML document."""
     sheets = dict(raw["sheets"])
@@ -424,7 +444,7 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
             editions=tuple(r.get("editions", ())),
             params=_freeze({k: v for k, v in r.items() if k not in {
                 "id", "table", "severity", "kind", "title", "description", "editions", "stage"}}),
-            stage=r.get("stage", "validate"),
+            stage=_stage(r),
         )
         for r in raw["rules"]
     )

@@ -13,7 +13,7 @@ from ..model import Cell, Heading, LegacyRow, Meta, Report
 from ..numbers import NotANumber, parse_number
 from ..spec import Rule, Spec, load_spec
 
-__all__ = ["Example", "consolidation_example", "example"]
+__all__ = ["Example", "consolidation_example", "example", "parent_example"]
 
 
 @dataclass(frozen=True)
@@ -119,3 +119,23 @@ def consolidation_example(rule: Rule | str, failing: bool, folder: Path,
     for name, text in change.get("files", {}).items():
         (folder / name).write_text(text, encoding="utf-8")
     return tuple(raw.get("expect", ())) if failing else ()
+
+
+def parent_example(rule: Rule | str, failing: bool, path: Path, spec: Spec | None = None) -> Path | None:
+    """Write the parent's own report of a rule's example (``parent``, with ``fail.parent_cells``
+    set when ``failing``) to ``path`` as a standard workbook; None when the example has none.
+    The departments are ``consolidation_example``'s."""
+    from ..workbook import write_workbook
+
+    spec = spec or load_spec()
+    rule = spec.rule(rule) if isinstance(rule, str) else rule
+    raw = rule.params["example"]
+    if "parent" not in raw:
+        return None
+    report = _report(raw["parent"], spec, f"{rule.id}.parent")
+    for key, value in (raw.get("fail", {}).get("parent_cells", {}) if failing else {}).items():
+        _set(report, key, value, spec)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_workbook(report, path, spec)
+    return path
+

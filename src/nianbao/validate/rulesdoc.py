@@ -68,11 +68,13 @@ def rules_markdown(spec: Spec | None = None) -> str:
             lines.append(">")
         if lines[-1] == ">":
             lines.pop()
-    own = [r for r in spec.all_rules if r.stage == "consolidate"]
+    own = [r for r in spec.all_rules if r.stage in ("consolidate", "parent")]
     if own:
         lines += ["", "# Rules of the consolidation (汇总)", "",
                   "`nianbao consolidate` checks these besides every rule above; its 校验 sheet lists",
-                  "their findings with the validator's. The test suite consolidates each example.", "",
+                  "their findings with the validator's. The test suite consolidates each example.",
+                  "The `parent.` rules compare the supervisor's own report (`--parent 本级年报`) with",
+                  "the sum of its departments' (the 本级对比 sheet).", "",
                   "| id | severity | checks |", "|---|---|---|"]
         lines += [f"| `{r.id}` | {r.severity} | {r.title} |" for r in own]
         for rule in own:

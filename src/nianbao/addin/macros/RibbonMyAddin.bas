@@ -60,9 +60,10 @@ End Sub
 
 Sub OnConsolidate(control As IRibbonControl)
     ' Tag: the departments' folder dialog title | the roster dialog title | the roster file
-    ' filter | last year's folder dialog title. The roster and last year's folder may be
-    ' cancelled: the consolidation goes on without them.
-    Dim texts() As String, folder As String, roster As String, previous As String
+    ' filter | last year's folder dialog title. The roster, last year's folder and the
+    ' parent's own report (its dialog's words in the spec's [addin]) may be cancelled: the
+    ' consolidation goes on without them.
+    Dim texts() As String, folder As String, roster As String, previous As String, parent As String
     EnsureWorkbook
     If Not PythonReady() Then Exit Sub
     texts = Split(control.Tag, "|")
@@ -70,7 +71,8 @@ Sub OnConsolidate(control As IRibbonControl)
     If Len(folder) = 0 Then Exit Sub
     roster = PickFile(texts(1), texts(2))
     previous = PickFolder(texts(3))
-    RunPython "import nianbao.addin.excel as addin; addin.consolidate_folder('" & HexText(folder) & "', '" & HexText(roster) & "', '" & HexText(previous) & "')"
+    parent = PickFile(FromHex(TEXT_PARENT_TITLE), FromHex(TEXT_PARENT_FILTER))
+    RunPython "import nianbao.addin.excel as addin; addin.consolidate_folder('" & HexText(folder) & "', '" & HexText(roster) & "', '" & HexText(previous) & "', '" & HexText(parent) & "')"
 End Sub
 
 Sub OnAbout(control As IRibbonControl)
