@@ -36,3 +36,12 @@ def case_sources(*kinds: str, golden: bool = True) -> list[Path]:
 @pytest.fixture
 def seed_paths() -> list[Path]:
     return SEEDS
+
+
+@pytest.fixture(autouse=True)
+def agency_register(tmp_path_factory, monkeypatch) -> Path:
+    """Every test keeps its own agency register (单位名录), never the user's: $NIANBAO_REGISTER
+    points into a folder of its own (not tmp_path, whose listing some tests compare)."""
+    path = tmp_path_factory.mktemp("register") / "单位名录.csv"
+    monkeypatch.setenv("NIANBAO_REGISTER", str(path))
+    return path
