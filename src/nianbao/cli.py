@@ -275,13 +275,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _save_register(register: AgencyRegister) -> None:
-    """Write the agency register when this run saw something new, and say so (or why not)."""
+    """Write the agency register when this run saw something new (quietly: it is kept state,
+    like a history file); say why when it could not be."""
     usable = register.usable
     register.save()
     if usable and register.warning:
         print(f"! {register.warning}", file=sys.stderr)
-    elif register.saved_note():
-        print(f"  {register.saved_note()}", file=sys.stderr)
 
 
 _CONSOLIDATE_HELP = """\
@@ -367,8 +366,6 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
             print(f"  上年报告：{d.previous_match}", file=sys.stderr)
     if result.register is not None and result.register.warning:
         print(f"! {result.register.warning}", file=sys.stderr)
-    elif result.register is not None and result.register.saved_note():
-        print(f"  {result.register.saved_note()}", file=sys.stderr)
     if exported:
         print(f"✓ {exported}", file=sys.stderr)
     if not result.complete:

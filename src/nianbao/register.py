@@ -428,13 +428,6 @@ class AgencyRegister:
         self.saved = True
         return True
 
-    def saved_note(self) -> str | None:
-        """The line that says the register was written (and where its previous version is)."""
-        if not self.saved:
-            return None
-        backup = f"（原文件已备份为 {self.backup.name}）" if self.backup else ""
-        return self.message("saved", backup=backup)
-
 
 def pair_names(current: Sequence[str | None], previous: Sequence[str | None],
                register: AgencyRegister | None = None, spec: Spec | None = None) -> list[Pairing]:

@@ -362,7 +362,7 @@ def _record(register: AgencyRegister, departments: Sequence[Department], last_ye
     for d in members:
         if d.previous_path in by_path:
             register.link(_sighting(d), _sighting(by_path[d.previous_path]))
-    for d in (*departments, *last_year):
+    for d in (*members, *departments, *last_year):  # the files used first: 来源 names them
         register.see(_sighting(d))
     register.save()
 
