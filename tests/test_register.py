@@ -142,7 +142,7 @@ def test_a_hand_added_former_name_pairs_a_renamed_agency(tmp_path, capsys) -> No
     err = capsys.readouterr().err
     assert "名称不一致；仍按指定的上年报告核对" in err
     assert (f"如是同一单位更名，可在单位名录 {other} 中把“洪泽县人民政府”填入“洪泽区人民政府”一行的"
-            "“其他写法”，以后即按同一单位匹配") in err
+            "“其他写法”（并删去“洪泽县人民政府”自己的一行），以后即按同一单位匹配") in err
 
 
 def test_nothing_new_leaves_the_register_alone(tmp_path, capsys) -> None:

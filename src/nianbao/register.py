@@ -239,10 +239,11 @@ class AgencyRegister:
         first = text.split("\n", 1)[0]
         # Excel's "Unicode text" is tab-separated
         delimiter = "\t" if "\t" in first and "," not in first else ","
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
         try:
-            rows = [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-        except csv.Error as exc:
-            raise _Unreadable(words.messages["bad_csv"].format(detail=exc)) from None
+            rows = [[_cell(c) for c in row] for row in reader]
+        except csv.Error:  # a NUL character, a field over the csv module's limit
+            raise _Unreadable(words.messages["bad_csv"].format(line=reader.line_num)) from None
         rows = [r for r in rows if any(r)]
         if not rows:
             return [], list(words.columns.values())
@@ -473,8 +474,8 @@ def pair_names(current: Sequence[str | None], previous: Sequence[str | None],
             pairings.append(Pairing(None))
         elif len(candidates) > 1:
             quoted = "、".join(f"“{previous[j]}”" for j in candidates)
-            note = words["ambiguous"].format(current=name, candidates=quoted, file=file)
-            pairings.append(Pairing(None, note))
+            pairings.append(Pairing(None, words["ambiguous"].format(current=name, candidates=quoted,
+                                                                    file=file)))
         elif claims[candidates[0]] > 1:
             j = candidates[0]
             rivals = [current[k] for k, g in enumerate(found)
