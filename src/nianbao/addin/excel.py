@@ -266,6 +266,8 @@ def consolidate_folder(book: xw.Book, encoded_folder: str, encoded_roster: str =
         lines.append(f"上年：{previous}")
     lines += [f"✗ {path.name}：{reason}" for path, reason in result.unreadable]
     lines += [f"✗ 上年 {path.name}：{reason}" for path, reason in result.previous_unreadable]
+    if result.register is not None and result.register.warning:  # the run went on without it
+        lines.append(f"! {result.register.warning}")
     _alert(book, "\n".join(lines), critical=not result.complete)
 
 
