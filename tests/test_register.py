@@ -6,7 +6,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -84,7 +84,7 @@ def test_where_the_register_is_kept(tmp_path, monkeypatch) -> None:
     monkeypatch.delenv(ENVIRONMENT)
     assert register_path() == default_register_path()
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    if os.name == "posix" and not Path.home().joinpath("Library").is_dir():
+    if sys.platform not in ("win32", "darwin"):
         assert default_register_path() == tmp_path / "data" / "nianbao" / "单位名录.csv"
 
 
