@@ -163,6 +163,7 @@ def main() -> int:
     args = parser.parse_args()
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
     with tempfile.TemporaryDirectory() as tmp:
+        os.environ["NIANBAO_REGISTER"] = str(Path(tmp) / "单位名录.csv")  # not the user's agency register
         folder = Path(tmp) / "各单位"
         folder.mkdir()
         start = time.perf_counter()

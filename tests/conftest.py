@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,3 +38,25 @@ def case_sources(*kinds: str, golden: bool = True) -> list[Path]:
 @pytest.fixture
 def seed_paths() -> list[Path]:
     return SEEDS
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_user_register(tmp_path_factory) -> Iterator[None]:
+    """Fixtures of a wider scope (a module's consolidation) run before the per-test register
+    below is set: they keep one of their own too, never the user's."""
+    before = os.environ.get("NIANBAO_REGISTER")
+    os.environ["NIANBAO_REGISTER"] = str(tmp_path_factory.mktemp("register") / "单位名录.csv")
+    yield
+    if before is None:
+        os.environ.pop("NIANBAO_REGISTER", None)
+    else:
+        os.environ["NIANBAO_REGISTER"] = before
+
+
+@pytest.fixture(autouse=True)
+def agency_register(tmp_path_factory, monkeypatch) -> Path:
+    """Every test keeps its own agency register (单位名录), never the user's: $NIANBAO_REGISTER
+    points into a folder of its own (not tmp_path, whose listing some tests compare)."""
+    path = tmp_path_factory.mktemp("register") / "单位名录.csv"
+    monkeypatch.setenv("NIANBAO_REGISTER", str(path))
+    return path

@@ -149,3 +149,15 @@ def test_a_parent_that_cannot_be_read_is_a_message(departments: Path, tmp_path: 
     assert opened == [] and not (departments.parent / "各单位 2021汇总.xlsx").exists()
     [text] = alerts(actions)
     assert "无.docx" in text and "无法读取本级年报（文件不存在）" in text
+
+
+def test_an_unreadable_agency_register_is_said_and_the_run_goes_on(
+        departments: Path, opened: list[Path], agency_register: Path) -> None:
+    agency_register.write_bytes(b"PK\x03\x04 a workbook saved under the register's name")
+    actions, _ = run(excel.consolidate_folder, blank_book(), vba_hex(departments))
+    assert opened == [departments.parent / "各单位 2021汇总.xlsx"]
+    [text] = alerts(actions)
+    assert text.startswith("已汇总“各单位 2021”：2 个单位")
+    assert text.endswith(f"! 单位名录 {agency_register} 无法读取（这是 Excel 工作簿，不是 CSV 文件："
+                         "请在 Excel 或 WPS 中另存为“CSV UTF-8（逗号分隔）”），本次没有使用它，也没有改动它")
+    assert agency_register.read_bytes().startswith(b"PK\x03\x04 a workbook")

@@ -23,6 +23,7 @@ from .spec import load_spec
 if TYPE_CHECKING:  # the validator (pandas, pandera) is imported only by the commands that use it
     from .consolidate import Consolidation
     from .consolidate.reading import Reading
+    from .register import AgencyRegister
     from .validate import ValidationReport
 
 EXIT_UNREADABLE = 2
@@ -202,13 +203,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print("nianbao: --accept 只能和一个标准工作簿（.xlsx）一起使用：已核实的警告记在工作簿里",
               file=sys.stderr)
         return EXIT_UNREADABLE
-    previous = None
+    previous = register = None
     if args.previous:
         try:
             previous = read_for_validation(args.previous)
         except NianbaoError as exc:
             print(f"✗ {exc}", file=sys.stderr)
             return EXIT_UNREADABLE
+        from .register import AgencyRegister
+
+        register = AgencyRegister.open(args.register)
+        if register.warning:
+            print(f"! {register.warning}", file=sys.stderr)
     unreadable = errors = 0
     for name in args.files:
         source = Path(name)
@@ -226,7 +232,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             continue
         last_year = None
         if previous is not None:
-            last_year, notes = previous_year(report, previous, Path(args.previous).name)
+            last_year, notes = previous_year(report, previous, Path(args.previous).name, register,
+                                             (os.path.abspath(source), os.path.abspath(args.previous)))
             for note in notes:
                 print(note, file=sys.stderr)
         result = validate(report, last_year)
@@ -261,9 +268,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
             done = (f"已把校验结果写入 {source.name} 的“{spec.findings.sheet}”表" if args.annotate
                     else f"已把核实说明记入 {source.name} 的“{spec.sheets['accepted']}”表")
             print(f"✓ {done}{note}", file=sys.stderr)
+    if register is not None:
+        _save_register(register)
     if unreadable:
         return EXIT_UNREADABLE
     return 1 if errors else 0
+
+
+def _save_register(register: AgencyRegister) -> None:
+    """Write the agency register when this run saw something new (quietly: it is kept state,
+    like a history file); say why when it could not be."""
+    usable = register.usable
+    register.save()
+    if usable and register.warning:
+        print(f"! {register.warning}", file=sys.stderr)
 
 
 _CONSOLIDATE_HELP = """\
@@ -312,7 +330,8 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
 
     try:
         result = consolidate(args.inputs, args.output, roster=args.roster, previous=args.previous,
-                             progress=_progress, reading=reading, parent=args.parent)
+                             progress=_progress, reading=reading, parent=args.parent,
+                             register=args.register)
         exported = export_long(result, Path(args.output).with_suffix(f".{args.to}")) if args.to else None
     except NianbaoError as exc:
         print(f"✗ {exc}", file=sys.stderr)
@@ -350,6 +369,8 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
             print(f"  上年报告：{d.previous_match}", file=sys.stderr)
     if result.parent is not None:
         _print_parent(result)
+    if result.register is not None and result.register.warning:
+        print(f"! {result.register.warning}", file=sys.stderr)
     if exported:
         print(f"✓ {exported}", file=sys.stderr)
     if not result.complete:
@@ -461,6 +482,11 @@ def cmd_addin(args: argparse.Namespace) -> int:
     return 0 if installed else 1
 
 
+_REGISTER_HELP = ("单位名录（CSV，记录各单位历年用过的名称；可在 Excel 中补填曾用名，"
+                  "按同一单位匹配上年报告）。"
+                  "默认为环境变量 NIANBAO_REGISTER 所指的文件，否则为本机用户数据文件夹中的 单位名录.csv")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nianbao",
@@ -519,6 +545,7 @@ def build_parser() -> argparse.ArgumentParser:
                           help="把编号为 ID 的警告标为已核实（可重复；编号见输出），记在工作簿的“已核实”表，"
                                "数字不变就不再提示；须与 --reason 同用")
     validate.add_argument("--reason", metavar="原因", help="--accept 的核实说明")
+    validate.add_argument("--register", metavar="FILE", help=_REGISTER_HELP)
     validate.set_defaults(func=cmd_validate)
 
     consolidate = sub.add_parser(
@@ -535,6 +562,7 @@ def build_parser() -> argparse.ArgumentParser:
     consolidate.add_argument("--parent", metavar="本级年报",
                              help="本级（区、市）自己公开的年报（convert 能读的任何格式），"
                                   "与各单位合计逐项对比")
+    consolidate.add_argument("--register", metavar="FILE", help=_REGISTER_HELP)
     consolidate.add_argument("--to", choices=("csv", "parquet"),
                              help="另存长表（单位、年度、版本、表、行、列、数值、是否空白），与汇总工作簿同名")
     consolidate.set_defaults(func=cmd_consolidate)

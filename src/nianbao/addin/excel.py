@@ -270,6 +270,8 @@ def consolidate_folder(book: xw.Book, encoded_folder: str, encoded_roster: str =
         lines.append(result.parent.headline(load_spec().consolidated.sheets["parent"]))
     lines += [f"✗ {path.name}：{reason}" for path, reason in result.unreadable]
     lines += [f"✗ 上年 {path.name}：{reason}" for path, reason in result.previous_unreadable]
+    if result.register is not None and result.register.warning:  # the run went on without it
+        lines.append(f"! {result.register.warning}")
     _alert(book, "\n".join(lines), critical=not result.complete)
 
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..agency import match_note, same_agency
 from ..errors import NianbaoError
 from ..files import expand_inputs, save_atomically
 from ..model import Cell, Meta, Report
+from ..register import AgencyRegister, Sighting, pair_names
 from ..spec import Spec, load_spec
 from ..validate import Finding, ValidationReport, validate, validate_many
 from ..validate.findings import cell_name, json_number
@@ -165,6 +165,8 @@ class Consolidation:
     unreadable: list[tuple[Path, str]] = field(default_factory=list)
     # last year's files (--previous) that could not be read: 同比 is incomplete
     previous_unreadable: list[tuple[Path, str]] = field(default_factory=list)
+    # the agency register (单位名录) used to pair last year's reports, and the names seen recorded in
+    register: AgencyRegister | None = field(default=None, repr=False)
     missing: list[str] = field(default_factory=list)  # on the roster, nothing received
     duplicates: list[Duplicate] = field(default_factory=list)
     other_year: list[Department] = field(default_factory=list)  # not summed
@@ -341,14 +343,35 @@ def _previous_reports(previous: str | Path, year: int | None, output: Path,
     return {d.key: d for d in kept}, unreadable
 
 
-def _last_year_of(d: Department, last_year: dict[str, Department]) -> Department | None:
-    """Last year's report of ``d``'s agency: the same name, or else the one report whose name
-    is the same agency with or without its region (淮安市洪泽区人民政府 / 洪泽区人民政府)."""
-    found = last_year.get(d.key)
-    if found is not None or not d.report.meta.agency:
-        return found
-    matches = [p for p in last_year.values() if same_agency(d.report.meta.agency, p.report.meta.agency)]
-    return matches[0] if len(matches) == 1 else None
+def _pair_last_year(members: Sequence[Department], last_year: Sequence[Department],
+                    register: AgencyRegister) -> None:
+    """Last year's report of each department's agency: the same name, or else the one report
+    whose name is the same agency with or without its region (淮安市洪泽区人民政府 /
+    洪泽区人民政府) or listed with it in the register; never a guess between several."""
+    pairings = pair_names([d.report.meta.agency for d in members], [p.report.meta.agency for p in last_year],
+                          register)
+    for d, pairing in zip(members, pairings, strict=True):
+        d.previous_match = pairing.note
+        if pairing.index is not None:
+            found = last_year[pairing.index]
+            d.previous, d.previous_path = found.report, found.path
+
+
+def _sighting(d: Department) -> Sighting:
+    source = str(d.path) if d.given is not None else os.path.abspath(d.path)  # a dataset's: as stored
+    return Sighting(d.report.meta.agency or "", d.year, source, d.report.meta.region or "")
+
+
+def _record(register: AgencyRegister, departments: Sequence[Department], last_year: Sequence[Department],
+            members: Sequence[Department]) -> None:
+    """The names seen this run and the pairings made, into the register (written when new)."""
+    by_path = {p.path: p for p in last_year}
+    for d in members:
+        if d.previous_path in by_path:
+            register.link(_sighting(d), _sighting(by_path[d.previous_path]))
+    for d in (*members, *departments, *last_year):  # the files used first: 来源 names them
+        register.see(_sighting(d))
+    register.save()
 
 
 def _changes(members: Sequence[Department], spec: Spec) -> list[Change]:
@@ -395,15 +418,19 @@ def unreadable_findings(result: Consolidation, spec: Spec | None = None) -> Vali
 def consolidate(inputs: Sequence[str | Path], output: str | Path, *, roster: str | Path | None = None,
                 previous: str | Path | None = None, progress: Callable[[int, int], None] | None = None,
                 workers: int | None = None, reading: Reading | None = None,
+                register: str | Path | AgencyRegister | None = None,
                 parent: str | Path | None = None) -> Consolidation:
     """Read, validate and sum many departments' reports, and write the consolidated workbook
     (汇总, 明细, 校验, 缺报与重复, 同比, 图表) to ``output``; an existing file is kept as a backup.
     ``reading``: the inputs' report files (``report_files``) being read already (the command
-    starts it before it imports this module). ``parent``: the supervisor's own report (本级年报,
-    any file ``convert`` reads), compared with the sums on 本级对比; never one of the departments."""
+    starts it before it imports this module). ``register``: the agency register's file (default:
+    ``register_path()``), or the register itself; the names seen are recorded in it.
+    ``parent``: the supervisor's own report (本级年报, any file ``convert`` reads), compared
+    with the sums on 本级对比; never one of the departments."""
     try:
         with bulk():
-            return _consolidate(inputs, output, roster, previous, progress, workers, reading, parent)
+            return _consolidate(inputs, output, roster, previous, progress, workers, reading, register,
+                                parent)
     finally:
         if reading is not None:
             reading.close()  # refused before its results were collected: stop the processes
@@ -411,11 +438,14 @@ def consolidate(inputs: Sequence[str | Path], output: str | Path, *, roster: str
 
 def _consolidate(inputs: Sequence[str | Path], output: str | Path, roster: str | Path | None,
                  previous: str | Path | None, progress: Callable[[int, int], None] | None,
-                 workers: int | None, reading: Reading | None, parent: str | Path | None = None
-                 ) -> Consolidation:
+                 workers: int | None, reading: Reading | None,
+                 register: str | Path | AgencyRegister | None = None,
+                 parent: str | Path | None = None) -> Consolidation:
     spec = load_spec()
     output = Path(output)
     result = Consolidation(output=output)
+    book = register if isinstance(register, AgencyRegister) else AgencyRegister.open(register, spec)
+    result.register = book
     writable_folder(output)
     if roster is not None:  # a roster that cannot be read stops the run before any report is read
         result.roster = read_roster(roster)
@@ -453,15 +483,13 @@ def _consolidate(inputs: Sequence[str | Path], output: str | Path, roster: str |
         result.missing = [name for name in result.roster if agency_key(name) not in received]
         result.not_on_roster = [d.agency for d in members if d.key not in listed]
     result.members = _in_roster_order(members, result.roster)
+    last_year: list[Department] = []
     if previous is not None:
         result.has_previous = True
         result.previous_year = None if result.year is None else result.year - 1
-        last_year, result.previous_unreadable = _previous_reports(previous, result.year, output, None)
-        for d in result.members:
-            found = _last_year_of(d, last_year)
-            if found is not None:
-                d.previous, d.previous_path = found.report, found.path
-                d.previous_match = match_note(d.report.meta.agency, found.report.meta.agency)
+        by_agency, result.previous_unreadable = _previous_reports(previous, result.year, output, None)
+        last_year = list(by_agency.values())
+        _pair_last_year(result.members, last_year, book)
     _validate(result, departments, spec, early)
 
     result.edition = _summary_edition(result.members, result.year, spec)
@@ -495,6 +523,7 @@ def _consolidate(inputs: Sequence[str | Path], output: str | Path, roster: str |
         result.backup = save_atomically(output, lambda tmp: write_consolidation(result, tmp, spec, data))
     except OSError as exc:
         raise cannot_write(output, exc) from None
+    _record(book, departments, last_year, result.members)
     return result
 
 

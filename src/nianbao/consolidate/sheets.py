@@ -802,6 +802,11 @@ def _years_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
     if matched:
         top = _section(grid, top, f"名称写法不同、按同一单位匹配的上年报告（{len(matched)} 个）",
                        headers["matched"], matched)
+    undecided = [(d.agency, None, d.previous_match) for d in result.members
+                 if d.previous is None and d.previous_match]
+    if undecided:
+        top = _section(grid, top, f"可与多份上年报告匹配、未作对照的单位（{len(undecided)} 个）",
+                       headers["matched"], undecided)
     if result.previous_unreadable:
         lost = result.previous_unreadable
         top = _section(grid, top, f"无法读取的上年文件（{len(lost)} 个，同比不完整）",

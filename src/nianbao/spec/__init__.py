@@ -20,6 +20,7 @@ __all__ = [
     "MetaField",
     "Numbering",
     "Numbers",
+    "RegisterWords",
     "Row",
     "Rule",
     "Section",
@@ -249,6 +250,20 @@ class Consolidated:
 
 
 @dataclass(frozen=True)
+class RegisterWords:
+    """The agency register's file name, column headers (by meaning: name, others, region,
+    years, source), the separator within a cell, and its messages."""
+
+    file: str
+    columns: Mapping[str, str]
+    separator: str
+    messages: Mapping[str, str]
+    # how long a place name may be before a region suffix (地区): by suffix, else the default
+    region_name_lengths: Mapping[str, tuple[int, int]]
+    region_name_length: tuple[int, int]
+
+
+@dataclass(frozen=True)
 class Numbers:
     """The units a value cell may carry after its number."""
 
@@ -289,6 +304,8 @@ class Spec:
     # A printed row label at least this similar (0–1) to the form's label at its place is
     # read as that row, with a warning (report.label_misprint).
     misprint_similarity: float
+    # The agency register (单位名录): its file, headers and messages ([register]).
+    register: RegisterWords
 
     def edition(self, key: str) -> Edition:
         return self.editions[key]
@@ -503,6 +520,15 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
         default_edition=raw["default_edition"],
         addin=MappingProxyType(dict(raw["addin"])),
         misprint_similarity=float(raw["matching"]["misprint_similarity"]),
+        register=RegisterWords(
+            file=raw["register"]["file"], columns=MappingProxyType(dict(raw["register"]["columns"])),
+            separator=raw["register"]["separator"],
+            messages=MappingProxyType({k: v for k, v in raw["register"].items()
+                                       if isinstance(v, str) and k not in {"file", "separator"}}),
+            region_name_lengths=MappingProxyType({
+                k: (int(v[0]), int(v[1])) for k, v in raw["register"]["region_name_lengths"].items()}),
+            region_name_length=(int(raw["register"]["region_name_length"][0]),
+                                int(raw["register"]["region_name_length"][1]))),
     )
 
 

@@ -10,9 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from ..agency import match_note, same_agency
+from ..agency import agency_key, match_note, same_agency
 from ..errors import NOTHING_READ, UnreadableInput
 from ..model import Report
+from ..register import AgencyRegister, Sighting
 from ..spec import Spec, load_spec
 from .checks import Context, RuleCheck, frame_schema, rule_checks
 from .findings import Finding, ValidationReport, sort_findings
@@ -96,22 +97,42 @@ def validate(report: Report, previous: Report | None = None, spec: Spec | None =
     return validate_many([report], None if previous is None else [previous], spec)[0]
 
 
-def previous_year(report: Report, previous: Report, name: str) -> tuple[Report | None, list[str]]:
+def previous_year(report: Report, previous: Report, name: str, register: AgencyRegister | None = None,
+                  sources: tuple[str, str] = ("", "")) -> tuple[Report | None, list[str]]:
     """Last year's report to check ``report`` against, or None when it is of another year; and
-    what to tell the user (the year that does not fit, how the agencies were paired). ``name``
-    is the file last year's report was read from."""
+    what to tell the user (the year that does not fit, how the agencies were paired: by the
+    region rule or by the agency ``register``). ``name`` is the file last year's report was
+    read from. Both names are recorded in ``register`` (with the files they were read from,
+    ``sources``: this year's, last year's), and their pairing when one was made."""
     notes: list[str] = []
+    current, earlier = report.meta.agency, previous.meta.agency
+    seen = (Sighting(current or "", report.meta.year, sources[0], report.meta.region or ""),
+            Sighting(earlier or "", previous.meta.year, sources[1], previous.meta.region or ""))
     year, before = report.meta.year, previous.meta.year
+    usable = register is not None and register.usable
     if year and before and before != year - 1:
         notes.append(f"! {name} 是{before}年度的报告，不是{year - 1}年度的，未做跨年度核对")
+        if register is not None:
+            for sighting in seen:
+                register.see(sighting)
         return None, notes
-    current, earlier = report.meta.agency, previous.meta.agency
     note = match_note(current, earlier)
+    paired = same_agency(current, earlier) or (usable and register is not None
+                                                and register.listed_together(current, earlier))
     if note:
         notes.append(f"  {note}")
-    elif current and earlier and not same_agency(current, earlier):
+    elif paired and register is not None and agency_key(current) != agency_key(earlier):
+        notes.append("  " + register.message("matched", current=current or "", previous=earlier or ""))
+    elif current and earlier and not paired:
         notes.append(f"! {name} 的填报单位是“{earlier}”，本报告是“{current}”，名称不一致；"
                      "仍按指定的上年报告核对")
+        if usable and register is not None:
+            notes.append("  " + register.message("rename_hint", current=current, previous=earlier))
+    if register is not None:
+        if paired:
+            register.link(*seen)
+        for sighting in seen:
+            register.see(sighting)
     return previous, notes
 
 
