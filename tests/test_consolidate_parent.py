@@ -259,3 +259,21 @@ def test_cli_a_parent_that_cannot_be_read_stops_before_anything_is_written(bad: 
     with pytest.raises(UnreadableParent):
         consolidate([tmp_path / "各单位"], output, parent=tmp_path / bad)
     assert not output.exists()
+
+
+def test_the_parents_report_under_its_name_without_the_region_is_left_out(tmp_path: Path) -> None:
+    """The parent names itself 淮安市洪泽区人民政府; the same report among the departments says
+    洪泽区人民政府 (one agency, with and without its region): not summed as a department."""
+    folder = tmp_path / "各单位"
+    consolidation_example(PARENT_RULES[0], True, folder)  # 甲局 3 + 乙局 2 new applications
+    parent = parent_example(PARENT_RULES[0], True, tmp_path / "本级.xlsx")
+    report = read_report(parent)
+    report.meta.agency = "淮安市洪泽区人民政府"
+    write_workbook(report, parent)
+    report.meta.agency = "洪泽区人民政府"
+    write_workbook(report, folder / "区政府.xlsx")
+    result = consolidate([folder], tmp_path / "汇总.xlsx", parent=parent)
+    assert sorted(d.agency for d in result.members) == ["乙局", "甲局"]
+    assert [(p.name, why) for p, why in result.parent.left_out] == [
+        ("区政府.xlsx", "与本级年报同一单位、同一年度的报告，视为本级年报，未计入各单位")]
+    assert len(result.parent.findings) == 3  # as without the copy: 4 < 3 + 2, and the review total

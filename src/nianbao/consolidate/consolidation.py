@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..agency import same_agency
 from ..errors import NianbaoError
 from ..files import expand_inputs, save_atomically
 from ..model import Cell, Meta, Report
@@ -472,7 +473,7 @@ def _consolidate(inputs: Sequence[str | Path], output: str | Path, roster: str |
     departments = stored + departments
     left_out: list[Department] = []
     if parent_report is not None:
-        departments, left_out = _parent_apart(departments, parent_report)
+        departments, left_out = _parent_apart(departments, parent_report, book)
     result.year = _most_common_year(departments)
     same_year = [d for d in departments if d.year is None or result.year is None or d.year == result.year]
     result.other_year = [d for d in departments if d not in same_year]
@@ -531,15 +532,19 @@ PARENT_FILE = "本级年报文件本身，未计入各单位"
 PARENT_AGENCY = "与本级年报同一单位、同一年度的报告，视为本级年报，未计入各单位"
 
 
-def _parent_apart(departments: list[Department], parent: Report) -> tuple[list[Department], list[Department]]:
+def _parent_apart(departments: list[Department], parent: Report,
+                  register: AgencyRegister) -> tuple[list[Department], list[Department]]:
     """The departments, and apart from them the parent's own report in another file (the same
-    agency and year as the parent's): summed, it would be compared with itself."""
-    key = agency_key(parent.meta.agency)
-    if not key:
+    agency and year as the parent's: the same name, the name with or without its region, or
+    names the register lists as one agency): summed, it would be compared with itself."""
+    name = parent.meta.agency
+    if not agency_key(name):
         return departments, []
 
     def own(d: Department) -> bool:
-        return d.key == key and (d.year is None or parent.meta.year is None or d.year == parent.meta.year)
+        same_year = d.year is None or parent.meta.year is None or d.year == parent.meta.year
+        other = d.report.meta.agency
+        return same_year and (same_agency(name, other) or register.listed_together(name, other))
 
     return [d for d in departments if not own(d)], [d for d in departments if own(d)]
 
