@@ -851,6 +851,9 @@ def _parent_line(result: Consolidation, spec: Spec) -> str:
     return "；".join(parts) + "。"
 
 
+_PARENT_WIDTHS = {1: 42.0, 2: 66.0, 3: 12.0, 4: 12.0, 5: 12.0, 6: 20.0}  # 本级对比's columns
+
+
 def _parent_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
     """本级对比: every 汇总 cell the parent's report has, its value beside the departments' sum
     and the difference, the cells where it states fewer marked as findings are on 校验."""
@@ -863,7 +866,7 @@ def _parent_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
     headers = spec.consolidated.headers
     holds, fewer, listed = headers["parent_checks"]
     width = len(headers["parent"])
-    _widths(ws, {1: 34.0, 2: 56.0, 3: 12.0, 4: 12.0, 5: 12.0, 6: 20.0})
+    _widths(ws, _PARENT_WIDTHS)
     grid = _Grid(ws)
     year = f"{parent.report.meta.year}年度" if parent.report.meta.year else ""
     grid.put(1, 1, f"与本级年报对比：{parent.agency}{year}", font=_TITLE, align=_LEFT, border=False)
@@ -885,6 +888,8 @@ def _parent_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> None:
             fill = None if broken is None else _STATE_FILL["failed" if broken.is_error else "warned"]
             grid.put(top, 1, cell.title, align=_LEFT)
             grid.put(top, 2, cell.label, align=_LEFT)
+            ws.row_dimensions[top].height = max(text_row_height(cell.title, _PARENT_WIDTHS[1]),
+                                                text_row_height(cell.label, _PARENT_WIDTHS[2]))
             grid.put(top, 3, cell.parent, fill=fill)
             grid.put(top, 4, cell.children)
             grid.put(top, 5, cell.difference, fill=fill)
