@@ -479,10 +479,10 @@ def _header_cell(ws: Any, text: str | None, align: Alignment = _CENTER) -> Write
     return _styled(ws, text, _BOLD, _HEADER_FILL, _BORDER, align)
 
 
-def _detail_sheet(wb: Workbook, result: Consolidation, spec: Spec, data: Stack) -> dict[int, str]:
-    """The sheet with the departments' own columns; their numbers come back as XML by row
-    (``_splice`` puts them in: streaming a quarter million cells through openpyxl
-    takes seconds)."""
+def _detail_sheet(wb: Workbook, result: Consolidation, spec: Spec, data: Stack) -> dict[int, RowCells]:
+    """The sheet with the departments' own columns; their plain cells and numbers come back as
+    XML by row (``_splice`` puts them in: streaming a quarter million cells through openpyxl
+    takes seconds); the agency and the file's link are streamed."""
     name = spec.consolidated.sheets["detail"]
     ws = wb.create_sheet(name)
     print_setup(ws, name)
@@ -511,48 +511,60 @@ def _detail_sheet(wb: Workbook, result: Consolidation, spec: Spec, data: Stack) 
     matrix = detail_matrix(data, result.detail_cells(spec), spec)
     matrix_row = {id(d): i for i, d in enumerate(d for d in result.members if d.edition != "legacy")}
     letters = [get_column_letter(fixed + j + 1) for j in range(len(groups))]
-    numbers: dict[int, str] = {}
-    statuses = {}
+    texts = _number_texts(matrix)
+    spliced: dict[int, RowCells] = {}
+    status_styles = {}
     for state, fill in _STATE_FILL.items():
-        statuses[state] = WriteOnlyCell(ws, spec.consolidated.status[state])
-        statuses[state].fill, statuses[state].alignment = fill, _CENTER
+        status = WriteOnlyCell(ws)
+        status.fill, status.alignment = fill, _CENTER
+        status_styles[state] = status.style_id
+    quoted = WriteOnlyCell(ws)
+    quoted.quotePrefix = True
     link_style = WriteOnlyCell(ws)
     link_style.font = _LINK
+    # the agency (text of any kind) and the link streamed; 年度 … 警告 and the numbers spliced in
+    link_column = len(headers)
     for r, d in enumerate(result.members, start=4):
-        status = _like(ws, d.status, statuses[d.state])
         link = _like(ws, d.path.name, link_style)
         link.hyperlink = _department_link(d, result.output)
         i = matrix_row.get(id(d))
-        if i is not None:
-            numbers[r] = "".join(f'<c r="{letters[j]}{r}" t="n"><v>{text}</v></c>'
-                                 for j, text in zip(*_number_texts(matrix[i]), strict=True))
+        numbers = "" if i is None else "".join(f'<c r="{letters[j]}{r}" t="n"><v>{text}</v></c>'
+                                               for j, text in texts[i])
         edition = _edition_label(spec, d.edition) if d.edition else None
-        _append(ws, [_text(ws, d.agency), d.year, edition, status, d.validation.counts["errors"],
-                   d.validation.counts["warnings"], link])
+        counts = d.validation.counts
+        own = _cells_xml(r, 2, [d.year, edition, d.status, counts["errors"], counts["warnings"]],
+                         quoted.style_id, [None, None, status_styles[d.state], None, None])
+        _append(ws, [_text(ws, d.agency), *[None] * (link_column - 2), link])
+        spliced[r] = (link_column, own, numbers)
     ws.print_title_rows = "1:3"
-    return numbers
+    return spliced
 
 
-def _number_texts(row: np.ndarray) -> tuple[list[int], list[str]]:
-    """The filled cells of a 明细 row and their numbers as text, as ``json_number`` gives them
-    (a whole number without its .0, else rounded to 6 places), for the whole row at once."""
-    filled = np.flatnonzero(np.isfinite(row))
-    values = row[filled]
+def _number_texts(matrix: np.ndarray) -> list[list[tuple[int, str]]]:
+    """Per 明细 row, its filled cells (column index, the number as text as ``json_number``
+    gives it: a whole number without its .0, else rounded to 6 places), converted for the
+    whole matrix at once."""
+    filled = np.isfinite(matrix)
+    values = np.where(filled, matrix, 0.0)
     whole = values == np.floor(values)
-    texts = np.where(whole, values.astype(np.int64).astype(str), np.round(values, 6).astype(str))
-    return filled.tolist(), texts.tolist()
+    texts = np.where(whole, values.astype(np.int64).astype(str), np.round(values, 6).astype(str)).tolist()
+    return [[(j, text) for j, (text, present) in enumerate(zip(row, mask, strict=True)) if present]
+            for row, mask in zip(texts, filled.tolist(), strict=True)]
 
 
 # A row of a saved sheet: <row r="5" …>cells</row>, or an empty one, <row r="5" …/>
 _ROW = re.compile(r'<row r="(\d+)"([^>]*?)(?:/>|>(.*?)</row>)', re.S)
 
 _CARRIAGE_RETURN = {"\r": "&#13;"}  # kept as it is (a parser makes a bare one a line feed)
-Spliced = dict[str, dict[int, str]]  # sheet → row number → cells as XML, put at the row's end
+# Cells as XML for a row of a saved sheet: appended at the row's end, or (column, cells before
+# that column's streamed cell, cells at the end)
+RowCells = str | tuple[int, str, str]
+Spliced = dict[str, dict[int, RowCells]]  # sheet → row number → its cells
 
 
 def _splice(path: str | Path | IO[bytes], spliced: Spliced) -> None:
-    """Append cells, given as XML by sheet and row number, at the end of those rows of the
-    saved workbook (the cells that come after the streamed ones of each row)."""
+    """Put cells, given as XML by sheet and row number, into those rows of the saved workbook:
+    at the end (the cells after the streamed ones), or before a streamed cell (``RowCells``)."""
     if not any(spliced.values()):
         return
     if isinstance(path, (str, Path)):
@@ -571,9 +583,15 @@ def _splice(path: str | Path | IO[bytes], spliced: Spliced) -> None:
         for info, content in entries:
             rows = by_part.get(info.filename)
             if rows is not None:
-                def extend(match: re.Match[str], rows: dict[int, str] = rows) -> str:
+                def extend(match: re.Match[str], rows: dict[int, RowCells] = rows) -> str:
                     number, attributes, cells = match.groups()
-                    return f'<row r="{number}"{attributes}>{cells or ""}{rows.get(int(number), "")}</row>'
+                    cells = cells or ""
+                    added = rows.get(int(number), "")
+                    if isinstance(added, tuple):
+                        column, before, added = added
+                        at = cells.find(f'<c r="{get_column_letter(column)}{number}"')
+                        cells = cells + before if at < 0 else cells[:at] + before + cells[at:]
+                    return f'<row r="{number}"{attributes}>{cells}{added}</row>'
 
                 content = _ROW.sub(extend, content.decode("utf-8")).encode("utf-8")
             archive.writestr(info, content, compresslevel=1)
@@ -585,22 +603,25 @@ def _splice(path: str | Path | IO[bytes], spliced: Spliced) -> None:
         path.write(out.getvalue())
 
 
-def _cells_xml(r: int, first: int, values: Sequence[Any], quoted: int) -> str:
-    """Plain cells (no style) of row ``r`` from column ``first``, as XML to splice: a number
-    as openpyxl writes it, text as an inline string, with the quote prefix (style ``quoted``)
-    where Excel would take it for a formula; nothing for a blank."""
+def _cells_xml(r: int, first: int, values: Sequence[Any], quoted: int,
+               styles: Sequence[int | None] | None = None) -> str:
+    """Cells of row ``r`` from column ``first``, as XML to splice: a number as openpyxl writes
+    it, text as an inline string, with the quote prefix (style ``quoted``) where Excel would
+    take it for a formula; nothing for a blank. ``styles``: a style id per value (None: none)."""
     cells = []
-    for c, value in enumerate(values, start=first):
+    for i, (c, value) in enumerate(enumerate(values, start=first)):
         ref = f"{get_column_letter(c)}{r}"
+        given = None if styles is None else styles[i]
+        styled = "" if given is None else f' s="{given}"'
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             if math.isfinite(value):
                 number = value if isinstance(value, int) else f"{value:.16g}"
-                cells.append(f'<c r="{ref}" t="n"><v>{number}</v></c>')
+                cells.append(f'<c r="{ref}"{styled} t="n"><v>{number}</v></c>')
         elif value is not None:
             text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
             if not text:
                 continue
-            style = f' s="{quoted}"' if text[:1] in FORMULA_STARTS else ""
+            style = f' s="{quoted}"' if text[:1] in FORMULA_STARTS else styled
             space = ' xml:space="preserve"' if text != text.strip() else ""
             text = escape(text, _CARRIAGE_RETURN)
             cells.append(f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>')
@@ -616,7 +637,7 @@ _FINDING_WIDTHS = (26.0, 8.0, 22.0, 8.0, 22.0, 30.0, 20.0, 8.0, 8.0, 70.0)
 _DEPARTMENT_CELLS = 3  # 单位, 年度, 文件: the first columns of the findings sheet
 
 
-def _findings_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> dict[int, str]:
+def _findings_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> dict[int, RowCells]:
     """Every finding as the validator presents it (FindingRow), after its department and file;
     returns the finding's cells of each row as XML (see ``_splice``)."""
     name = spec.consolidated.sheets["findings"]
@@ -667,7 +688,7 @@ def _findings_sheet(wb: Workbook, result: Consolidation, spec: Spec) -> dict[int
     # the department's three cells (a link among them) streamed, the finding's plain ones spliced
     quoted = WriteOnlyCell(ws)
     quoted.quotePrefix = True
-    spliced = {}
+    spliced: dict[int, RowCells] = {}
     for r, (_, _, cells) in enumerate(rows, start=2):
         _append(ws, cells[:_DEPARTMENT_CELLS])
         spliced[r] = _cells_xml(r, _DEPARTMENT_CELLS + 1, cells[_DEPARTMENT_CELLS:], quoted.style_id)
