@@ -292,7 +292,8 @@ def test_validate_previous_on_the_real_pair_shows_the_passages(capsys) -> None:
     out = capsys.readouterr().out
     assert code == 0  # warnings only
     assert "czj_pingtan_2025.html：0 个错误，3 个警告" in out  # the third: 精神精神 in 一
-    assert "一、总体情况有51%的文字与上年报告逐句相同（6句），请核对是否照抄上年而未更新：“一是主动公开财政预算" in out
+    assert ("一、总体情况有51%的文字与上年报告逐句相同（6句），请核对是否照抄上年而未更新："
+            "“一是主动公开财政预算") in out
     assert ("五、存在的主要问题及改进情况有100%的文字与上年报告逐句相同（12句），请核对是否照抄上年而未更新："
             "“2025年，我局政府信息公开工作立足财政金融实际") in out
     assert "“真正把群众关心" not in out  # the 12th sentence: past the five listed
