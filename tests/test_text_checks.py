@@ -7,10 +7,12 @@ from __future__ import annotations
 import copy
 import functools
 import re
+from pathlib import Path
 
 import pytest
 
 from nianbao import read_report
+from nianbao.cli import main
 from nianbao.model import Report
 from nianbao.spec import load_spec
 from nianbao.validate import Finding, validate
@@ -233,6 +235,68 @@ def test_repeated_sentences_with_only_the_year_changed_count_as_repeated() -> No
     rows = text_checks.repeated(report, before, SPEC)
     shares = [(r["section"], r["share"], len(r["passages"])) for r in rows]
     assert [s for s in shares if s[0] == "problems"] == [("problems", 1.0, 5)]
+
+
+# A real pair: 平潭综合实验区财政金融局 2024 → 2025, the government site's pages as archived
+# (tests/data/pairs/*.json). Read by hand: 2025's 五 is 2024's word for word with the years moved
+# on; in 一 six sentences are 2024's, the rest was rewritten. Lengths are the rule's: characters
+# after folding (quotes “” dropped) with each year (2025年) counted as one mark plus 年, end
+# punctuation dropped; boilerplate left out per the rule's params (the opening paragraph:
+# 本报告…, 《中华人民共和国政府信息公开条例》…, 联系地址/邮编, 电话:…;, 传真:…).
+# 一 repeated: 一是…决算 123, 二是…减税降费 65, 三是…政府采购 151, 四是…解读回应 59,
+# 根据区管委会工作部署要求… 48, 2025年我局共收到…1件 47 = 493; rewritten: 2025年，我局坚持… 224,
+# （一）主动公开…数量和质量 76, （三）政府信息公开平台建设情况印发… 81, 二是重点围绕…53条 88
+# → 493 / 962. 五: 12 sentences (the two headings (一)存在问题 (二)改进措施 are too short)
+# 39+33+33+47+87+62+109+74+110+56+36+41 = 727, all repeated.
+PAIRS = Path(__file__).parent / "data" / "pairs"
+
+
+@functools.cache
+def _pair(name: str) -> Report:
+    return read_report(PAIRS / f"{name}.html")
+
+
+def test_real_pair_czj_2025_repeats_last_years_text() -> None:
+    before, report = _pair("czj_pingtan_2024"), _pair("czj_pingtan_2025")
+    rows = {r["section"]: r for r in text_checks.repeated(report, before, SPEC)}
+    assert [(k, rows[k]["counted"], len(rows[k]["passages"])) for k in ("overview", "problems")] == [
+        ("overview", 962, 6), ("problems", 727, 12)]
+    assert rows["overview"]["share"] == pytest.approx(493 / 962)
+    assert rows["problems"]["share"] == 1.0
+    # the office's phone and fax, cut into sentences of their own by ";", are the form's opening
+    # paragraph, not copied text
+    assert not any(p.startswith(("电话", "传真")) for p in rows["overview"]["passages"])
+    findings = [f for f in _text_findings(copy.deepcopy(report), before)
+                if f.rule == "text.repeated_from_previous"]
+    assert _where(findings) == [
+        ("text.repeated_from_previous", "overview", None, "文字内容!B1", 0.5, 0.51),
+        ("text.repeated_from_previous", "problems", None, "文字内容!B2", 0.5, 1)]
+    overview, problems = (f.message for f in findings)
+    assert overview.startswith("一、总体情况有51%的文字与上年报告逐句相同（6句）")
+    for opening in ("“一是主动公开财政预算、决算，在中国平潭政府门户网站预决算公开统一平台公开了202…”",
+                    "“二是及时在“减税降费”专栏公开各项减税降费政策", "“三是严格执行政府采购信息发布制度",
+                    "“四是始终将政策解读作为推进政务信息公开的有力抓手",
+                    "“根据区管委会工作部署要求，我局及时开展失效文件清理工作", "等，另有1句"):
+        assert opening in overview
+    assert "电话" not in overview and "传真" not in overview
+    assert problems.startswith("五、存在的主要问题及改进情况有100%的文字与上年报告逐句相同（12句）")
+    for opening in ("“2025年，我局政府信息公开工作立足财政金融实际", "“一是处室主动公开意识有待加强",
+                    "“二是公开方式灵活性不够", "“三是政策解读形式不够丰富",
+                    "“四是对局各处室政府信息公开工作的监管和指导还不够到位", "等，另有7句"):
+        assert opening in problems
+
+
+def test_validate_previous_on_the_real_pair_shows_the_passages(capsys) -> None:
+    code = main(["validate", str(PAIRS / "czj_pingtan_2025.html"),
+                 "--previous", str(PAIRS / "czj_pingtan_2024.html")])
+    out = capsys.readouterr().out
+    assert code == 0  # warnings only
+    assert "czj_pingtan_2025.html：0 个错误，3 个警告" in out  # the third: 精神精神 in 一
+    assert ("一、总体情况有51%的文字与上年报告逐句相同（6句），请核对是否照抄上年而未更新："
+            "“一是主动公开财政预算") in out
+    assert ("五、存在的主要问题及改进情况有100%的文字与上年报告逐句相同（12句），请核对是否照抄上年而未更新："
+            "“2025年，我局政府信息公开工作立足财政金融实际") in out
+    assert "“真正把群众关心" not in out  # the 12th sentence: past the five listed
 
 
 def test_text_findings_mark_the_text_cell_of_the_workbook() -> None:
