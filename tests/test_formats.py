@@ -241,3 +241,18 @@ def test_doc_without_libreoffice_says_how_to_install_it(tmp_path, monkeypatch) -
     with pytest.raises(UnreadableInput, match=r"需要 LibreOffice.*另存为” \.docx"):
         read_report(old)
     assert os.environ["PATH"] == str(tmp_path)
+
+
+def test_the_pages_widgets_are_not_the_reports_text() -> None:
+    """平潭's pages print 全真版 / 文字版 / 文件下载 / 相关链接： above the report's text and 附件下载 /
+    扫一扫在手机上查看当前页面 / 文字解读 / 图片解读 / H5解读 below it (read in the page source): they
+    are listed as unmapped, with their place, and the text begins and ends where the report does."""
+    cases = Path(__file__).parent / "data" / "cases"
+    report = read_report(cases / "html_pingtan_2025.html")
+    widgets = ["全真版", "文字版", "文件下载", "相关链接：", "附件下载", "扫一扫在手机上查看当前页面",
+               "文字解读", "图片解读", "H5解读"]
+    assert [u.text for u in report.unmapped if u.text in widgets] == widgets
+    assert all(u.where for u in report.unmapped if u.text in widgets)
+    text = "\n".join(report.narrative.values())
+    assert not any(line in widgets for line in text.splitlines())
+    assert report.narrative["overview"].startswith("本报告根据《中华人民共和国政府信息公开条例》")

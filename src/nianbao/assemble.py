@@ -418,7 +418,11 @@ def assemble(doc: Document, spec: Spec | None = None) -> Report:
             unmapped.extend(Unmapped(u.where, u.text) for u in texts
                             if u.text and not _is_note(u.text, edition, spec))
         else:
-            narrative.setdefault(key, []).extend(u.text for u in texts if u.text)
+            for u in texts:
+                if u.text and _is_text_chrome(u.text, spec):
+                    unmapped.append(Unmapped(u.where, u.text))  # a widget of the page, with its place
+                elif u.text:
+                    narrative.setdefault(key, []).append(u.text)
     for key, cells in list(report.tables.items()):
         for off in edition.table(key).off_form:
             if not any(cell.where for cell in cells[off.key].values()):
@@ -434,6 +438,24 @@ def assemble(doc: Document, spec: Spec | None = None) -> Report:
                        for s in sections[1:] if s.key is not None and s.heading is not None]
     report.unmapped = unmapped
     return report
+
+
+_CHROME_LONGEST = 20  # characters: a longer line of the text is the report's, whatever it starts with
+
+
+@functools.cache
+def _text_chrome(spec: Spec) -> frozenset[str]:
+    return frozenset(fold(word, spec) for word in spec.document["text_chrome"])
+
+
+def _is_text_chrome(text: str, spec: Spec) -> bool:
+    """A line of a text section that is the page's chrome, not the report's: one of the spec's
+    ``text_chrome`` widgets, or a short line without a sentence's punctuation that page_noise
+    starts (打印本页, 来源：…)."""
+    folded = fold(plain(text), spec).rstrip(":：")
+    if folded in _text_chrome(spec):
+        return True
+    return len(folded) <= _CHROME_LONGEST and not _SENTENCE.search(text) and is_page_noise(text, spec)
 
 
 def _place_grids(
