@@ -339,3 +339,23 @@ def test_convert_writes_the_real_dataset_once_per_source(tmp_path: Path) -> None
         # seed 001's 统计表 breaks one sum and warns four times as printed (tests/data/NOTES.md)
         severities = findings[findings.agency == "青岛西海岸新区商务局"]["severity"]
         assert sorted(severities) == ["error"] + ["warning"] * 4
+
+
+def test_the_manifest_csv_holds_no_formula(tmp_path: Path) -> None:
+    """An agency read from a report that starts as a formula would (=, +, -, @) is written to
+    manifest.csv with a quote in front (OWASP's advice), so Excel opens it as text; the JSON
+    lines keep it as it is (they are what a re-run reads)."""
+    folder, out = tmp_path / "报告", tmp_path / "输出"
+    folder.mkdir()
+    text = (CASES / "004_zibo_2021.txt").read_text("utf-8")
+    payload = "=1+1淄博市投资促进局"  # a spreadsheet computes =1+1… unless it is quoted
+    (folder / "公式.txt").write_text(text.replace("淄博市投资促进局\n", payload + "\n", 1), "utf-8")
+    assert read_report(folder / "公式.txt").meta.agency == payload
+    run = BulkRun([folder], BulkOptions(out, jobs=1, manifest=True, names="agency"))
+    [done] = list(run)
+    assert done.output is not None and done.output.is_file()
+    [row] = [json.loads(line) for line in (out / "manifest.jsonl").read_text("utf-8").splitlines()]
+    assert row["agency"] == payload
+    with (out / "manifest.csv").open(encoding="utf-8-sig", newline="") as handle:
+        [from_csv] = list(csv.DictReader(handle))
+    assert from_csv["agency"] == "'" + payload

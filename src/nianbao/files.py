@@ -25,6 +25,7 @@ from .limits import current, override_hint
 
 __all__ = [
     "ENCRYPTED",
+    "FORMULA_STARTS",
     "SOURCE_SUFFIXES",
     "WORKBOOK_SUFFIXES",
     "XML_REFUSED",
@@ -32,6 +33,7 @@ __all__ = [
     "backup_path",
     "check_input",
     "check_parts",
+    "csv_safe",
     "expand_inputs",
     "folder_files",
     "is_encrypted_ole",
@@ -71,6 +73,19 @@ def is_workbook(source: str | Path | bytes) -> bool:
             return "xl/workbook.xml" in archive.namelist()
     except (OSError, zipfile.BadZipFile, NotImplementedError, ValueError, EOFError):
         return False  # a damaged zip (or a zip version zipfile does not know) is no workbook
+
+
+# What makes a spreadsheet take typed-in text for a formula (OWASP's CSV injection list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> object:
+    """A CSV field a spreadsheet opens as text, never as a formula (OWASP's advice against CSV
+    injection): text that starts with = + - @, a tab or a carriage return gets a single quote in
+    front; anything else is returned as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def backup_path(path: Path) -> Path:

@@ -27,7 +27,7 @@ from pathlib import Path
 from .agency import agency_key, match_note, same_agency
 from .decode import decode_text, looks_binary
 from .errors import NianbaoError, os_reason
-from .files import read_input, save_atomically
+from .files import FORMULA_STARTS, csv_safe, read_input, save_atomically
 from .spec import Spec, load_spec
 
 __all__ = ["ENVIRONMENT", "Agency", "AgencyRegister", "Pairing", "Sighting", "default_register_path",
@@ -37,7 +37,6 @@ ENVIRONMENT = "NIANBAO_REGISTER"  # the register's file, instead of the default 
 _APP = "nianbao"
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _SPLIT = re.compile(r"[；;、\r\n]+")
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def default_register_path(spec: Spec | None = None) -> Path:
@@ -153,14 +152,9 @@ class _Unreadable(Exception):
 def _cell(text: str) -> str:
     """A field as the supervisor sees it: without the quote written before a formula's start."""
     text = text.strip()
-    if text.startswith("'") and text[1:].startswith(_FORMULA_STARTS):
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
         return text[1:]
     return text
-
-
-def _safe(text: str) -> str:
-    """A field that Excel opens as text, never as a formula (OWASP's advice against CSV injection)."""
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 class AgencyRegister:
@@ -386,7 +380,8 @@ class AgencyRegister:
         for a in self.agencies:
             values = {"name": a.name, "others": sep.join(a.others), "region": a.region,
                       "years": sep.join(str(y) for y in a.years), "source": a.source}
-            yield [_safe(values[m]) for m in labels] + [_safe(a.extra.get(h, "")) for h in extra]
+            yield [str(csv_safe(values[m])) for m in labels] + [str(csv_safe(a.extra.get(h, "")))
+                                                                for h in extra]
 
     def _write(self, tmp: Path) -> None:
         with open(tmp, "w", encoding="utf-8-sig", newline="") as handle:

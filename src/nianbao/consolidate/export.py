@@ -10,11 +10,10 @@ import numpy as np
 import pandas as pd
 
 from ..errors import NianbaoError
-from ..files import save_atomically
+from ..files import csv_safe, save_atomically
 from ..model import Report
 from ..spec import Spec, load_spec
 from ..validate.frames import table_shape
-from ..workbook.styles import FORMULA_STARTS
 from .consolidation import Consolidation, cannot_write, writable_folder
 from .totals import stack
 
@@ -77,15 +76,6 @@ def long_cells(reports: Sequence[Report], agencies: Sequence[str], sources: Sequ
     frame = pd.concat(parts, ignore_index=True)
     frame["year"] = frame["year"].astype("Int64")
     return frame[list(LONG_COLUMNS)]
-
-
-def csv_safe(value: object) -> object:
-    """A CSV field a spreadsheet opens as text, never as a formula (OWASP's advice against CSV
-    injection): text that starts with = + - @, a tab or a carriage return gets a single quote in
-    front (and every text field is written in double quotes)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def export_long(result: Consolidation, path: str | Path, to: str | None = None) -> Path:

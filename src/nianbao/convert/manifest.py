@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from ..files import save_atomically
+from ..files import csv_safe, save_atomically
 
 __all__ = ["COLUMNS", "CSV_NAME", "JSONL_NAME", "Manifest", "source_key"]
 
@@ -47,7 +47,9 @@ def _rows(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def _csv_value(value: Any) -> Any:
-    return "" if value is None else value
+    """A field of manifest.csv: blank for None; text that a spreadsheet would take for a formula
+    (an agency or a reason read from a report) quoted as text."""
+    return "" if value is None else csv_safe(value)
 
 
 class Manifest:

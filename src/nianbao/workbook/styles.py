@@ -11,6 +11,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..files import FORMULA_STARTS
 from ..spec import load_spec
 
 __all__ = ["BORDER", "CENTER", "FILLS", "FONT", "FORMULA_STARTS", "HEADER_FILL", "LABEL", "MAX_ROW_HEIGHT",
@@ -34,8 +35,6 @@ UNLOCKED = Protection(locked=False)
 NUMBER_FORMATS = {"count": "0", "money": "0.00", "signed": "0", "year": "0"}
 MAX_ROW_HEIGHT = 409.0  # points: Excel's tallest row
 _LINE = 14.25  # points per wrapped line of 10–11 pt 宋体
-# What makes a spreadsheet take typed-in text for a formula (OWASP's CSV injection list).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def set_text(cell: Any, text: str) -> None:
