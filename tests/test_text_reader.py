@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from nianbao import read_report
+from nianbao import read_report, report_json
 
 from .conftest import CASES
 
@@ -58,3 +58,19 @@ def test_narrative_sections() -> None:
     assert zhoucun.narrative["problems"].endswith("保证政府招商信息公开工作的顺利开展。")
     zibo = read_report(CASES / "004_zibo_2021.txt")
     assert zibo.narrative["other"].startswith("1、信息处理费收费情况")
+
+
+def test_a_row_is_read_once_whatever_ids_python_reuses(monkeypatch) -> None:
+    """（六）其他处理 printed as a group label makes a tentative off-form row; the rows after it
+    must not be taken for it. Python reuses a dead object's id for a new one (this once read
+    seed 004's 2．申请人逾期未按收费通知… row twice, at random): with every id() the same, as
+    if always reused, the report reads as it does normally."""
+    import nianbao.matching.cells as cells
+
+    seed = CASES / "004_zibo_2021.txt"
+    normal = read_report(seed)
+    monkeypatch.setattr(cells, "id", lambda _: 0, raising=False)
+    colliding = read_report(seed)
+    assert not [u for u in colliding.unmapped if u.text.startswith("重复的")]
+    assert colliding.unmapped == normal.unmapped
+    assert report_json(colliding) == report_json(normal)

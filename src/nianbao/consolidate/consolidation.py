@@ -558,7 +558,8 @@ class _EarlyValidation:
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
         self.pending: list[Report] = []
-        self.found: dict[int, ValidationReport] = {}  # id(report) → its findings
+        # id(report) → (the report, its findings): the report kept, so that its id is not reused
+        self.found: dict[int, tuple[Report, ValidationReport]] = {}
 
     def add(self, reads: Sequence[Read]) -> None:
         self.pending.extend(r.report for r in reads if r.report is not None)
@@ -568,7 +569,7 @@ class _EarlyValidation:
     def flush(self) -> None:
         if self.pending:
             found = validate_many(self.pending, None, self.spec)
-            self.found.update((id(r), v) for r, v in zip(self.pending, found, strict=True))
+            self.found.update((id(r), (r, v)) for r, v in zip(self.pending, found, strict=True))
             self.pending = []
 
 
@@ -577,9 +578,9 @@ def _validate(result: Consolidation, departments: Sequence[Department], spec: Sp
     """Every department in one stacked pass, with last year's report where there is one
     (the ones validated as they were read are not validated again)."""
     done = early.found if early is not None else {}
-    todo = [d for d in departments if d.previous is not None or id(d.report) not in done]
+    by_report = {key: validation for key, (report, validation) in done.items()}
+    todo = [d for d in departments if d.previous is not None or id(d.report) not in by_report]
     previous = [d.previous for d in todo]
-    by_report = dict(done)
     if todo:
         reports = validate_many([d.report for d in todo],
                                 previous if any(p is not None for p in previous) else None, spec)

@@ -28,7 +28,9 @@ def rows_from_cells(
     header: list[str] = []  # column keys of the latest header line
     current: RowCandidate | None = None
     trailing: list[Paragraph] = []  # values after the last label (a row without a label)
-    tentative: set[int] = set()  # off-form rows named by a group label: rows only with numbers
+    # Off-form rows named by a group label: rows only once a number follows. Kept as objects,
+    # not by id(): a dropped candidate's id is reused by a later one (then a row read twice)
+    tentative: list[RowCandidate] = []
 
     def drop_pending() -> None:
         for tok in pending:
@@ -71,7 +73,7 @@ def rows_from_cells(
             # A group label that also names an off-form row (（六）其他处理 printed as one row):
             # the row, if numbers follow the label directly.
             current = RowCandidate(target.row, [], None, tok.text, tok.where)
-            tentative.add(id(current))  # a candidate once a number follows (below)
+            tentative.append(current)  # a candidate once a number follows (below)
 
     for tok in tokens:
         if is_value_text(tok.text):
@@ -83,7 +85,7 @@ def rows_from_cells(
                     candidates.append(current)
                     pending.clear()
             if current is not None and len(current.values) < expected_count(table, current):
-                if id(current) in tentative and not current.values:
+                if not current.values and any(t is current for t in tentative):
                     candidates.append(current)
                 current.values.append(tok)
             elif tok.text:
