@@ -146,34 +146,13 @@ def _like(ws: Any, value: Any, prototype: WriteOnlyCell) -> WriteOnlyCell:
     return _data(cell)
 
 
-def _styled(ws: Any, value: Any, font: Font, fill: PatternFill | None = None, border: Border | None = None,
-            alignment: Alignment | None = None) -> WriteOnlyCell:
-    """A cell with these styles, copied (``_like``) from one prototype per workbook and set of
-    style objects (the module's constants, known by identity): setting them on each cell
-    would look each up in the workbook's style tables, hashing it, a thousand times over."""
-    styles = (font, fill, border, alignment)
-    # the styles are kept with their prototype: their ids are not reused while it is cached
-    prototypes: dict[tuple[int, ...], tuple[WriteOnlyCell, tuple[Any, ...]]] = ws.parent.__dict__.setdefault(
-        "_nianbao_styles", {})
-    key = tuple(id(style) for style in styles)
-    if key not in prototypes:
-        prototype = WriteOnlyCell(ws)
-        prototype.font = font
-        if fill is not None:
-            prototype.fill = fill
-        if border is not None:
-            prototype.border = border
-        if alignment is not None:
-            prototype.alignment = alignment
-        prototypes[key] = (prototype, styles)
-    return _like(ws, value, prototypes[key][0])
-
-
 def _text(ws: Any, value: Any) -> Any:
     """A value for a streamed row; text stays text (an agency named "=…" is not a formula)."""
     if not isinstance(value, str):
         return _finite(value)
-    return _styled(ws, value, _NORMAL)
+    cell = WriteOnlyCell(ws, value)
+    cell.font = _NORMAL
+    return _data(cell)
 
 
 def _append(ws: Any, values: Sequence[Any]) -> None:
@@ -476,7 +455,9 @@ def _merge_runs(ws: Any, r: int, first_col: int, labels: Sequence[str]) -> None:
 
 
 def _header_cell(ws: Any, text: str | None, align: Alignment = _CENTER) -> WriteOnlyCell:
-    return _styled(ws, text, _BOLD, _HEADER_FILL, _BORDER, align)
+    cell = WriteOnlyCell(ws, text)
+    cell.font, cell.fill, cell.border, cell.alignment = _BOLD, _HEADER_FILL, _BORDER, align
+    return cell
 
 
 def _detail_sheet(wb: Workbook, result: Consolidation, spec: Spec, data: Stack) -> dict[int, RowCells]:
